@@ -1,0 +1,142 @@
+"""`python -m bot ...` subcommands: `ask`, `eval`, `run`, `bench`.
+
+`ask` and `eval` never import Telegram: they work on a fresh machine without a token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.corpus import CorpusError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        settings = load_settings()
+        code: int = args.func(args, settings)
+        return code
+    except (SettingsError, CorpusError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`); exit quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command")
+
+    ask = sub.add_parser("ask", help="answer a question in the terminal (no Telegram needed)")
+    ask.add_argument("question", nargs="*", help="the question; without it, one per stdin line")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("--top-k", type=int, default=None, help="passages per answer")
+    ask.add_argument("--lang", choices=["id", "en"], default="id", help="terminal wording")
+    ask.set_defaults(func=_ask)
+
+    ev = sub.add_parser("eval", help="score a question file beside a naive baseline")
+    ev.add_argument("file", type=Path, nargs="?", help="questions shaped like dev_questions.json")
+    ev.add_argument("--facqa", type=Path, help="folder with IndoNLU FacQA *_preprocess.csv")
+    ev.add_argument("--split", default="valid", help="FacQA split(s), comma-separated")
+    ev.add_argument("--verbose", action="store_true", help="list the questions missed")
+    ev.set_defaults(func=_eval)
+
+    run = sub.add_parser("run", help="start the Telegram bot (long polling, or webhook)")
+    run.set_defaults(func=_run)
+
+    bench = sub.add_parser("bench", help="speed and memory benchmark against rank-bm25, bm25s")
+    bench.add_argument("--sizes", default="article,10000,100000", help="corpus sizes")
+    bench.add_argument("--queries", type=int, default=200)
+    bench.set_defaults(func=_bench)
+    return parser
+
+
+def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
+    if args.question:
+        yield " ".join(args.question)
+        return
+    for line in stdin:
+        line = line.rstrip("\r\n")
+        if line.strip():
+            yield line
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.answer import Answerer
+    from bot.knowledge import open_knowledge
+    from bot.render import answer_terminal
+
+    kb = open_knowledge(settings)
+    for problem in kb.corpus.problems:
+        print(f"warning: skipped {problem.name}: {problem.reason}", file=sys.stderr)
+    answerer = Answerer(kb, top_k=args.top_k or settings.top_k)
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if not args.question and sys.stdin.isatty() and not args.json:
+        print("Tulis pertanyaan, satu per baris (Ctrl-D untuk selesai):", file=sys.stderr)
+    for question in _questions(args, sys.stdin):
+        answer = answerer.ask(question)
+        if args.json:
+            print(json.dumps(answer.as_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(answer_terminal(answer, color=color, lang=args.lang) + "\n", flush=True)
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    if args.facqa:
+        from bot.facqa import run_facqa
+
+        print(run_facqa(args.facqa, [s.strip() for s in args.split.split(",") if s.strip()]))
+        return 0
+    if args.file is None:
+        print("error: give a question file, or --facqa FOLDER", file=sys.stderr)
+        return 2
+    from bot.answer import Answerer
+    from bot.evaluate import load_questions, naive_system, project_system, score, table
+    from bot.knowledge import open_knowledge
+
+    try:
+        answerable, unanswerable = load_questions(args.file)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"error: cannot read question file {str(args.file)!r}: {exc}", file=sys.stderr)
+        return 2
+    kb = open_knowledge(settings)
+    ours = score("project", project_system(Answerer(kb, settings.top_k)), answerable, unanswerable)
+    naive = score("naive bm25", naive_system(kb.corpus), answerable, unanswerable)
+    print(f"{args.file}: {len(answerable)} answerable, {len(unanswerable)} off-topic questions")
+    print(table([ours, naive]))
+    if args.verbose and ours.misses:
+        print("\nmissed at top-1:\n  " + "\n  ".join(ours.misses))
+    return 0
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.telegram.app import run_bot
+
+    return run_bot(settings)
+
+
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bench import run_bench
+
+    return run_bench(args.sizes.split(","), args.queries)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

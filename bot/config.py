@@ -1,0 +1,89 @@
+"""Settings: one pydantic-settings class, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot. Field names are the env names, case-insensitively."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    corpus_dir: Path = Path("corpus")
+    database_path: Path = Path("data/bot.sqlite3")
+    cache_dir: Path | None = None
+
+    top_k: int = Field(default=3, ge=1, le=10)
+
+    # Telegram behaviour
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    rate_limiter: bool = True
+    flood_limit_per_minute: int = Field(default=20, ge=1)
+    group_cooldown_seconds: float = Field(default=3.0, ge=0)
+    edited_messages: Literal["answer", "ignore"] = "answer"
+
+    # Storage and privacy
+    retention_days: int = Field(default=90, ge=0)
+    store_question_text: bool = True
+
+    # Admin
+    max_upload_bytes: int = Field(default=2_000_000, ge=1)
+    auto_reload: bool = False
+    auto_reload_seconds: float = Field(default=30.0, gt=0)
+
+    log_level: str = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return frozenset(int(p) for p in parts if p)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("telegram_base_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @property
+    def token(self) -> str | None:
+        """The bot token as plain text, or None when it is not set."""
+        if self.telegram_bot_token is None:
+            return None
+        token = self.telegram_bot_token.get_secret_value().strip()
+        return token or None
+
+
+class SettingsError(Exception):
+    """A setting has a bad value; the message is one line that names the variable."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, turning a validation error into a one-line `SettingsError`."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(f"{name}: {message}")
+        raise SettingsError("Invalid setting " + "; ".join(problems)) from None

@@ -1,0 +1,341 @@
+"""Documents and their sentence chunks: reading `corpus/`, paragraphs, Indonesian sentence splitting.
+
+A document is a UTF-8 `.txt` or `.md` file. Its title and source come from an optional front-matter
+block at the top of the file::
+
+    ---
+    title: Putin luncurkan satuan tugas AI nasional
+    source: https://example.com/berita
+    ---
+
+Without one, a Markdown file's first `# heading` is the title; otherwise the file name is.
+In `.txt` files every line is a paragraph; in `.md` files paragraphs are separated by blank lines.
+Site boilerplate (newsletter invitations, "baca juga" links, copyright lines) is dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = (".txt", ".md")
+MAX_DOCUMENT_BYTES = 20_000_000
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article: where it came from and its paragraphs of article text."""
+
+    name: str
+    title: str
+    source: str
+    paragraphs: tuple[str, ...]
+    sha256: str
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One sentence of a document: the unit the index scores."""
+
+    id: int
+    doc: str
+    paragraph: int  # 1-based paragraph number within the document
+    position: int  # 0-based sentence number within the paragraph
+    text: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file that could not be loaded, and why (in plain words)."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Documents with their chunks in reading order, plus files that were skipped."""
+
+    documents: tuple[Document, ...]
+    chunks: tuple[Chunk, ...]
+    problems: tuple[Problem, ...] = ()
+    _by_name: dict[str, Document] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_name.update({d.name: d for d in self.documents})
+
+    def document(self, name: str) -> Document:
+        return self._by_name[name]
+
+    @property
+    def content_hash(self) -> str:
+        """One hash over every document's name and content: equal corpora share it."""
+        digest = hashlib.sha256()
+        for doc in self.documents:
+            digest.update(doc.name.encode() + b"\0" + doc.sha256.encode() + b"\0")
+        return digest.hexdigest()
+
+
+class CorpusError(Exception):
+    """The corpus cannot be used at all (missing folder, no readable document)."""
+
+
+# --------------------------------------------------------------------------- sentence splitting
+
+# Lower-case forms, without the final period. A period after one of these never ends a sentence.
+ABBREVIATIONS = frozenset(
+    """
+    a.s as.a u.s u.k dr drs dra drg ir prof no nomor dll dsb dst dkk rp jl jln tn ny nn sdr sdri
+    bpk ibu st kec kab kel prov tbk pt cv hlm tgl thn mr mrs ms jr sr vs etc e.g i.e a.n u.p s.h
+    s.e m.a s.t ph.d m.sc b.sc s.kom s.pd h hj kh k.h kol jend brigjen mayjen letjen kapt lettu
+    kompol akbp ipda aiptu yth ybs min maks jan feb mar apr jun jul agu ags sep sept okt nov des
+    no.rek tel telp hp fax ca kl approx inc ltd co corp
+    """.split()
+)
+
+_OPENERS = "([{"
+_CLOSERS = ")]}"
+_QUOTES = "\"'“”‘’«»"
+_END = re.compile(r"[.!?…]+")
+
+
+def split_sentences(paragraph: str) -> list[tuple[int, int]]:
+    """Split a paragraph into sentences; returns (start, end) character offsets.
+
+    Abbreviations, initials, decimals, money, quotes and brackets never cause a split.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    depth = 0
+    in_quote = False
+    n = len(paragraph)
+    i = 0
+    while i < n:
+        ch = paragraph[i]
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth = max(0, depth - 1)
+        elif ch in "\"“”" and _quote_closes_later(paragraph, i, in_quote):
+            in_quote = not in_quote
+        elif ch in ".!?…":
+            match = _END.match(paragraph, i)
+            assert match is not None
+            end = match.end()
+            while end < n and paragraph[end] in _QUOTES + _CLOSERS:
+                end += 1
+            if in_quote and _closes_quote(paragraph, match.end(), end):
+                in_quote = False
+            if depth == 0 and not in_quote and _is_boundary(paragraph, start, i, end):
+                spans.append(_trim(paragraph, start, end))
+                start = end
+            i = end
+            continue
+        i += 1
+    if paragraph[start:].strip():
+        spans.append(_trim(paragraph, start, n))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def _quote_closes_later(text: str, i: int, in_quote: bool) -> bool:
+    """An opening quote counts only if a closing one follows in the paragraph."""
+    if in_quote:
+        return True
+    return any(c in "\"”" for c in text[i + 1 :])
+
+
+def _closes_quote(text: str, lo: int, hi: int) -> bool:
+    return any(c in "\"”" for c in text[lo:hi])
+
+
+def _is_boundary(text: str, start: int, dot: int, end: int) -> bool:
+    """Is the terminator at `dot` (running to `end`) the end of a sentence?"""
+    n = len(text)
+    if end < n and not text[end].isspace():
+        return False  # "11.5", "A.S.", "www.x" : no space after the terminator
+    nxt = end
+    while nxt < n and text[nxt].isspace():
+        nxt += 1
+    if nxt >= n:
+        return True
+    following = text[nxt]
+    if following.islower() or following in ",;:)-–":
+        return False
+    if text[dot] == ".":
+        word = _word_before(text, start, dot)
+        if _is_abbreviation(word):
+            return False
+    return True
+
+
+def _word_before(text: str, start: int, dot: int) -> str:
+    j = dot
+    while j > start and not text[j - 1].isspace() and text[j - 1] not in _OPENERS + _QUOTES:
+        j -= 1
+    return text[j:dot]
+
+
+def _is_abbreviation(word: str) -> bool:
+    lowered = word.lower().rstrip(".")
+    if not lowered:
+        return False
+    if lowered in ABBREVIATIONS:
+        return True
+    if len(lowered) == 1 and lowered.isalpha():
+        return True  # an initial: "J. Smith", "Vladimir V. Putin"
+    # dotted acronyms such as "A.S" or "S.H.I.E.L.D"
+    return bool(re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]", lowered))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# --------------------------------------------------------------------------- documents
+
+_BOILERPLATE = re.compile(
+    r"buletin kami|newsletter|berlangganan|subscribe|baca juga\s*:|ikuti kami|follow us"
+    r"|gabunglah dengan|artikel ini telah tayang|hak cipta|all rights reserved|©",
+    re.IGNORECASE,
+)
+_BOILERPLATE_MAX_CHARS = 300
+
+
+def is_boilerplate(paragraph: str) -> bool:
+    """Short site furniture such as a newsletter invitation; never quoted as an answer."""
+    return len(paragraph) <= _BOILERPLATE_MAX_CHARS and bool(_BOILERPLATE.search(paragraph))
+
+
+def parse_document(name: str, raw: str, *, markdown: bool) -> Document:
+    """Turn a file's text into a `Document` (title, source, paragraphs)."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    meta, body = _front_matter(text)
+    title = meta.get("title", "")
+    lines = body.split("\n")
+    if markdown:
+        paragraphs, heading = _markdown_paragraphs(lines)
+        title = title or heading
+    else:
+        paragraphs = [" ".join(line.split()) for line in lines]
+    kept = tuple(p for p in paragraphs if p and not is_boilerplate(p))
+    return Document(
+        name=name,
+        title=title or Path(name).stem.replace("_", " ").replace("-", " "),
+        source=meta.get("source", ""),
+        paragraphs=kept,
+        sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
+        size_bytes=len(raw.encode("utf-8")),
+    )
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    stripped = text.lstrip("\n")
+    if not stripped.startswith("---\n"):
+        return {}, text
+    end = stripped.find("\n---", 4)
+    if end < 0:
+        return {}, text
+    meta: dict[str, str] = {}
+    for line in stripped[4:end].split("\n"):
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            meta[key.strip().lower()] = value.strip()
+    rest = stripped[end + 4 :]
+    return meta, rest.split("\n", 1)[1] if "\n" in rest else ""
+
+
+def _markdown_paragraphs(lines: list[str]) -> tuple[list[str], str]:
+    paragraphs: list[str] = []
+    heading = ""
+    current: list[str] = []
+    for line in [*lines, ""]:
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            if not heading:
+                heading = stripped.lstrip("#").strip()
+            stripped = ""
+        if stripped:
+            current.append(stripped)
+            continue
+        if current:
+            paragraphs.append(" ".join(" ".join(current).split()))
+            current = []
+    return paragraphs, heading
+
+
+def read_document(path: Path, name: str | None = None) -> Document:
+    """Read one file; raises `ValueError` with a plain reason when it cannot be used."""
+    name = name or path.name
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise ValueError("not a .txt or .md file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot be read ({exc.strerror or exc})") from None
+    return decode_document(name, data)
+
+
+def decode_document(name: str, data: bytes) -> Document:
+    """Check and parse a file's bytes (shared by the loader and uploads)."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ValueError(f"too large ({len(data):,} bytes)")
+    if b"\0" in data:
+        raise ValueError("binary file, not text")
+    try:
+        raw = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text (bad byte at offset {exc.start})") from None
+    doc = parse_document(name, raw, markdown=name.lower().endswith(".md"))
+    if not doc.paragraphs:
+        raise ValueError("empty: no article text")
+    return doc
+
+
+def iter_corpus_files(folder: Path) -> Iterator[Path]:
+    """Document files in a folder, in a stable order (hidden files are skipped)."""
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+            yield path
+
+
+def load_corpus(folder: Path) -> Corpus:
+    """Load every document in `folder`; bad files are skipped and reported in `problems`."""
+    if not folder.is_dir():
+        raise CorpusError(f"corpus folder {str(folder)!r} does not exist")
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for path in iter_corpus_files(folder):
+        name = path.relative_to(folder).as_posix()
+        try:
+            documents.append(read_document(path, name))
+        except ValueError as exc:
+            problems.append(Problem(name, str(exc)))
+    if not documents:
+        detail = "; ".join(f"{p.name}: {p.reason}" for p in problems)
+        raise CorpusError(
+            f"no readable .txt or .md document in {str(folder)!r}"
+            + (f" ({detail})" if detail else "")
+        )
+    return build_corpus(documents, problems)
+
+
+def build_corpus(documents: Iterable[Document], problems: Iterable[Problem] = ()) -> Corpus:
+    """Split documents into sentence chunks, numbered in reading order."""
+    docs = tuple(documents)
+    chunks: list[Chunk] = []
+    for doc in docs:
+        for p_no, paragraph in enumerate(doc.paragraphs, start=1):
+            for pos, (lo, hi) in enumerate(split_sentences(paragraph)):
+                chunks.append(Chunk(len(chunks), doc.name, p_no, pos, paragraph[lo:hi]))
+    return Corpus(docs, tuple(chunks), tuple(problems))

@@ -1,0 +1,200 @@
+"""The BM25 index over sentence chunks.
+
+rank-bm25 is the source of the model: its classes compute the idf (with BM25Okapi's floor),
+the document lengths and the average length. At build time every term's contribution to every
+sentence that holds it is precomputed into numpy arrays (term -> sentence ids, weights), in the
+spirit of bm25s's eager scoring, so a query costs the postings of its terms, not a walk over the
+whole corpus. Scores equal rank-bm25's `get_scores` for the same tokens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from rank_bm25 import BM25L, BM25Okapi, BM25Plus
+
+Variant = Literal["okapi", "plus", "l"]
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True)
+class Bm25Params:
+    """BM25 variant and parameters (chosen by measurement; see README "Quality")."""
+
+    variant: Variant = "okapi"
+    k1: float = 1.2
+    b: float = 0.5
+    epsilon: float = 0.25  # BM25Okapi: idf floor as a fraction of the mean idf
+    delta: float = 0.5  # BM25L / BM25Plus
+
+    def reference(self, tokenized: list[list[str]]) -> BM25Okapi | BM25L | BM25Plus:
+        """The rank-bm25 model these parameters describe."""
+        if self.variant == "okapi":
+            return BM25Okapi(tokenized, k1=self.k1, b=self.b, epsilon=self.epsilon)
+        if self.variant == "plus":
+            return BM25Plus(tokenized, k1=self.k1, b=self.b, delta=self.delta)
+        return BM25L(tokenized, k1=self.k1, b=self.b, delta=self.delta)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A sentence id and its score."""
+
+    chunk: int
+    score: float
+
+
+class Index:
+    """Immutable BM25 index: term -> (sentence ids, precomputed weights)."""
+
+    def __init__(
+        self,
+        vocabulary: dict[str, int],
+        offsets: IntArray,
+        postings: IntArray,
+        weights: FloatArray,
+        idf: FloatArray,
+        base: FloatArray,
+        size: int,
+        params: Bm25Params,
+    ) -> None:
+        self.vocabulary = vocabulary
+        self._offsets = offsets
+        self._postings = postings
+        self._weights = weights
+        self._idf = idf
+        self._base = base  # per-term score every sentence gets (BM25Plus's delta), else 0
+        self.size = size
+        self.params = params
+
+    @classmethod
+    def build(cls, tokenized: Sequence[list[str]], params: Bm25Params | None = None) -> Index:
+        """Build from each sentence's terms (sentence id = position in `tokenized`)."""
+        params = params or Bm25Params()
+        docs = [list(t) for t in tokenized]
+        if not docs:
+            raise ValueError("cannot index an empty corpus")
+        model = params.reference(docs)
+        vocabulary: dict[str, int] = {}
+        term_ids: list[int] = []
+        doc_ids: list[int] = []
+        tfs: list[int] = []
+        for d, freqs in enumerate(model.doc_freqs):
+            for term, tf in freqs.items():
+                tid = vocabulary.setdefault(term, len(vocabulary))
+                term_ids.append(tid)
+                doc_ids.append(d)
+                tfs.append(tf)
+        tid_arr = np.asarray(term_ids, dtype=np.int32)
+        order = np.argsort(tid_arr, kind="stable")
+        postings = np.asarray(doc_ids, dtype=np.int32)[order]
+        tf_arr = np.asarray(tfs, dtype=np.float64)[order]
+        counts = np.bincount(tid_arr, minlength=len(vocabulary))
+        offsets = np.zeros(len(vocabulary) + 1, dtype=np.int32)
+        np.cumsum(counts, out=offsets[1:])
+        idf = np.zeros(len(vocabulary), dtype=np.float64)
+        for term, tid in vocabulary.items():
+            idf[tid] = model.idf.get(term) or 0.0
+        doc_len = np.asarray(model.doc_len, dtype=np.float64)[postings]
+        term_idf = idf[tid_arr[order]]
+        weights, base = _weights(params, model.avgdl, term_idf, tf_arr, doc_len, idf)
+        return cls(vocabulary, offsets, postings, weights, idf, base, len(docs), params)
+
+    def __contains__(self, term: object) -> bool:
+        return term in self.vocabulary
+
+    def idf(self, term: str) -> float:
+        tid = self.vocabulary.get(term)
+        return 0.0 if tid is None else float(self._idf[tid])
+
+    def document_frequency(self, term: str) -> int:
+        tid = self.vocabulary.get(term)
+        return 0 if tid is None else int(self._offsets[tid + 1] - self._offsets[tid])
+
+    @property
+    def max_idf(self) -> float:
+        return float(self._idf.max()) if len(self._idf) else 0.0
+
+    def postings(self, term: str) -> IntArray:
+        """The ids of the sentences that hold `term`."""
+        tid = self.vocabulary.get(term)
+        if tid is None:
+            return np.zeros(0, dtype=np.int32)
+        return self._postings[self._offsets[tid] : self._offsets[tid + 1]]
+
+    def scores(self, query: Iterable[str | tuple[str, float]]) -> FloatArray:
+        """BM25 score of every sentence; equal to rank-bm25's `get_scores(query)`.
+
+        A query item is a term, or (term, weight) to scale that term's contribution.
+        """
+        scores = np.zeros(self.size, dtype=np.float64)
+        base = 0.0
+        for item in query:
+            term, weight = (item, 1.0) if isinstance(item, str) else item
+            tid = self.vocabulary.get(term)
+            if tid is None:
+                continue
+            lo, hi = self._offsets[tid], self._offsets[tid + 1]
+            if weight == 1.0:
+                scores[self._postings[lo:hi]] += self._weights[lo:hi]
+            else:
+                scores[self._postings[lo:hi]] += weight * self._weights[lo:hi]
+            base += weight * self._base[tid]
+        if base:
+            scores += base
+        return scores
+
+    def search(self, query: Iterable[str | tuple[str, float]], k: int = 10) -> list[Hit]:
+        """The `k` best sentences holding at least one query term, best first."""
+        items = list(query)
+        scores = self.scores(items)
+        candidates = self._candidates(items)
+        if candidates.size == 0:
+            return []
+        return top_hits(scores, candidates, k)
+
+    def _candidates(self, items: list[str | tuple[str, float]]) -> IntArray:
+        parts = [self.postings(i if isinstance(i, str) else i[0]) for i in items]
+        parts = [p for p in parts if p.size]
+        if not parts:
+            return np.zeros(0, dtype=np.int32)
+        return parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
+
+
+def top_hits(scores: FloatArray, candidates: IntArray, k: int) -> list[Hit]:
+    """The best `k` of `candidates` by score, best first; ties go to the earlier sentence."""
+    cand_scores = scores[candidates]
+    if candidates.size > k:
+        keep = np.argpartition(-cand_scores, k - 1)[:k]
+        candidates, cand_scores = candidates[keep], cand_scores[keep]
+    order = np.lexsort((candidates, -cand_scores))
+    return [Hit(int(candidates[i]), float(cand_scores[i])) for i in order]
+
+
+def _weights(
+    params: Bm25Params,
+    avgdl: float,
+    idf: FloatArray,
+    tf: FloatArray,
+    doc_len: FloatArray,
+    idf_by_term: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Per-posting score contributions, in the same arithmetic order as rank-bm25."""
+    k1, b = params.k1, params.b
+    norm = 1 - b + b * doc_len / avgdl
+    if params.variant == "okapi":
+        weights = idf * (tf * (k1 + 1) / (tf + k1 * norm))
+        return weights, np.zeros_like(idf_by_term)
+    if params.variant == "plus":
+        weights = idf * (params.delta + (tf * (k1 + 1)) / (k1 * norm + tf))
+        base = idf_by_term * params.delta
+        # the base is added to every sentence; postings carry only the rest
+        return weights - idf * params.delta, base
+    ctd = tf / norm
+    weights = idf * tf * (k1 + 1) * (ctd + params.delta) / (k1 + ctd + params.delta)
+    return weights, np.zeros_like(idf_by_term)

@@ -1,0 +1,130 @@
+"""Every user-facing sentence, in Indonesian (default) and English."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["id", "en"]
+
+_TEXTS: dict[str, dict[Lang, str]] = {
+    "welcome": {
+        "id": (
+            "Halo! Saya menjawab pertanyaan tentang artikel <b>{title}</b> dengan mengutip "
+            "kalimatnya apa adanya. Kalau artikel tidak membahasnya, saya bilang terus terang.\n\n"
+            "Tulis pertanyaan Anda, atau coba salah satu contoh di bawah."
+        ),
+        "en": (
+            "Hello! I answer questions about the article <b>{title}</b> by quoting its sentences "
+            "word for word. If the article does not say, I tell you so.\n\n"
+            "Type your question, or try one of the examples below."
+        ),
+    },
+    "welcome_many": {
+        "id": (
+            "Halo! Saya menjawab pertanyaan tentang {count} dokumen (antara lain <b>{title}</b>) "
+            "dengan mengutip kalimatnya apa adanya. Kalau dokumennya tidak membahas, saya bilang "
+            "terus terang.\n\nTulis pertanyaan Anda, atau coba salah satu contoh di bawah."
+        ),
+        "en": (
+            "Hello! I answer questions about {count} documents (among them <b>{title}</b>) by "
+            "quoting them word for word. If they do not say, I tell you so.\n\n"
+            "Type your question, or try one of the examples below."
+        ),
+    },
+    "help": {
+        "id": (
+            "<b>Cara bertanya</b>\n"
+            "• Di chat pribadi: tulis saja pertanyaannya.\n"
+            "• Di grup: sebut {mention}, balas pesan saya, atau pakai /ask pertanyaan.\n"
+            "• Di chat mana pun: ketik {mention} lalu pertanyaan (mode inline).\n\n"
+            "Saya hanya mengutip artikel. Tombol <i>Lainnya</i> menampilkan kutipan berikutnya; "
+            "👍/👎 membantu kami memperbaiki jawaban.\n\n"
+            "/start – mulai dan contoh pertanyaan\n/ask – bertanya\n/about – tentang artikel\n"
+            "/help – bantuan ini"
+        ),
+        "en": (
+            "<b>How to ask</b>\n"
+            "• In a private chat: just type your question.\n"
+            "• In a group: mention {mention}, reply to my message, or use /ask question.\n"
+            "• In any chat: type {mention} and a question (inline mode).\n\n"
+            "I only quote the article. The <i>More</i> button shows further quotes; 👍/👎 help "
+            "us improve.\n\n"
+            "/start – start and example questions\n/ask – ask a question\n"
+            "/about – about the article\n/help – this help"
+        ),
+    },
+    "about": {
+        "id": "<b>Tentang artikel</b>\n{docs}\n\n{sentences} kalimat dalam {count} dokumen.",
+        "en": "<b>About the article</b>\n{docs}\n\n{sentences} sentences in {count} documents.",
+    },
+    "not_found": {
+        "id": (
+            "Maaf, artikel tidak membahas hal itu. Coba tanyakan hal lain tentang artikel, "
+            "misalnya:\n{examples}"
+        ),
+        "en": (
+            "Sorry, the article does not say. Try asking something else about it, for example:\n"
+            "{examples}"
+        ),
+    },
+    "empty_question": {
+        "id": "Tulis pertanyaan dalam kata-kata, misalnya:\n{examples}",
+        "en": "Please write your question in words, for example:\n{examples}",
+    },
+    "question_too_long": {
+        "id": "Pertanyaannya terlalu panjang. Ringkas menjadi satu pertanyaan (maks. {limit} huruf).",
+        "en": "That question is too long. Please shorten it to one question (max {limit} chars).",
+    },
+    "ask_usage": {
+        "id": "Pakai: /ask pertanyaan Anda — misalnya <code>/ask {example}</code>",
+        "en": "Usage: /ask your question — for example <code>/ask {example}</code>",
+    },
+    "non_text": {
+        "id": "Saya hanya bisa membaca pertanyaan berupa teks. Tulis pertanyaan Anda, ya.",
+        "en": "I can only read questions written as text. Please type your question.",
+    },
+    "more_none": {
+        "id": "Tidak ada kutipan lain yang cocok.",
+        "en": "There are no more matching quotes.",
+    },
+    "more_gone": {
+        "id": "Jawaban ini sudah kedaluwarsa. Tanyakan lagi, ya.",
+        "en": "This answer has expired. Please ask again.",
+    },
+    "more_button": {"id": "Lainnya ▸", "en": "More ▸"},
+    "feedback_thanks": {"id": "Terima kasih atas masukannya!", "en": "Thanks for the feedback!"},
+    "error": {
+        "id": "Maaf, ada gangguan saat menjawab. Silakan coba lagi sebentar lagi.",
+        "en": "Sorry, something went wrong while answering. Please try again shortly.",
+    },
+    "flood": {
+        "id": "Pelan-pelan, ya: terlalu banyak pertanyaan dalam semenit. Coba lagi sebentar lagi.",
+        "en": "Easy there: too many questions in a minute. Please try again shortly.",
+    },
+    "quote_from": {"id": "Paragraf {paragraph}", "en": "Paragraph {paragraph}"},
+    "answer_intro": {"id": "Menurut artikel:", "en": "According to the article:"},
+    "inline_empty_title": {"id": "Contoh kutipan", "en": "Example quote"},
+    "inline_none_title": {
+        "id": "Artikel tidak membahas hal itu",
+        "en": "The article does not say",
+    },
+    "inline_none_text": {
+        "id": "Artikel tidak membahas: {question}",
+        "en": "The article does not say: {question}",
+    },
+    "admin_only": {
+        "id": "Maaf, perintah ini hanya untuk admin bot.",
+        "en": "Sorry, this command is for the bot's admins only.",
+    },
+}
+
+
+def t(key: str, lang: Lang = "id", **kwargs: object) -> str:
+    """The text for `key` in `lang`, with `{placeholders}` filled in."""
+    template = _TEXTS[key].get(lang) or _TEXTS[key]["id"]
+    return template.format(**kwargs) if kwargs else template
+
+
+def language_of(code: str | None) -> Lang:
+    """English for users whose Telegram language is English, Indonesian otherwise."""
+    return "en" if code and code.lower().startswith("en") else "id"

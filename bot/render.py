@@ -1,0 +1,130 @@
+"""An `Answer` as Telegram HTML (escaped, split under Telegram's limit) or as terminal text."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from bot.answer import Answer, Passage
+from bot.messages import Lang, t
+
+TELEGRAM_LIMIT = 4096
+
+
+def utf16_len(s: str) -> int:
+    """Telegram measures text in UTF-16 code units."""
+    return len(s.encode("utf-16-le")) // 2
+
+
+def escape(s: str) -> str:
+    return html.escape(s, quote=False)
+
+
+def highlight_html(body: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Escaped text with the spans in <b>."""
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        if start < pos:
+            continue
+        out.append(escape(body[pos:start]))
+        out.append("<b>" + escape(body[start:end]) + "</b>")
+        pos = end
+    out.append(escape(body[pos:]))
+    return "".join(out)
+
+
+def citation(passage: Passage, lang: Lang) -> str:
+    where = t("quote_from", lang, paragraph=passage.paragraph)
+    return f"{passage.title}, {where.lower() if lang == 'id' else where}"
+
+
+def passage_html(passage: Passage, lang: Lang) -> str:
+    quote = highlight_html(passage.text, passage.highlights)
+    cite = escape(citation(passage, lang))
+    return f"<blockquote>{quote}</blockquote>\n— <i>{cite}</i>"
+
+
+def answer_html(passages: Sequence[Passage], lang: Lang) -> list[str]:
+    """Passages as one or more Telegram HTML messages, each under the limit."""
+    blocks = [passage_html(p, lang) for p in passages]
+    return pack(blocks)
+
+
+def pack(blocks: Sequence[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Join whole blocks into messages under `limit`; no block (so no tag) is ever cut."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}\n\n{block}" if current else block
+        if utf16_len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            messages.append(current)
+        current = block if utf16_len(block) <= limit else escape(_plain_cut(block, limit))
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _plain_cut(block: str, limit: int) -> str:
+    """Last resort for an oversized block: its text without markup, cut to fit once escaped."""
+    plain = html.unescape(_strip_tags(block))
+    while utf16_len(escape(plain)) > limit - 1:
+        plain = plain[: int(len(plain) * 0.9)]
+    return plain + "…" if plain else "…"
+
+
+def _strip_tags(s: str) -> str:
+    out, inside = [], False
+    for ch in s:
+        if ch == "<":
+            inside = True
+        elif ch == ">" and inside:
+            inside = False
+        elif not inside:
+            out.append(ch)
+    return "".join(out)
+
+
+def passage_plain(passage: Passage, lang: Lang = "id") -> str:
+    """A quote without markup (for inline results and copy-paste)."""
+    return f"“{passage.text}”\n— {citation(passage, lang)}"
+
+
+# --------------------------------------------------------------------------- terminal
+
+_BOLD, _DIM, _RESET, _YELLOW = "\033[1m", "\033[2m", "\033[0m", "\033[33m"
+
+
+def answer_terminal(answer: Answer, color: bool, lang: Lang = "id") -> str:
+    """Readable terminal output: highlighted words, citations, or a clear not-found."""
+    lines = [f"{_BOLD if color else ''}? {answer.question}{_RESET if color else ''}"]
+    if not answer.found:
+        lines.append(
+            "  ✗ Artikel tidak membahas hal ini."
+            if lang == "id"
+            else "  ✗ The article does not say."
+        )
+        return "\n".join(lines)
+    for rank, passage in enumerate(answer.passages, start=1):
+        body = _terminal_highlight(passage.text, passage.highlights, color)
+        lines.append(f"  {rank}. {body}")
+        cite = f"     — {citation(passage, lang)} ({passage.doc}, skor {passage.score:.2f})"
+        lines.append(f"{_DIM}{cite}{_RESET}" if color else cite)
+    return "\n".join(lines)
+
+
+def _terminal_highlight(body: str, spans: Sequence[tuple[int, int]], color: bool) -> str:
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        if start < pos:
+            continue
+        out.append(body[pos:start])
+        word = body[start:end]
+        out.append(f"{_BOLD}{_YELLOW}{word}{_RESET}" if color else f"[{word}]")
+        pos = end
+    out.append(body[pos:])
+    return "".join(out)

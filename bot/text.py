@@ -1,0 +1,185 @@
+"""Normalising and tokenizing Indonesian text into index terms.
+
+One `analyze()` serves documents and questions alike, so both sides meet on the same terms:
+Unicode NFKC, stray accents and zero-width characters removed, case folded, informal spellings
+expanded (`yg` -> `yang`), stopwords (including question words) dropped, acronyms kept whole with
+their plural folded (`LLMs` -> `llm`), reduplication folded (`negara-negara` -> `negara`),
+numbers and years kept, and the rest stemmed with Sastrawi (prefixes, suffixes, `-nya/-lah/-kah`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+from bot.lexicon import PHRASES, SLANG, STOPWORDS
+
+_MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+_MARKS += "\u0900-\u0903\u093a-\u094f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u20d0-\u20ff\ufe20-\ufe2f"
+_INVISIBLE = "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff"
+_CH = rf"(?:[^\W_]|[{_MARKS}{_INVISIBLE}])"
+TOKEN_RE = re.compile(
+    r"(?:[^\W\d_]\.){2,}"  # dotted acronyms: A.S., U.S.A.
+    r"|\d+(?:[.,]\d+)+"  # numbers with separators: 11,5  1.000.000
+    rf"|{_CH}+(?:[-'’]{_CH}+)*"  # words, with hyphens (negara-negara) and apostrophes
+)
+_INVISIBLE_RE = re.compile(rf"[{_INVISIBLE}]")
+_ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9]+s?")
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_PHRASE_FIRST = frozenset(k[0] for k in PHRASES)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of the text: where it stands, its normalised form and its index terms."""
+
+    start: int
+    end: int
+    word: str
+    terms: tuple[str, ...]
+
+
+def normalize(text: str) -> str:
+    """NFKC, no invisible characters, no accents, case folded."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE_RE.sub("", text)
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFD", text)
+        text = unicodedata.normalize(
+            "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+        )
+    return text.casefold()
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=1)
+def dictionary_words() -> frozenset[str]:
+    """Sastrawi's dictionary of Indonesian root words."""
+    return frozenset(w for w in StemmerFactory().get_words() if w)
+
+
+@lru_cache(maxsize=500_000)
+def stem(word: str) -> str:
+    """Sastrawi stem of one normalised word (cached: the vocabulary repeats)."""
+    if len(word) < 4 or not word.isalpha():
+        return word
+    result: str = _stemmer().stem(word) or word  # type: ignore[attr-defined]
+    if result == word and word not in dictionary_words():
+        # Sastrawi leaves words outside its dictionary whole; still drop clitics and particles
+        # ("komputasinya" -> "komputasi", "gigachatlah" -> "gigachat")
+        for clitic in ("nya", "lah", "kah", "tah", "pun", "ku", "mu"):
+            if word.endswith(clitic) and len(word) - len(clitic) >= 4:
+                return word[: -len(clitic)]
+    return result
+
+
+@lru_cache(maxsize=500_000)
+def word_terms(surface: str) -> tuple[str, tuple[str, ...]]:
+    """(normalised word, index terms) for one token as written in the text."""
+    if _ACRONYM_RE.fullmatch(surface) and surface.lower() not in STOPWORDS:
+        # LLM, LLMs, GPT, BRICS, G20: kept whole, English plural folded
+        acronym = surface[:-1] if surface.endswith("s") else surface
+        return surface.lower(), (acronym.lower(),)
+    word = normalize(surface)
+    if "." in word and word.replace(".", "").isalpha():
+        word = word.replace(".", "")  # A.S. -> as
+        return word, (word,)
+    word = word.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    word = word.replace("'", "")
+    if not word:
+        return word, ()
+    if word[0].isdigit():
+        if _THOUSANDS_RE.fullmatch(word):
+            word = word.replace(".", "")  # 1.000.000 -> 1000000
+        return word, (word,)
+    if "-" in word:
+        return word, _hyphenated_terms(word)
+    return word, _plain_terms(word)
+
+
+def _plain_terms(word: str) -> tuple[str, ...]:
+    expanded = SLANG.get(word, word)
+    terms = []
+    for part in expanded.split():
+        if part in STOPWORDS:
+            continue
+        stemmed = stem(part)
+        if stemmed and stemmed not in STOPWORDS:
+            terms.append(stemmed)
+    return tuple(terms)
+
+
+def _hyphenated_terms(word: str) -> tuple[str, ...]:
+    parts = [p for p in word.split("-") if p]
+    if not parts:
+        return ()
+    if len(parts) == 2 and (parts[0] == parts[1] or stem(parts[0]) == stem(parts[1])):
+        return _plain_terms(parts[0])  # negara-negara, nilai-nilai, undang-undang
+    if len(parts) == 2 and parts[1].startswith(parts[0]):
+        return _plain_terms(parts[1])  # sayur-sayuran
+    terms: list[str] = []
+    for part in parts:
+        terms.extend(word_terms(part)[1] if part.isdigit() else _plain_terms(part))
+    return tuple(terms)
+
+
+def tokenize(text: str) -> Iterator[re.Match[str]]:
+    """The word matches of a text, in order."""
+    return TOKEN_RE.finditer(text)
+
+
+def _unshout(text: str) -> str:
+    """Text written all in capitals is read as ordinary words, not as a row of acronyms."""
+    letters = sum(c.isalpha() for c in text[:2000])
+    if letters > 12 and not any(c.islower() for c in text[:2000]):
+        return text.lower()  # same length, so offsets stay true
+    return text
+
+
+def analyze(text: str) -> list[Token]:
+    """Every word of `text` with its position, normalised form and index terms."""
+    text = _unshout(text)
+    tokens = []
+    for match in TOKEN_RE.finditer(text):
+        word, terms = word_terms(match.group())
+        tokens.append(Token(match.start(), match.end(), word, terms))
+    _add_phrase_terms(tokens)
+    return tokens
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of `text`, in order (the fast path for building an index)."""
+    text = _unshout(text)
+    out: list[str] = []
+    words: list[str] = []
+    for match in TOKEN_RE.finditer(text):
+        word, found = word_terms(match.group())
+        out.extend(found)
+        words.append(SLANG.get(word, word))
+    if _PHRASE_FIRST.intersection(words):
+        for pair, term in PHRASES.items():
+            for a, b in zip(words, words[1:], strict=False):
+                if (a, b) == pair:
+                    out.append(term)
+    return out
+
+
+def _add_phrase_terms(tokens: list[Token]) -> None:
+    for i in range(len(tokens) - 1):
+        a = SLANG.get(tokens[i].word, tokens[i].word)
+        b = SLANG.get(tokens[i + 1].word, tokens[i + 1].word)
+        term = PHRASES.get((a, b))
+        if term:
+            t = tokens[i + 1]
+            tokens[i + 1] = Token(t.start, t.end, t.word, (*t.terms, term))
