@@ -6,6 +6,7 @@ between concurrent questions and cheap to swap on reload.
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -33,6 +34,10 @@ SYNONYM_WEIGHT = 0.6
 NEIGHBOUR_WEIGHT = 0.3
 COVERAGE_WEIGHT = 1.0
 FOUND_COVERAGE = 0.5
+PROXIMITY_WEIGHT = 1.0
+# Passages after the first are shown only when they are still about the question.
+SECONDARY_COVERAGE = 0.7
+SECONDARY_SCORE = 0.4
 
 _ANAPHORA = re.compile(
     r"^(?:mereka|dia|ia|beliau|hal (?:ini|itu|tersebut)|ini|itu|tersebut|namun|selain itu"
@@ -150,7 +155,7 @@ class KnowledgeBase:
 
 def read_query(question: str, kb: KnowledgeBase) -> Query:
     """Turn a question into index terms, trying English, plurals, synonyms and typos in turn."""
-    tokens = text.analyze(question[:MAX_QUESTION_CHARS])
+    tokens = text.analyze(question[:MAX_QUESTION_CHARS], question=True)
     found: list[QueryTerm] = []
     missing: list[str] = []
     for token in tokens:
@@ -253,9 +258,16 @@ class Answerer:
         if not query.terms:
             return Answer(question, False, (), "no_match" if query.missing else "empty")
         ranked = self.rank(query)
-        if not ranked or ranked[0].coverage < FOUND_COVERAGE:
+        if not ranked or ranked[0].coverage <= FOUND_COVERAGE:
             return Answer(question, False, (), "weak_match")
-        passages = [self._passage(c, query) for c in ranked[: self.top_k + self.more_k]]
+        top = ranked[0]
+        relevant = [top] + [
+            c
+            for c in ranked[1:]
+            if c.coverage > FOUND_COVERAGE * SECONDARY_COVERAGE
+            and c.score >= SECONDARY_SCORE * top.score
+        ]
+        passages = [self._passage(c, query) for c in relevant[: self.top_k + self.more_k]]
         return Answer(
             question, True, tuple(passages[: self.top_k]), "", tuple(passages[self.top_k :])
         )
@@ -269,17 +281,17 @@ class Answerer:
         total = _importance(query, index)
         candidates = []
         for hit in hits:
-            window = self._window(hit.chunk, query, scores)
+            window = self._window(hit.chunk, query)
             matched = set().union(*(self._terms_of(i) for i in window))
             coverage = _coverage(query, matched, index) / total if total else 0.0
             neighbours = sum(scores[i] for i in window if i != hit.chunk)
-            neighbour_best = max(
-                (scores[j] for j in _neighbours(hit.chunk, chunks)), default=0.0
-            )
+            neighbour_best = max((scores[j] for j in _neighbours(hit.chunk, chunks)), default=0.0)
             score = (
                 hit.score
                 + NEIGHBOUR_WEIGHT * max(neighbours, neighbour_best)
                 + COVERAGE_WEIGHT * coverage * index.max_idf
+                + PROXIMITY_WEIGHT
+                * _proximity(query, _chunk_sequence(chunks[hit.chunk].text), index)
             )
             candidates.append(Candidate(hit.chunk, tuple(window), score, coverage))
         candidates.sort(key=lambda c: (-c.score, c.chunk))
@@ -288,14 +300,15 @@ class Answerer:
         for cand in candidates:
             if cand.chunk in used:
                 continue
-            chosen.append(cand)
-            used.update(cand.window)
+            kept = tuple(i for i in cand.window if i not in used)
+            chosen.append(Candidate(cand.chunk, kept, cand.score, cand.coverage))
+            used.update(kept)
         return chosen
 
     def _terms_of(self, chunk_id: int) -> frozenset[str]:
         return _chunk_terms(self.kb.chunks[chunk_id].text)
 
-    def _window(self, chunk_id: int, query: Query, scores: Sequence[float]) -> list[int]:
+    def _window(self, chunk_id: int, query: Query) -> list[int]:
         """The sentence, plus a neighbour in its paragraph that adds query terms or a referent."""
         chunks = self.kb.chunks
         own = self._terms_of(chunk_id)
@@ -362,8 +375,28 @@ def _neighbours(chunk_id: int, chunks: Sequence[Chunk]) -> list[int]:
 
 
 @lru_cache(maxsize=50_000)
+def _chunk_sequence(sentence: str) -> tuple[str, ...]:
+    return tuple(text.terms(sentence))
+
+
 def _chunk_terms(sentence: str) -> frozenset[str]:
-    return frozenset(text.terms(sentence))
+    return frozenset(_chunk_sequence(sentence))
+
+
+def _proximity(query: Query, sequence: Sequence[str], index: Index) -> float:
+    """Reward question words that stand together in the sentence too ("satuan tugas AI")."""
+    positions: dict[str, list[int]] = {}
+    for pos, term in enumerate(sequence):
+        positions.setdefault(term, []).append(pos)
+    bonus = 0.0
+    terms = [qt for qt in query.terms if qt.term in positions]
+    for a, b in itertools.pairwise(terms):
+        if a.word == b.word:
+            continue
+        close = any(0 < pb - pa <= 2 for pa in positions[a.term] for pb in positions[b.term])
+        if close:
+            bonus += min(index.idf(a.term), index.idf(b.term)) * min(a.weight, b.weight)
+    return bonus
 
 
 def _importance(query: Query, index: Index) -> float:
@@ -395,4 +428,3 @@ def _by_word(query: Query) -> list[list[QueryTerm]]:
     for qt in query.terms:
         groups.setdefault(qt.word, []).append(qt)
     return list(groups.values())
-

@@ -1,4 +1,4 @@
-"""Documents and their sentence chunks: reading `corpus/`, paragraphs, Indonesian sentence splitting.
+"""Documents and their sentence chunks: reading `corpus/`, paragraphs, sentence splitting.
 
 A document is a UTF-8 `.txt` or `.md` file. Its title and source come from an optional front-matter
 block at the top of the file::
@@ -6,7 +6,10 @@ block at the top of the file::
     ---
     title: Putin luncurkan satuan tugas AI nasional
     source: https://example.com/berita
+    questions: Siapa meluncurkannya? | Kapan?
     ---
+
+`questions` (optional, separated by `|`) are example questions the bot offers to new users.
 
 Without one, a Markdown file's first `# heading` is the title; otherwise the file name is.
 In `.txt` files every line is a paragraph; in `.md` files paragraphs are separated by blank lines.
@@ -35,6 +38,7 @@ class Document:
     paragraphs: tuple[str, ...]
     sha256: str
     size_bytes: int
+    questions: tuple[str, ...] = ()  # example questions, from the front matter
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,7 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
             depth += 1
         elif ch in _CLOSERS:
             depth = max(0, depth - 1)
-        elif ch in "\"“”" and _quote_closes_later(paragraph, i, in_quote):
+        elif ch in '"“”' and _quote_closes_later(paragraph, i, in_quote):
             in_quote = not in_quote
         elif ch in ".!?…":
             match = _END.match(paragraph, i)
@@ -145,11 +149,11 @@ def _quote_closes_later(text: str, i: int, in_quote: bool) -> bool:
     """An opening quote counts only if a closing one follows in the paragraph."""
     if in_quote:
         return True
-    return any(c in "\"”" for c in text[i + 1 :])
+    return any(c in '"”' for c in text[i + 1 :])
 
 
 def _closes_quote(text: str, lo: int, hi: int) -> bool:
-    return any(c in "\"”" for c in text[lo:hi])
+    return any(c in '"”' for c in text[lo:hi])
 
 
 def _is_boundary(text: str, start: int, dot: int, end: int) -> bool:
@@ -233,6 +237,7 @@ def parse_document(name: str, raw: str, *, markdown: bool) -> Document:
         paragraphs=kept,
         sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest(),
         size_bytes=len(raw.encode("utf-8")),
+        questions=tuple(q.strip() for q in meta.get("questions", "").split("|") if q.strip()),
     )
 
 

@@ -72,7 +72,7 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Please write your question in words, for example:\n{examples}",
     },
     "question_too_long": {
-        "id": "Pertanyaannya terlalu panjang. Ringkas menjadi satu pertanyaan (maks. {limit} huruf).",
+        "id": "Pertanyaannya terlalu panjang. Ringkas jadi satu pertanyaan (maks. {limit} huruf).",
         "en": "That question is too long. Please shorten it to one question (max {limit} chars).",
     },
     "ask_usage": {

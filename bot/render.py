@@ -36,7 +36,7 @@ def highlight_html(body: str, spans: Sequence[tuple[int, int]]) -> str:
 
 def citation(passage: Passage, lang: Lang) -> str:
     where = t("quote_from", lang, paragraph=passage.paragraph)
-    return f"{passage.title}, {where.lower() if lang == 'id' else where}"
+    return f"{passage.title}, {where.lower()}"
 
 
 def passage_html(passage: Passage, lang: Lang) -> str:

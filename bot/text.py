@@ -9,6 +9,7 @@ numbers and years kept, and the rest stemmed with Sastrawi (prefixes, suffixes, 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -17,14 +18,15 @@ from functools import lru_cache
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-from bot.lexicon import PHRASES, SLANG, STOPWORDS
+from bot.lexicon import CURRENCY_SIGNS, PHRASES, SLANG, STOPWORDS
 
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 _MARKS += "\u0900-\u0903\u093a-\u094f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u20d0-\u20ff\ufe20-\ufe2f"
 _INVISIBLE = "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff"
 _CH = rf"(?:[^\W_]|[{_MARKS}{_INVISIBLE}])"
 TOKEN_RE = re.compile(
-    r"(?:[^\W\d_]\.){2,}"  # dotted acronyms: A.S., U.S.A.
+    r"[$€£¥]|(?i:rp)(?=\d)"  # currency signs read as words: $136 -> dolar 136, Rp5 -> rupiah 5
+    r"|(?:[^\W\d_]\.){2,}"  # dotted acronyms: A.S., U.S.A.
     r"|\d+(?:[.,]\d+)+"  # numbers with separators: 11,5  1.000.000
     rf"|{_CH}+(?:[-'’]{_CH}+)*"  # words, with hyphens (negara-negara) and apostrophes
 )
@@ -85,6 +87,8 @@ def stem(word: str) -> str:
 @lru_cache(maxsize=500_000)
 def word_terms(surface: str) -> tuple[str, tuple[str, ...]]:
     """(normalised word, index terms) for one token as written in the text."""
+    if surface in CURRENCY_SIGNS:
+        return surface, (CURRENCY_SIGNS[surface],)
     if _ACRONYM_RE.fullmatch(surface) and surface.lower() not in STOPWORDS:
         # LLM, LLMs, GPT, BRICS, G20: kept whole, English plural folded
         acronym = surface[:-1] if surface.endswith("s") else surface
@@ -147,14 +151,18 @@ def _unshout(text: str) -> str:
     return text
 
 
-def analyze(text: str) -> list[Token]:
-    """Every word of `text` with its position, normalised form and index terms."""
+def analyze(text: str, *, question: bool = False) -> list[Token]:
+    """Every word of `text` with its position, normalised form and index terms.
+
+    A phrase such as "kecerdasan buatan" adds its term ("ai") to its last word; in a question
+    the phrase term replaces the words' own terms, so "buatan" there does not mean "made".
+    """
     text = _unshout(text)
     tokens = []
     for match in TOKEN_RE.finditer(text):
         word, terms = word_terms(match.group())
         tokens.append(Token(match.start(), match.end(), word, terms))
-    _add_phrase_terms(tokens)
+    _add_phrase_terms(tokens, replace=question)
     return tokens
 
 
@@ -168,18 +176,29 @@ def terms(text: str) -> list[str]:
         out.extend(found)
         words.append(SLANG.get(word, word))
     if _PHRASE_FIRST.intersection(words):
-        for pair, term in PHRASES.items():
-            for a, b in zip(words, words[1:], strict=False):
-                if (a, b) == pair:
-                    out.append(term)
+        for a, b in itertools.pairwise(words):
+            if a in _PHRASE_FIRST:
+                out.extend(_phrase_terms(a, b))
     return out
 
 
-def _add_phrase_terms(tokens: list[Token]) -> None:
+def _add_phrase_terms(tokens: list[Token], *, replace: bool) -> None:
     for i in range(len(tokens) - 1):
         a = SLANG.get(tokens[i].word, tokens[i].word)
         b = SLANG.get(tokens[i + 1].word, tokens[i + 1].word)
-        term = PHRASES.get((a, b))
-        if term:
-            t = tokens[i + 1]
-            tokens[i + 1] = Token(t.start, t.end, t.word, (*t.terms, term))
+        meaning = _phrase_terms(a, b)
+        if meaning:
+            first, last = tokens[i], tokens[i + 1]
+            if replace:
+                tokens[i] = Token(first.start, first.end, first.word, ())
+                tokens[i + 1] = Token(last.start, last.end, f"{a} {b}", meaning)
+            else:
+                tokens[i + 1] = Token(last.start, last.end, last.word, (*last.terms, *meaning))
+
+
+@lru_cache(maxsize=4096)
+def _phrase_terms(a: str, b: str) -> tuple[str, ...]:
+    meaning = PHRASES.get((a, b))
+    if not meaning:
+        return ()
+    return tuple(t for w in meaning.split() for t in _plain_terms(w))

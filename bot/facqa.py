@@ -1,0 +1,198 @@
+"""Retrieval quality on IndoNLU FacQA (Indonesian news passages with factoid questions).
+
+Every unique passage of the three splits becomes a document, loaded through the same parsing and
+sentence splitting as production. Each question of a split is asked; a hit is a returned sentence
+that contains the gold answer span. Reported: best-sentence R@1, R@3 and MRR@10, and how often the
+bot refused, beside plain rank-bm25 (whitespace tokens, default parameters) and a careful rank-bm25
+setup (Sastrawi stems, stopwords, k1 0.9, b 0.4) over the same sentences.
+
+The data is read at run time from the folder given (see its SOURCE.md); none of it is copied here.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+from bot import text
+from bot.answer import Answerer, KnowledgeBase
+from bot.corpus import Corpus, build_corpus, parse_document
+from bot.index import Bm25Params
+
+SPLITS = ("train", "valid", "test")
+
+
+@dataclass(frozen=True)
+class FacqaQuestion:
+    question: str
+    answer: str
+    passage: int
+
+
+@dataclass(frozen=True)
+class FacqaData:
+    passages: tuple[str, ...]
+    questions: dict[str, tuple[FacqaQuestion, ...]]
+
+
+def detokenize(tokens: Sequence[str]) -> str:
+    """The dataset's tokens joined back with spaces (as a passage file would hold them)."""
+    return " ".join(tokens)
+
+
+def read_facqa(folder: Path) -> FacqaData:
+    passages: dict[str, int] = {}
+    questions: dict[str, tuple[FacqaQuestion, ...]] = {}
+    for split in SPLITS:
+        path = folder / f"{split}_preprocess.csv"
+        if not path.exists():
+            continue
+        rows = []
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                q_tokens = ast.literal_eval(row["question"])
+                p_tokens = ast.literal_eval(row["passage"])
+                labels = ast.literal_eval(row["seq_label"])
+                passage = detokenize(p_tokens)
+                pid = passages.setdefault(passage, len(passages))
+                rows.append(FacqaQuestion(detokenize(q_tokens), _first_span(p_tokens, labels), pid))
+        questions[split] = tuple(rows)
+    if not passages:
+        raise FileNotFoundError(f"no *_preprocess.csv files in {folder}")
+    return FacqaData(tuple(passages), questions)
+
+
+def _first_span(tokens: Sequence[str], labels: Sequence[str]) -> str:
+    span: list[str] = []
+    for token, label in zip(tokens, labels, strict=False):
+        if label == "B" and span:
+            break
+        if label in ("B", "I"):
+            span.append(token)
+        elif span:
+            break
+    return " ".join(span)
+
+
+def facqa_corpus(data: FacqaData) -> Corpus:
+    docs = [
+        parse_document(f"facqa-{i:04d}.txt", passage, markdown=False)
+        for i, passage in enumerate(data.passages)
+    ]
+    return build_corpus(docs)
+
+
+# A system: question -> (refused?, ranked sentence texts)
+Ranker = Callable[[str], tuple[bool, list[str]]]
+
+
+@dataclass
+class Recall:
+    name: str
+    questions: int = 0
+    r1: int = 0
+    r3: int = 0
+    rr: float = 0.0
+    refused: int = 0
+    seconds: float = 0.0
+
+    def row(self) -> dict[str, str]:
+        n = max(self.questions, 1)
+        return {
+            "R@1": f"{self.r1 / n:.3f}",
+            "R@3": f"{self.r3 / n:.3f}",
+            "MRR@10": f"{self.rr / n:.3f}",
+            "refused": f"{self.refused}/{self.questions}",
+            "ms/question": f"{1000 * self.seconds / n:.2f}",
+        }
+
+
+def measure(name: str, ranker: Ranker, questions: Sequence[FacqaQuestion]) -> Recall:
+    result = Recall(name, len(questions))
+    started = time.perf_counter()
+    for q in questions:
+        refused, sentences = ranker(q.question)
+        result.refused += refused
+        gold = q.answer.lower()
+        ranks = [i for i, s in enumerate(sentences[:10]) if gold in s.lower()]
+        if ranks:
+            result.r1 += ranks[0] == 0
+            result.r3 += ranks[0] < 3
+            result.rr += 1 / (ranks[0] + 1)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def project_ranker(kb: KnowledgeBase) -> Ranker:
+    """What `ask --json` returns: passages' sentences best first, or nothing when not found."""
+    answerer = Answerer(kb, top_k=10, more_k=0)
+
+    def rank(question: str) -> tuple[bool, list[str]]:
+        answer = answerer.ask(question)
+        return not answer.found, [p.sentence for p in answer.passages]
+
+    return rank
+
+
+def bm25_ranker(corpus: Corpus, tokenize: Callable[[str], list[str]], **params: float) -> Ranker:
+    sentences = [c.text for c in corpus.chunks]
+    model = BM25Okapi([tokenize(s) for s in sentences], **params)
+
+    def rank(question: str) -> tuple[bool, list[str]]:
+        scores = model.get_scores(tokenize(question))
+        top = np.argsort(-scores, kind="stable")[:10]
+        return False, [sentences[i] for i in top]
+
+    return rank
+
+
+def whitespace(s: str) -> list[str]:
+    return s.lower().split()
+
+
+def sastrawi_stopped(s: str) -> list[str]:
+    return text.terms(s)
+
+
+def run_facqa(folder: Path, splits: Sequence[str], params: Bm25Params | None = None) -> str:
+    data = read_facqa(folder)
+    corpus = facqa_corpus(data)
+    kb = KnowledgeBase.build(corpus, params)
+    systems: list[tuple[str, Ranker]] = [
+        ("project", project_ranker(kb)),
+        ("plain bm25", bm25_ranker(corpus, whitespace)),
+        ("careful bm25", bm25_ranker(corpus, sastrawi_stopped, k1=0.9, b=0.4)),
+    ]
+    lines = [
+        f"FacQA: {len(data.passages)} passages, {len(corpus.chunks)} sentences "
+        f"(index built in {kb.built_in_s:.2f}s)"
+    ]
+    for split in splits:
+        questions = data.questions.get(split)
+        if not questions:
+            lines.append(f"\n{split}: no questions")
+            continue
+        results = [measure(name, ranker, questions) for name, ranker in systems]
+        lines.append(f"\n{split} ({len(questions)} questions)")
+        lines.append(_table(results))
+    return "\n".join(lines)
+
+
+def _table(results: Sequence[Recall]) -> str:
+    keys = list(results[0].row())
+    width = max(len(k) for k in keys) + 2
+    cols = [max(len(r.name), 8) + 2 for r in results]
+    out = [" " * width + "".join(r.name.rjust(c) for r, c in zip(results, cols, strict=True))]
+    for key in keys:
+        out.append(
+            key.ljust(width)
+            + "".join(r.row()[key].rjust(c) for r, c in zip(results, cols, strict=True))
+        )
+    return "\n".join(out)

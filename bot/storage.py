@@ -1,0 +1,397 @@
+"""SQLite storage through aiosqlite: schema migrations, the question log, feedback, corpus versions,
+the admin audit log, and the figures for `/stats`.
+
+Writes go through a queue drained by one background task, so a reply never waits for the disk and
+a broken database never breaks a reply: failures are logged once, entries are kept in memory
+(bounded) and written when the database is usable again. `close()` drains what was accepted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+# Each entry upgrades the schema by one version; the version lives in PRAGMA user_version.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: question log and feedback
+    """
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        answer_id TEXT NOT NULL UNIQUE,
+        asked_at REAL NOT NULL,
+        chat_type TEXT NOT NULL,
+        user_id INTEGER,
+        question TEXT,
+        found INTEGER NOT NULL,
+        passages TEXT NOT NULL,
+        latency_ms REAL NOT NULL
+    );
+    CREATE INDEX questions_asked_at ON questions (asked_at);
+    CREATE TABLE feedback (
+        answer_id TEXT NOT NULL,
+        user_id INTEGER NOT NULL,
+        vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+        voted_at REAL NOT NULL,
+        PRIMARY KEY (answer_id, user_id)
+    );
+    """,
+    # 2: corpus versions and the admin audit log
+    """
+    CREATE TABLE corpus_versions (
+        id INTEGER PRIMARY KEY,
+        loaded_at REAL NOT NULL,
+        content_hash TEXT NOT NULL,
+        documents INTEGER NOT NULL,
+        sentences INTEGER NOT NULL,
+        load_seconds REAL NOT NULL,
+        loaded_by INTEGER
+    );
+    CREATE TABLE admin_audit (
+        id INTEGER PRIMARY KEY,
+        at REAL NOT NULL,
+        user_id INTEGER,
+        chat_type TEXT,
+        command TEXT NOT NULL,
+        allowed INTEGER NOT NULL,
+        result TEXT NOT NULL
+    );
+    CREATE INDEX admin_audit_at ON admin_audit (at);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+MAX_PENDING = 10_000
+DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The figures `/stats` shows."""
+
+    today: int
+    week: int
+    week_found: int
+    votes_up: int
+    votes_down: int
+    unanswered: tuple[tuple[str, int], ...]
+
+    @property
+    def found_rate(self) -> float:
+        return self.week_found / self.week if self.week else 0.0
+
+
+async def migrate(db: aiosqlite.Connection) -> int:
+    """Bring the schema to the newest version; returns the version the file had."""
+    async with db.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    before = int(row[0]) if row else 0
+    for version in range(before, SCHEMA_VERSION):
+        await db.executescript(
+            "BEGIN;" + MIGRATIONS[version] + f"PRAGMA user_version = {version + 1}; COMMIT;"
+        )
+    return before
+
+
+Write = tuple[str, tuple[Any, ...]]
+
+
+class Storage:
+    """The bot's database. Writes are queued and never raise; reads raise `StorageError`."""
+
+    def __init__(self, path: Path, *, store_question_text: bool = True) -> None:
+        self.path = path
+        self.store_question_text = store_question_text
+        self._queue: asyncio.Queue[Write | None] = asyncio.Queue()
+        self._pending: deque[Write] = deque()
+        self._writer: asyncio.Task[None] | None = None
+        self._db: aiosqlite.Connection | None = None
+        self._failing = False
+        self._dropped = 0
+        self._retry_delay = 0.5
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Start the writer. A database that cannot be opened now is retried later."""
+        with contextlib.suppress(sqlite3.Error, OSError):
+            await self._connect()
+        if self._db is None:
+            self._report_failure("cannot open the database")
+        self._writer = asyncio.create_task(self._write_loop(), name="storage-writer")
+
+    async def close(self, wait: float = 10.0) -> None:
+        """Write everything accepted so far (within `timeout`), then close."""
+        if self._writer is not None:
+            self._queue.put_nowait(None)
+            try:
+                await asyncio.wait_for(self._writer, wait)
+            except TimeoutError:
+                log.error("storage: %d entries not written at shutdown", self.backlog)
+                self._writer.cancel()
+            self._writer = None
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error, OSError, ValueError):
+                await self._db.close()
+            self._db = None
+
+    @property
+    def backlog(self) -> int:
+        return self._queue.qsize() + len(self._pending)
+
+    @property
+    def healthy(self) -> bool:
+        return not self._failing
+
+    async def _connect(self) -> aiosqlite.Connection:
+        if self._db is not None:
+            return self._db
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(self.path, timeout=2.0)
+        try:
+            await db.execute("PRAGMA busy_timeout = 2000")
+            async with db.execute("PRAGMA journal_mode = WAL") as cur:
+                await cur.fetchone()
+            await migrate(db)
+        except BaseException:
+            await db.close()
+            raise
+        self._db = db
+        return db
+
+    async def _drop_connection(self) -> None:
+        db, self._db = self._db, None
+        if db is not None:
+            with contextlib.suppress(Exception):
+                await db.close()
+
+    # ------------------------------------------------------------------ writing
+
+    def _enqueue(self, sql: str, params: tuple[Any, ...]) -> None:
+        self._queue.put_nowait((sql, params))
+
+    async def _write_loop(self) -> None:
+        stopping = False
+        while True:
+            if not self._pending:
+                item = await self._queue.get()
+                if item is None:
+                    stopping = True
+                else:
+                    self._pending.append(item)
+            stopping = self._drain_queue() or stopping
+            if self._pending:
+                ok = await self._flush()
+                if not ok:
+                    if stopping:
+                        await self._flush_last_chance()
+                        return
+                    await asyncio.sleep(self._retry_delay)
+                    self._retry_delay = min(self._retry_delay * 2, 30.0)
+                    continue
+            if stopping and self._queue.empty():
+                return
+
+    def _drain_queue(self) -> bool:
+        stopping = False
+        while not self._queue.empty():
+            item = self._queue.get_nowait()
+            if item is None:
+                stopping = True
+            else:
+                self._pending.append(item)
+        while len(self._pending) > MAX_PENDING:
+            self._pending.popleft()
+            self._dropped += 1
+        return stopping
+
+    async def _flush(self) -> bool:
+        batch = list(self._pending)
+        try:
+            db = await self._connect()
+            await db.execute("BEGIN")
+            for sql, params in batch:
+                await db.execute(sql, params)
+            await db.commit()
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            await self._drop_connection()
+            self._report_failure(str(exc))
+            return False
+        for _ in batch:
+            self._pending.popleft()
+        if self._failing:
+            log.warning(
+                "storage: database usable again; %d queued entries written%s",
+                len(batch),
+                f" ({self._dropped} dropped while it was down)" if self._dropped else "",
+            )
+            self._failing = False
+            self._dropped = 0
+        self._retry_delay = 0.5
+        return True
+
+    async def _flush_last_chance(self) -> None:
+        for delay in (0.2, 0.5, 1.0):
+            await asyncio.sleep(delay)
+            if await self._flush():
+                return
+        log.error("storage: %d entries could not be written at shutdown", len(self._pending))
+
+    def _report_failure(self, reason: str) -> None:
+        if not self._failing:
+            log.error(
+                "storage: database %s unusable (%s); answers continue, writes are kept and retried",
+                self.path,
+                reason,
+            )
+        self._failing = True
+
+    # ------------------------------------------------------------------ what is written
+
+    def log_question(
+        self,
+        *,
+        answer_id: str,
+        chat_type: str,
+        user_id: int | None,
+        question: str,
+        found: bool,
+        passages: Sequence[tuple[str, int, float]],
+        latency_ms: float,
+        at: float | None = None,
+    ) -> None:
+        """Queue a question-log row; `passages` are (doc, chunk id, score)."""
+        payload = json.dumps([{"doc": d, "chunk": c, "score": round(s, 4)} for d, c, s in passages])
+        self._enqueue(
+            "INSERT OR IGNORE INTO questions (answer_id, asked_at, chat_type, user_id, question,"
+            " found, passages, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                answer_id,
+                at if at is not None else time.time(),
+                chat_type,
+                user_id,
+                question if self.store_question_text else None,
+                int(found),
+                payload,
+                round(latency_ms, 3),
+            ),
+        )
+
+    def log_feedback(
+        self, answer_id: str, user_id: int, vote: int, at: float | None = None
+    ) -> None:
+        """One vote per user per answer; voting again changes it."""
+        self._enqueue(
+            "INSERT INTO feedback (answer_id, user_id, vote, voted_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote,"
+            " voted_at = excluded.voted_at",
+            (answer_id, user_id, 1 if vote > 0 else -1, at if at is not None else time.time()),
+        )
+
+    def log_corpus_version(
+        self,
+        *,
+        content_hash: str,
+        documents: int,
+        sentences: int,
+        load_seconds: float,
+        loaded_by: int | None,
+    ) -> None:
+        self._enqueue(
+            "INSERT INTO corpus_versions (loaded_at, content_hash, documents, sentences,"
+            " load_seconds, loaded_by) VALUES (?, ?, ?, ?, ?, ?)",
+            (time.time(), content_hash, documents, sentences, round(load_seconds, 4), loaded_by),
+        )
+
+    def log_admin(
+        self, *, user_id: int | None, chat_type: str, command: str, allowed: bool, result: str
+    ) -> None:
+        self._enqueue(
+            "INSERT INTO admin_audit (at, user_id, chat_type, command, allowed, result)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (time.time(), user_id, chat_type, command[:200], int(allowed), result[:500]),
+        )
+
+    # ------------------------------------------------------------------ reading
+
+    async def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        try:
+            db = await self._connect()
+            async with db.execute(sql, params) as cur:
+                return [tuple(row) for row in await cur.fetchall()]
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            await self._drop_connection()
+            raise StorageError(str(exc)) from exc
+
+    async def stats(self, now: float | None = None, top: int = 5) -> Stats:
+        now = time.time() if now is None else now
+        midnight = now - (now % DAY)
+        week_ago = now - 7 * DAY
+        [(today,)] = await self._read(
+            "SELECT COUNT(*) FROM questions WHERE asked_at >= ?", (midnight,)
+        )
+        [(week, week_found)] = await self._read(
+            "SELECT COUNT(*), COALESCE(SUM(found), 0) FROM questions WHERE asked_at >= ?",
+            (week_ago,),
+        )
+        [(up, down)] = await self._read(
+            "SELECT COALESCE(SUM(vote > 0), 0), COALESCE(SUM(vote < 0), 0) FROM feedback"
+            " WHERE voted_at >= ?",
+            (week_ago,),
+        )
+        rows = await self._read(
+            "SELECT LOWER(TRIM(question)) AS q, COUNT(*) AS n FROM questions"
+            " WHERE found = 0 AND question IS NOT NULL AND asked_at >= ?"
+            " GROUP BY q ORDER BY n DESC, MAX(asked_at) DESC LIMIT ?",
+            (week_ago, top),
+        )
+        return Stats(
+            int(today),
+            int(week),
+            int(week_found),
+            int(up),
+            int(down),
+            tuple((str(q), int(n)) for q, n in rows),
+        )
+
+    async def question_of(self, answer_id: str) -> str | None:
+        """The question behind an answer id, if it was stored."""
+        rows = await self._read("SELECT question FROM questions WHERE answer_id = ?", (answer_id,))
+        return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    async def purge(self, retention_days: int, now: float | None = None) -> int:
+        """Delete questions and feedback older than the retention period; returns rows removed."""
+        if retention_days <= 0:
+            return 0
+        cutoff = (time.time() if now is None else now) - retention_days * DAY
+        try:
+            db = await self._connect()
+            cur1 = await db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,))
+            cur2 = await db.execute("DELETE FROM feedback WHERE voted_at < ?", (cutoff,))
+            cur3 = await db.execute("DELETE FROM admin_audit WHERE at < ?", (cutoff,))
+            await db.commit()
+            return cur1.rowcount + cur2.rowcount + cur3.rowcount
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            await self._drop_connection()
+            raise StorageError(str(exc)) from exc
+
+    async def flush(self, wait: float = 5.0) -> None:
+        """Wait until what has been queued so far is written (for tests and admin reads)."""
+        deadline = time.monotonic() + wait
+        while self.backlog and time.monotonic() < deadline:  # noqa: ASYNC110 - bounded poll
+            await asyncio.sleep(0.01)
+
+
+class StorageError(Exception):
+    """The database could not answer a read."""

@@ -1,0 +1,1 @@
+"""The Telegram adapter: building the PTB `Application`, handlers, admin commands."""

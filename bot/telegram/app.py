@@ -1,0 +1,281 @@
+"""Building the PTB `Application` and running it (long polling, or a webhook by setting)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from urllib.parse import urlparse
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.corpus import CorpusError
+from bot.knowledge import Library, folder_fingerprint, open_knowledge
+from bot.storage import Storage
+from bot.telegram import admin, handlers
+from bot.telegram.logs import setup_logging
+from bot.telegram.state import STATE_KEY, BotState, get_state
+
+log = logging.getLogger(__name__)
+
+PRIVATE = filters.ChatType.PRIVATE
+GROUPS = filters.ChatType.GROUPS
+NEW = filters.UpdateType.MESSAGE
+EDITED = filters.UpdateType.EDITED_MESSAGE
+
+READER_COMMANDS = [
+    ("start", "Mulai dan contoh pertanyaan", "Start and example questions"),
+    ("ask", "Tanya tentang artikel", "Ask about the article"),
+    ("about", "Tentang artikel", "About the article"),
+    ("help", "Bantuan", "Help"),
+]
+ADMIN_COMMANDS = [
+    ("reload", "Muat ulang korpus", "Reload the corpus"),
+    ("stats", "Statistik pertanyaan", "Question statistics"),
+    ("docs", "Daftar dokumen", "List documents"),
+    ("remove", "Hapus dokumen", "Remove a document"),
+]
+
+
+def build_application(
+    settings: Settings,
+    library: Library,
+    storage: Storage | None,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """The bot, with every handler registered. `request` lets tests run it offline."""
+    if not settings.token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(_file_url(settings.telegram_base_url))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                allow_sending_without_reply=True,
+                do_quote=True,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .concurrent_updates(True)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    application = builder.build()
+    application.bot_data[STATE_KEY] = BotState.create(settings, library, storage)
+    register_handlers(application, settings)
+    return application
+
+
+def _file_url(base_url: str) -> str:
+    """The file download base that matches a Bot API base URL (…/bot -> …/file/bot)."""
+    if base_url.rstrip("/").endswith("/bot"):
+        return base_url.rstrip("/")[: -len("/bot")] + "/file/bot"
+    return base_url.rstrip("/") + "/file/bot"
+
+
+def register_handlers(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    h = handlers
+    not_bot = ~filters.VIA_BOT
+    edits = settings.edited_messages == "answer"
+    question_updates = (NEW | EDITED) if edits else NEW
+
+    # admin (group -1 so an upload from an admin is not treated as a reader's file)
+    for name, action in (
+        ("reload", admin.reload_action),
+        ("stats", admin.stats_action),
+        ("docs", admin.docs_action),
+        ("remove", admin.remove_action),
+    ):
+        application.add_handler(
+            CommandHandler(name, admin.admin_only(f"/{name}", action), filters=NEW), group=-1
+        )
+    admin_ids = list(settings.admin_ids)
+    application.add_handler(
+        MessageHandler(
+            PRIVATE & NEW & filters.Document.ALL & filters.User(admin_ids),
+            admin.admin_only("upload", admin.upload_action),
+        ),
+        group=-1,
+    )
+
+    application.add_handler(CommandHandler("start", h.on_start, filters=NEW))
+    application.add_handler(CommandHandler("help", h.on_help, filters=NEW))
+    application.add_handler(CommandHandler("about", h.on_about, filters=NEW))
+    application.add_handler(CommandHandler("ask", h.on_ask, filters=question_updates))
+    application.add_handler(
+        MessageHandler(
+            PRIVATE & question_updates & filters.TEXT & ~filters.COMMAND & not_bot,
+            h.on_private_text,
+        )
+    )
+    application.add_handler(
+        MessageHandler(
+            GROUPS & question_updates & filters.TEXT & ~filters.COMMAND & not_bot, h.on_group_text
+        )
+    )
+    application.add_handler(MessageHandler(PRIVATE & NEW & filters.COMMAND, h.on_unknown_command))
+    application.add_handler(
+        MessageHandler(PRIVATE & NEW & ~filters.TEXT & ~filters.StatusUpdate.ALL, h.on_non_text)
+    )
+    application.add_handler(CallbackQueryHandler(h.on_more, pattern=r"^more:"))
+    application.add_handler(CallbackQueryHandler(h.on_feedback, pattern=r"^fb:"))
+    application.add_handler(CallbackQueryHandler(h.on_example_button, pattern=r"^ex:"))
+    application.add_handler(InlineQueryHandler(h.on_inline_query))
+    application.add_error_handler(h.on_error)
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    state = get_state(application)
+    if state.storage is not None:
+        await state.storage.start()
+        kb = state.library.kb
+        state.storage.log_corpus_version(
+            content_hash=kb.corpus.content_hash,
+            documents=len(kb.corpus.documents),
+            sentences=len(kb.chunks),
+            load_seconds=kb.built_in_s,
+            loaded_by=None,
+        )
+    await set_command_menus(application, state.settings)
+    jobs = application.job_queue
+    if jobs is not None:
+        if state.storage is not None and state.settings.retention_days > 0:
+            jobs.run_repeating(_purge_job, interval=6 * 3600, first=60, name="retention-purge")
+        if state.settings.auto_reload:
+            jobs.run_repeating(
+                _watch_job, interval=state.settings.auto_reload_seconds, name="corpus-watch"
+            )
+
+
+async def set_command_menus(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Command menus per scope: private chats, groups, and each admin's own chat."""
+    bot = application.bot
+
+    def commands(rows: list[tuple[str, str, str]], lang: int) -> list[BotCommand]:
+        return [BotCommand(row[0], row[1 + lang]) for row in rows]
+
+    try:
+        for lang_code, idx in ((None, 0), ("en", 1)):
+            await bot.set_my_commands(
+                commands(READER_COMMANDS, idx),
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=lang_code,
+            )
+            await bot.set_my_commands(
+                commands([r for r in READER_COMMANDS if r[0] != "start"], idx),
+                scope=BotCommandScopeAllGroupChats(),
+                language_code=lang_code,
+            )
+    except TelegramError as exc:
+        log.warning("could not set command menus: %s", exc)
+    for admin_id in settings.admin_ids:
+        try:
+            await bot.set_my_commands(
+                commands(READER_COMMANDS + ADMIN_COMMANDS, 0),
+                scope=BotCommandScopeChat(admin_id),
+            )
+        except TelegramError as exc:  # the admin has not started the bot yet
+            log.info("admin menu for %s not set: %s", admin_id, exc)
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    state = get_state(application)
+    if state.storage is not None:
+        await state.storage.close()
+
+
+async def _purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    state = get_state(context)
+    if state.storage is None:
+        return
+    try:
+        removed = await state.storage.purge(state.settings.retention_days)
+        log.info("retention purge removed %d rows", removed)
+    except Exception as exc:
+        log.warning("retention purge failed: %s", exc)
+
+
+async def _watch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Reload by itself when the files in CORPUS_DIR change (AUTO_RELOAD=true)."""
+    state = get_state(context)
+    library = state.library
+    if library.reloading or folder_fingerprint(library.folder) == library.fingerprint:
+        return
+    report = await library.reload()
+    admin.record_version(state, report, None)
+    log.info("auto reload: %s", "ok" if report.ok else report.error)
+
+
+def run_bot(settings: Settings) -> int:
+    """`python -m bot run`: check the setup, then serve until SIGINT/SIGTERM."""
+    if not settings.token:
+        print(
+            "error: TELEGRAM_BOT_TOKEN is not set. Put it in .env (see .env.example), or try "
+            'the terminal without Telegram: python -m bot ask "your question"',
+            file=sys.stderr,
+        )
+        return 2
+    setup_logging(settings.log_level, settings.token)
+    try:
+        kb = open_knowledge(settings)
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for problem in kb.corpus.problems:
+        log.warning("skipped %s: %s", problem.name, problem.reason)
+    library = Library(kb, settings.corpus_dir, settings.top_k)
+    storage = Storage(settings.database_path, store_question_text=settings.store_question_text)
+    application = build_application(settings, library, storage)
+    log.info(
+        "serving %d documents (%d sentences) via %s",
+        len(kb.corpus.documents),
+        len(kb.chunks),
+        urlparse(settings.telegram_base_url).netloc,
+    )
+    if settings.webhook_url:
+        path = urlparse(settings.webhook_url).path.lstrip("/")
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+    return 0

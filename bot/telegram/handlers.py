@@ -1,0 +1,515 @@
+"""Handlers for readers: questions in private chats and groups, commands, buttons, inline mode.
+
+Each handler reads the update, asks the core, renders, sends and queues a log entry. In groups the
+bot speaks only when addressed: an @mention, a reply to one of its messages, or /ask.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
+from typing import TypeVar
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import ContextTypes
+
+from bot.answer import MAX_QUESTION_CHARS, Answer, Passage
+from bot.messages import Lang, language_of, t
+from bot.render import answer_html, escape, passage_html, passage_plain
+from bot.telegram.flood import Verdict
+from bot.telegram.state import BotState, SentAnswer, get_state
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+T = TypeVar("T")
+
+INLINE_MAX_RESULTS = 10
+INLINE_QUERY_MAX = 256
+
+
+# --------------------------------------------------------------------------- sending
+
+
+async def send_retrying(send: Callable[[], Awaitable[T]], attempts: int = 4) -> T:
+    """Send, retrying timeouts, network errors and 429s with backoff; the last error is raised."""
+    delay = 0.5
+    for attempt in range(1, attempts + 1):
+        try:
+            return await send()
+        except RetryAfter as exc:
+            if attempt == attempts:
+                raise
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+            log.warning("Telegram asked to wait %.1fs (429); retrying", seconds)
+            await asyncio.sleep(seconds)
+        except (TimedOut, NetworkError) as exc:
+            if attempt == attempts or isinstance(exc, BadRequest):
+                raise
+            log.warning("sending failed (%s); retry %d in %.1fs", exc, attempt, delay)
+            await asyncio.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
+
+
+def lang_of(update: Update) -> Lang:
+    user = update.effective_user
+    return language_of(user.language_code if user else None)
+
+
+def examples_of(state: BotState) -> tuple[str, ...]:
+    """Example questions: from the documents' front matter, else a generic one per title."""
+    found = [q for d in state.library.kb.corpus.documents for q in d.questions]
+    if not found:
+        found = [f"Apa isi {d.title}?" for d in state.library.kb.corpus.documents[:3]]
+    return tuple(found[:3])
+
+
+def examples_text(state: BotState) -> str:
+    return "\n".join(f"• <i>{escape(q)}</i>" for q in examples_of(state))
+
+
+# --------------------------------------------------------------------------- answering
+
+
+def answer_keyboard(answer_id: str, lang: Lang, *, more_page: int | None) -> InlineKeyboardMarkup:
+    rows = []
+    if more_page is not None:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t("more_button", lang), callback_data=f"more:{answer_id}:{more_page}"
+                )
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton("👍", callback_data=f"fb:{answer_id}:1"),
+            InlineKeyboardButton("👎", callback_data=f"fb:{answer_id}:-1"),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def page_of(passages: Sequence[Passage], page: int, size: int) -> list[Passage]:
+    return list(passages[page * size : (page + 1) * size])
+
+
+async def answer_question(update: Update, context: Context, question: str) -> None:
+    """Answer `question` in reply to the update's message, with buttons, and log it."""
+    state = get_state(context)
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None:
+        return
+    lang = lang_of(update)
+    if not await _within_limits(update, context, state, lang):
+        return
+    if len(question) > MAX_QUESTION_CHARS:
+        await send_retrying(
+            lambda: message.reply_text(t("question_too_long", lang, limit=MAX_QUESTION_CHARS))
+        )
+        return
+    if chat.type == ChatType.PRIVATE:
+        await _typing(context, chat.id)
+    answer = state.library.answerer.ask(question)
+    if not answer.found:
+        key = "empty_question" if answer.reason == "empty" else "not_found"
+        await send_retrying(lambda: message.reply_text(t(key, lang, examples=examples_text(state))))
+        _log(state, update, answer, "")
+        return
+    size = state.library.top_k
+    everything = answer.passages + answer.more
+    answer_id = state.answers.add(SentAnswer(question, everything, lang))
+    messages = answer_html(page_of(everything, 0, size), lang)
+    more_page = 1 if len(everything) > size else None
+    for i, html_text in enumerate(messages):
+        last = i == len(messages) - 1
+        markup = answer_keyboard(answer_id, lang, more_page=more_page) if last else None
+        await send_retrying(partial(message.reply_text, html_text, reply_markup=markup))
+    _log(state, update, answer, answer_id)
+
+
+async def _within_limits(update: Update, context: Context, state: BotState, lang: Lang) -> bool:
+    """Flood control per user and per group: one polite notice, then silence."""
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    verdicts = []
+    if user is not None:
+        verdicts.append(state.user_gate.check(user.id))
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        verdicts.append(state.group_gate.check(chat.id))
+    if all(v is Verdict.OK for v in verdicts):
+        return True
+    if Verdict.NOTICE in verdicts and message is not None:
+        try:
+            await message.reply_text(t("flood", lang))
+        except TelegramError as exc:
+            log.warning("flood notice not sent: %s", exc)
+    return False
+
+
+async def _typing(context: Context, chat_id: int) -> None:
+    try:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError as exc:  # cosmetic: never let it stop the answer
+        log.debug("typing action failed: %s", exc)
+
+
+def _log(state: BotState, update: Update, answer: Answer, answer_id: str) -> None:
+    if state.storage is None:
+        return
+    chat, user = update.effective_chat, update.effective_user
+    passages = answer.passages + answer.more
+    state.storage.log_question(
+        answer_id=answer_id or f"nf-{time.time_ns()}",
+        chat_type=chat.type if chat else "unknown",
+        user_id=user.id if user else None,
+        question=answer.question,
+        found=answer.found,
+        passages=[(p.doc, p.chunk_ids[0], p.score) for p in passages[: state.library.top_k]],
+        latency_ms=answer.elapsed_ms,
+    )
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def is_from_bot(update: Update) -> bool:
+    user = update.effective_user
+    return user is None or user.is_bot
+
+
+async def on_private_text(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None or message.text is None or is_from_bot(update):
+        return
+    await answer_question(update, context, message.text)
+
+
+async def on_group_text(update: Update, context: Context) -> None:
+    """In groups, answer only a mention of the bot or a reply to one of its messages."""
+    message = update.effective_message
+    if message is None or message.text is None or is_from_bot(update):
+        return
+    question = addressed_question(message, context.bot.username, context.bot.id)
+    if question is None:
+        return  # not for us: never answered, never logged
+    await answer_question(update, context, question)
+
+
+def addressed_question(message: Message, username: str, bot_id: int) -> str | None:
+    """The question if the message addresses the bot (mention or reply), else None."""
+    text = message.text or ""
+    mention = f"@{username}".lower()
+    addressed = False
+    cut: list[tuple[int, int]] = []
+    for entity, value in message.parse_entities(
+        [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    ).items():
+        if (entity.type == MessageEntity.MENTION and value.lower() == mention) or (
+            entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id
+        ):
+            addressed = True
+            if entity.type == MessageEntity.MENTION:
+                cut.append((entity.offset, entity.offset + entity.length))
+    reply = message.reply_to_message
+    if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
+        addressed = True
+    if not addressed:
+        return None
+    # offsets are in UTF-16 code units
+    encoded = text.encode("utf-16-le")
+    for start, end in sorted(cut, reverse=True):
+        encoded = encoded[: start * 2] + encoded[end * 2 :]
+    return encoded.decode("utf-16-le").strip(" ,:")
+
+
+async def on_ask(update: Update, context: Context) -> None:
+    """/ask QUESTION, in any chat; /ask alone gets a one-line usage."""
+    message = update.effective_message
+    if message is None or message.text is None or is_from_bot(update):
+        return
+    parts = message.text.split(maxsplit=1)
+    question = parts[1].strip() if len(parts) > 1 else ""
+    if not question:
+        state = get_state(context)
+        example = examples_of(state)[0] if examples_of(state) else "Apa isi artikel?"
+        await send_retrying(
+            lambda: message.reply_text(t("ask_usage", lang_of(update), example=escape(example)))
+        )
+        return
+    await answer_question(update, context, question)
+
+
+async def on_non_text(update: Update, context: Context) -> None:
+    """Stickers, photos, voice and the like in a private chat: a short hint."""
+    message = update.effective_message
+    if message is None or is_from_bot(update):
+        return
+    await send_retrying(lambda: message.reply_text(t("non_text", lang_of(update))))
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None or is_from_bot(update):
+        return
+    await on_help(update, context)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def start_keyboard(state: BotState) -> InlineKeyboardMarkup | None:
+    examples = examples_of(state)
+    if not examples:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(q[:60], callback_data=f"ex:{i}")] for i, q in enumerate(examples)]
+    )
+
+
+async def on_start(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    state = get_state(context)
+    docs = state.library.kb.corpus.documents
+    lang = lang_of(update)
+    key = "welcome" if len(docs) == 1 else "welcome_many"
+    text = t(key, lang, title=escape(docs[0].title), count=len(docs))
+    await send_retrying(lambda: message.reply_text(text, reply_markup=start_keyboard(state)))
+
+
+async def on_help(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    mention = f"@{context.bot.username}"
+    await send_retrying(lambda: message.reply_text(t("help", lang_of(update), mention=mention)))
+
+
+async def on_about(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    state = get_state(context)
+    corpus = state.library.kb.corpus
+    lines = []
+    for doc in corpus.documents[:20]:
+        line = f"• <b>{escape(doc.title)}</b>"
+        if doc.source:
+            line += f"\n  {escape(doc.source)}"
+        lines.append(line)
+    if len(corpus.documents) > 20:
+        lines.append(f"… (+{len(corpus.documents) - 20})")
+    text = t(
+        "about",
+        lang_of(update),
+        docs="\n".join(lines),
+        sentences=len(corpus.chunks),
+        count=len(corpus.documents),
+    )
+    await send_retrying(lambda: message.reply_text(text))
+
+
+# --------------------------------------------------------------------------- buttons
+
+
+async def on_example_button(update: Update, context: Context) -> None:
+    """A /start example button asks its question."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    state = get_state(context)
+    examples = examples_of(state)
+    try:
+        index = int(query.data.split(":", 1)[1])
+        question = examples[index]
+    except (ValueError, IndexError):
+        await query.answer()
+        return
+    await query.answer()
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    lang = lang_of(update)
+    answer = state.library.answerer.ask(question)
+    if not answer.found:
+        await send_retrying(
+            lambda: message.reply_text(t("not_found", lang, examples=examples_text(state)))
+        )
+        return
+    everything = answer.passages + answer.more
+    answer_id = state.answers.add(SentAnswer(question, everything, lang))
+    size = state.library.top_k
+    more_page = 1 if len(everything) > size else None
+    header = f"❓ <b>{escape(question)}</b>\n\n"
+    body = answer_html(page_of(everything, 0, size), lang)[0]
+    await send_retrying(
+        lambda: message.reply_text(
+            header + body if len(header) + len(body) <= 4096 else body,
+            reply_markup=answer_keyboard(answer_id, lang, more_page=more_page),
+        )
+    )
+    _log(state, update, answer, answer_id)
+
+
+async def on_more(update: Update, context: Context) -> None:
+    """ "More": show the next passages by editing the same message."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    state = get_state(context)
+    try:
+        _, answer_id, page_text = query.data.split(":")
+        page = int(page_text)
+    except ValueError:
+        await query.answer()
+        return
+    sent = state.answers.get(answer_id) or await _recover(state, answer_id, lang_of(update))
+    lang = sent.lang if sent else lang_of(update)
+    if sent is None:
+        await query.answer(t("more_gone", lang), show_alert=True)
+        return
+    size = state.library.top_k
+    passages = page_of(sent.passages, page, size)
+    if not passages:
+        await query.answer(t("more_none", lang))
+        return
+    more_page = page + 1 if len(sent.passages) > (page + 1) * size else None
+    text = answer_html(passages, lang)[0]
+    try:
+        await send_retrying(
+            lambda: query.edit_message_text(
+                text, reply_markup=answer_keyboard(answer_id, lang, more_page=more_page)
+            )
+        )
+    except BadRequest as exc:  # e.g. the message is too old to edit
+        log.info("could not edit for More: %s", exc)
+    await query.answer()
+
+
+async def _recover(state: BotState, answer_id: str, lang: Lang) -> SentAnswer | None:
+    """After a restart, rebuild an answer from its stored question."""
+    if state.storage is None:
+        return None
+    try:
+        question = await state.storage.question_of(answer_id)
+    except Exception as exc:
+        log.info("cannot recover answer %s: %s", answer_id, exc)
+        return None
+    if not question:
+        return None
+    answer = state.library.answerer.ask(question)
+    if not answer.found:
+        return None
+    sent = SentAnswer(question, answer.passages + answer.more, lang)
+    state.answers.put(answer_id, sent)
+    return sent
+
+
+async def on_feedback(update: Update, context: Context) -> None:
+    """👍 / 👎: stored (one vote per user per answer, changeable) and acknowledged."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    state = get_state(context)
+    try:
+        _, answer_id, vote_text = query.data.split(":")
+        vote = int(vote_text)
+    except ValueError:
+        await query.answer()
+        return
+    if state.storage is not None and query.from_user is not None:
+        state.storage.log_feedback(answer_id, query.from_user.id, vote)
+    await query.answer(t("feedback_thanks", lang_of(update)))
+
+
+# --------------------------------------------------------------------------- inline mode
+
+
+async def on_inline_query(update: Update, context: Context) -> None:
+    """`@bot question` in any chat: matching passages; an empty query shows examples."""
+    inline = update.inline_query
+    if inline is None:
+        return
+    state = get_state(context)
+    lang = lang_of(update)
+    text = inline.query.strip()[:INLINE_QUERY_MAX]
+    if not text:
+        passages = _example_passages(state)
+        results = [_inline_result(str(i), p, lang) for i, p in enumerate(passages)]
+        await inline.answer(results, cache_time=300, is_personal=False)
+        return
+    user = update.effective_user
+    if user is not None and state.user_gate.check(user.id) is not Verdict.OK:
+        await inline.answer([], cache_time=5, is_personal=True)
+        return
+    answer = state.library.answerer.ask(text)
+    if answer.found:
+        found = (answer.passages + answer.more)[:INLINE_MAX_RESULTS]
+        results = [_inline_result(str(i), p, lang) for i, p in enumerate(found)]
+    else:
+        message = t("inline_none_text", lang, question=escape(text))
+        results = [
+            InlineQueryResultArticle(
+                id="none",
+                title=t("inline_none_title", lang),
+                description=text[:100],
+                input_message_content=InputTextMessageContent(message, parse_mode=ParseMode.HTML),
+            )
+        ]
+    await inline.answer(results, cache_time=60, is_personal=False)
+    _log(state, update, answer, "")
+
+
+def _example_passages(state: BotState) -> list[Passage]:
+    out: list[Passage] = []
+    for question in examples_of(state):
+        answer = state.library.answerer.ask(question)
+        if answer.found:
+            out.append(answer.passages[0])
+    return out
+
+
+def _inline_result(result_id: str, passage: Passage, lang: Lang) -> InlineQueryResultArticle:
+    snippet = passage.sentence if len(passage.sentence) <= 200 else passage.sentence[:199] + "…"
+    html_text = passage_html(passage, lang)
+    if len(html_text) > 4000:
+        html_text = escape(passage_plain(passage, lang)[:3990])
+    return InlineQueryResultArticle(
+        id=result_id,
+        title=f"{passage.title[:50]} ¶{passage.paragraph}",
+        description=snippet,
+        input_message_content=InputTextMessageContent(html_text, parse_mode=ParseMode.HTML),
+    )
+
+
+# --------------------------------------------------------------------------- errors
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the error (never to the user); tell a private-chat user to try again."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    chat, message = update.effective_chat, update.effective_message
+    if chat is None or message is None or chat.type != ChatType.PRIVATE:
+        return
+    with contextlib.suppress(TelegramError):
+        await message.reply_text(t("error", lang_of(update)))

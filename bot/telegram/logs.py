@@ -1,0 +1,59 @@
+"""Logging setup that never lets the bot token out: httpx's request lines are silenced, and every
+record (message, arguments and traceback) is scrubbed of the token before any handler sees it."""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+_TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+_secrets: set[str] = set()
+_installed = False
+
+
+def redact(text: str) -> str:
+    for secret in _secrets:
+        text = text.replace(secret, "[token]")
+    return _TOKEN_RE.sub("[token]", text)
+
+
+def protect_secret(secret: str | None) -> None:
+    """Scrub `secret` (and anything shaped like a bot token) from every log record."""
+    global _installed
+    if secret:
+        _secrets.add(secret)
+    if _installed:
+        return
+    _installed = True
+    previous: Callable[..., logging.LogRecord] = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: leave it to logging's own error path
+            return record
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and record.exc_info[0] is not None:
+            record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)))
+            record.exc_text = record.exc_text.rstrip("\n")
+            record.exc_info = None
+        return record
+
+    logging.setLogRecordFactory(factory)
+
+
+def setup_logging(level: str, token: str | None) -> None:
+    protect_secret(token)
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request URL at INFO, and the URL holds the token
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -1,0 +1,82 @@
+"""What the handlers share, kept in `application.bot_data`: the library, storage, settings,
+recent answers (for the "More" button) and flood gates."""
+
+from __future__ import annotations
+
+import secrets
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from telegram.ext import Application, ContextTypes
+
+from bot.answer import Passage
+from bot.config import Settings
+from bot.knowledge import Library
+from bot.messages import Lang
+from bot.storage import Storage
+from bot.telegram.flood import FloodGate
+
+STATE_KEY = "state"
+
+
+@dataclass(frozen=True)
+class SentAnswer:
+    """An answer the bot sent, remembered so "More" can page through it."""
+
+    question: str
+    passages: tuple[Passage, ...]
+    lang: Lang
+
+
+class RecentAnswers:
+    """The last few thousand answers by id, oldest forgotten first."""
+
+    def __init__(self, size: int = 5000) -> None:
+        self.size = size
+        self._items: OrderedDict[str, SentAnswer] = OrderedDict()
+
+    def add(self, answer: SentAnswer) -> str:
+        answer_id = secrets.token_hex(5)
+        self._items[answer_id] = answer
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return answer_id
+
+    def put(self, answer_id: str, answer: SentAnswer) -> None:
+        self._items[answer_id] = answer
+
+    def get(self, answer_id: str) -> SentAnswer | None:
+        return self._items.get(answer_id)
+
+
+@dataclass
+class BotState:
+    settings: Settings
+    library: Library
+    storage: Storage | None
+    answers: RecentAnswers = field(default_factory=RecentAnswers)
+    user_gate: FloodGate = field(default_factory=lambda: FloodGate(20))
+    group_gate: FloodGate = field(default_factory=lambda: FloodGate(30))
+    examples: tuple[str, ...] = ()
+
+    @classmethod
+    def create(cls, settings: Settings, library: Library, storage: Storage | None) -> BotState:
+        per_minute = (
+            max(1, int(60 / settings.group_cooldown_seconds))
+            if settings.group_cooldown_seconds
+            else 10_000
+        )
+        return cls(
+            settings=settings,
+            library=library,
+            storage=storage,
+            user_gate=FloodGate(settings.flood_limit_per_minute),
+            group_gate=FloodGate(per_minute),
+        )
+
+
+def get_state(holder: ContextTypes.DEFAULT_TYPE | Application) -> BotState:  # type: ignore[type-arg]
+    """The shared state, from a handler's context or from the application itself."""
+    application = holder if isinstance(holder, Application) else holder.application
+    state: BotState = application.bot_data[STATE_KEY]
+    return state

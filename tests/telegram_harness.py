@@ -1,0 +1,109 @@
+"""Running the real bot against the fake Bot API server inside a test."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.knowledge import Library, load_knowledge
+from bot.storage import Storage
+from bot.telegram.app import build_application
+from tests.conftest import CORPUS_DIR
+from tests.fakeapi import BOT_ID, TOKEN, FakeBotApi
+
+ADMIN_ID = 9001
+
+
+@dataclass
+class RunningBot:
+    app: Application  # type: ignore[type-arg]
+    api: FakeBotApi
+    storage: Storage
+    library: Library
+    settings: Settings
+    corpus_dir: Path
+
+    async def ask(self, update: dict[str, Any], method: str = "sendMessage") -> dict[str, Any]:
+        """Push an update and return the next call of `method` it causes."""
+        before = len(self.api.sent(method))
+        await self.api.push(update)
+        calls = await self.api.wait_for(method, before + 1)
+        return calls[before]
+
+    async def silent(self, update: dict[str, Any]) -> None:
+        """Push an update and check the bot sends nothing for it."""
+        before = len(self.api.calls)
+        await self.api.push(update)
+        await self.api.quiet()
+        sent = [c.method for c in self.api.calls[before:] if c.method not in {"getUpdates"}]
+        assert sent == [], sent
+
+    def callback(self, data: str, message: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "callback_query": {
+                "id": f"cb{time.monotonic_ns()}",
+                "from": user,
+                "chat_instance": "ci",
+                "data": data,
+                "message": message,
+            }
+        }
+
+    def bot_message(self, sent: dict[str, Any], message_id: int = 5000) -> dict[str, Any]:
+        """The message object Telegram would attach to a button press on `sent`."""
+        chat_id = int(sent["chat_id"])
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Tanya Artikel"},
+            "text": "…",
+        }
+
+
+def buttons(sent: dict[str, Any]) -> list[str]:
+    markup = sent.get("reply_markup") or {}
+    return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def make_settings(api: FakeBotApi, tmp_path: Path, **overrides: Any) -> Settings:
+    corpus_dir = tmp_path / "corpus"
+    if not corpus_dir.exists():
+        shutil.copytree(CORPUS_DIR, corpus_dir)
+    values: dict[str, Any] = {
+        "telegram_bot_token": TOKEN,
+        "telegram_base_url": api.base_url,
+        "admin_ids": frozenset({ADMIN_ID}),
+        "corpus_dir": corpus_dir,
+        "database_path": tmp_path / "bot.sqlite3",
+        "rate_limiter": False,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@asynccontextmanager
+async def running_bot(api: FakeBotApi, settings: Settings) -> AsyncIterator[RunningBot]:
+    library = Library(load_knowledge(settings.corpus_dir), settings.corpus_dir, settings.top_k)
+    storage = Storage(settings.database_path, store_question_text=settings.store_question_text)
+    app = build_application(settings, library, storage)
+    async with app:
+        assert app.post_init is not None and app.updater is not None
+        await app.post_init(app)
+        await app.start()
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield RunningBot(app, api, storage, library, settings, settings.corpus_dir)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            assert app.post_shutdown is not None
+            await app.post_shutdown(app)

@@ -1,0 +1,117 @@
+"""Answers: the right sentence quoted word for word, or an honest not-found."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer import Answerer, KnowledgeBase, read_query
+from bot.evaluate import load_questions, project_system, score
+from tests.conftest import DEV_QUESTIONS, EXTRA_QUESTIONS
+
+
+def test_dev_questions_meet_the_bar(answerer: Answerer) -> None:
+    if not DEV_QUESTIONS.exists():
+        pytest.skip("shared dev questions are not beside this checkout")
+    answerable, unanswerable = load_questions(DEV_QUESTIONS)
+    result = score("project", project_system(answerer), answerable, unanswerable)
+    assert result.top1 >= 23, result.misses
+    assert result.refused == len(unanswerable)
+    assert result.false_refusals == 0
+
+
+def test_extra_article_questions_generalise(answerer: Answerer) -> None:
+    answerable, unanswerable = load_questions(EXTRA_QUESTIONS)
+    result = score("project", project_system(answerer), answerable, unanswerable)
+    assert result.top1 >= 0.9 * len(answerable), result.misses
+    assert result.refused >= len(unanswerable) - 1
+    assert result.false_refusals == 0
+
+
+def test_answer_quotes_the_article_word_for_word(
+    answerer: Answerer, article_kb: KnowledgeBase
+) -> None:
+    answer = answerer.ask("Siapa yang meluncurkan satuan tugas AI nasional?")
+    assert answer.found
+    best = answer.passages[0]
+    sentences = {c.text for c in article_kb.chunks}
+    assert best.sentence in sentences
+    assert best.sentence.startswith("Presiden Rusia Vladimir Putin telah meluncurkan")
+    assert best.sentence in best.text
+    assert best.paragraph == 1
+    assert best.title == article_kb.corpus.documents[0].title
+
+
+def test_matched_words_are_marked(answerer: Answerer) -> None:
+    best = answerer.ask("Siapa yang meluncurkan satuan tugas?").passages[0]
+    marked = [best.text[a:b] for a, b in best.highlights]
+    assert marked[:3] == ["meluncurkan", "satuan", "tugas"]
+
+
+def test_pronoun_sentence_brings_its_referent(answerer: Answerer) -> None:
+    best = answerer.ask("pusat data didukung apa").passages[0]
+    assert "sumber energi terdekat" in best.text
+    assert "pusat data" in best.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Siapa juara Liga Inggris musim lalu?",
+        "Bagaimana cara membuat kue bolu?",
+        "Siapa presiden Amerika sekarang?",
+        "Berapa harga saham Sberbank hari ini?",
+    ],
+)
+def test_question_the_article_does_not_answer_is_not_found(
+    answerer: Answerer, question: str
+) -> None:
+    answer = answerer.ask(question)
+    assert not answer.found
+    assert answer.passages == ()
+
+
+@pytest.mark.parametrize("question", ["", "   ", "???", "🙂🙂", "yang dan di"])
+def test_empty_questions_are_not_found(answerer: Answerer, question: str) -> None:
+    answer = answerer.ask(question)
+    assert not answer.found
+    assert answer.reason in {"empty", "no_match"}
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"), [("nuklr", "nuklir"), ("mikrochip", "microchip"), ("sberbnk", "sberbank")]
+)
+def test_misspelt_word_finds_the_article_word(
+    article_kb: KnowledgeBase, typo: str, meant: str
+) -> None:
+    query = read_query(typo, article_kb)
+    assert [t.how for t in query.terms] == ["fuzzy"]
+    assert query.terms[0].term == meant
+
+
+@pytest.mark.parametrize("word", ["gempa", "juara", "bolu", "kurs", "nasi", "presidennya2"])
+def test_real_or_distant_words_are_not_typo_matched(article_kb: KnowledgeBase, word: str) -> None:
+    query = read_query(word, article_kb)
+    assert not [t for t in query.terms if t.how == "fuzzy"]
+
+
+def test_english_question_finds_indonesian_words(article_kb: KnowledgeBase) -> None:
+    query = read_query("sanctions on microchips", article_kb)
+    assert {t.term for t in query.terms} >= {"sanksi", "microchip"}
+
+
+def test_answer_json_shape(answerer: Answerer) -> None:
+    data = answerer.ask("LLMs").as_dict()
+    assert set(data) == {"question", "found", "passages"}
+    assert data["question"] == "LLMs"
+    assert data["found"] is True
+    passages = data["passages"]
+    assert isinstance(passages, list) and passages
+    for passage in passages:
+        assert set(passage) == {"text", "sentence", "doc", "score"}
+        assert isinstance(passage["score"], float)
+    scores = [p["score"] for p in passages]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_top_k_is_configurable(article_kb: KnowledgeBase) -> None:
+    assert len(Answerer(article_kb, top_k=1).ask("Rusia AI").passages) == 1

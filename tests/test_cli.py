@@ -1,0 +1,97 @@
+"""`python -m bot ask` and `eval` in a subprocess, exactly as a user or a script runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import CORPUS_DIR, DEV_QUESTIONS, ROOT
+
+
+def run_bot(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM")}
+    full_env.update({"CORPUS_DIR": str(CORPUS_DIR), "PYTHONPATH": str(ROOT)})
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def test_ask_json_prints_one_object_per_stdin_line_in_order() -> None:
+    questions = ["Berapa triliun rubel?", "Resep kue bolu", "  LLMs  "]
+    result = run_bot("ask", "--json", stdin="\n".join(questions) + "\n\n")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().split("\n")
+    assert len(lines) == 3
+    objects = [json.loads(line) for line in lines]
+    assert [o["question"] for o in objects] == questions
+    assert [o["found"] for o in objects] == [True, False, True]
+    first = objects[0]["passages"][0]
+    assert set(first) == {"text", "sentence", "doc", "score"}
+    assert "11 triliun rubel" in first["sentence"]
+    assert first["doc"] == "putin-satgas-ai.txt"
+    assert objects[1]["passages"] == []
+
+
+def test_ask_with_an_argument_answers_in_plain_terminal_text() -> None:
+    result = run_bot("ask", "Siapa yang meluncurkan satuan tugas AI nasional?")
+    assert result.returncode == 0, result.stderr
+    assert "Vladimir Putin" in result.stdout
+    assert "paragraf 1" in result.stdout
+    assert "\033[" not in result.stdout  # no colour codes when not a terminal
+
+
+def test_ask_does_not_import_telegram() -> None:
+    code = (
+        "import sys, runpy; sys.argv=['bot','ask','LLMs'];"
+        "\ntry: runpy.run_module('bot', run_name='__main__')"
+        "\nexcept SystemExit: pass"
+        "\nassert 'telegram' not in sys.modules, 'telegram imported'"
+    )
+    env = {**os.environ, "CORPUS_DIR": str(CORPUS_DIR), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_missing_corpus_is_a_clear_error_without_traceback(tmp_path: Path) -> None:
+    result = run_bot("ask", "apa?", env={"CORPUS_DIR": str(tmp_path / "none")})
+    assert result.returncode != 0
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_empty_corpus_is_a_clear_error_without_traceback(tmp_path: Path) -> None:
+    result = run_bot("ask", "--json", stdin="apa?\n", env={"CORPUS_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "no readable" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_setting_is_one_line_naming_the_variable() -> None:
+    result = run_bot("ask", "apa?", env={"ADMIN_IDS": "12,abc"})
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "ADMIN_IDS" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_eval_prints_project_and_baseline_side_by_side() -> None:
+    result = run_bot("eval", str(DEV_QUESTIONS))
+    assert result.returncode == 0, result.stderr
+    header = next(line for line in result.stdout.splitlines() if "project" in line)
+    assert "naive bm25" in header
+    for row in ("top-1", "top-3", "off-topic refused", "false refusals"):
+        assert row in result.stdout

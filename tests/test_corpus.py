@@ -1,0 +1,125 @@
+"""Corpus loading and the Indonesian sentence splitter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.corpus import CorpusError, build_corpus, load_corpus, parse_document, split_sentences
+
+
+def sentences(paragraph: str) -> list[str]:
+    return [paragraph[a:b] for a, b in split_sentences(paragraph)]
+
+
+def test_as_abbreviation_keeps_the_sentence_whole() -> None:
+    text = (
+        "Rusia jauh tertinggal dari kekuatan AI seperti A.S. dan Tiongkok dalam hal pengembangan "
+        "teknologi. Pada konferensi yang sama, Sberbank mendemonstrasikan versinya."
+    )
+    assert sentences(text) == [
+        "Rusia jauh tertinggal dari kekuatan AI seperti A.S. dan Tiongkok dalam hal pengembangan "
+        "teknologi.",
+        "Pada konferensi yang sama, Sberbank mendemonstrasikan versinya.",
+    ]
+
+
+def test_as_abbreviation_before_a_capital_does_not_split() -> None:
+    assert len(sentences("Hubungan dengan A.S. Presiden Rusia menolak.")) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dia bertemu dr. Andi di rumah sakit.",
+        "Kantornya di Jl. Sudirman No. 5 Jakarta.",
+        "Harganya Rp. 5.000 per lembar.",
+        "Ada buku, pena, dll. yang dibawa.",
+        "Surat ditandatangani oleh J. Smith kemarin.",
+        "Ekonomi tumbuh 11,5 persen tahun ini.",
+        "Nilainya 3.14 dan sekitar $136 miliar.",
+        "Ia berkata (lihat hlm. 4. Bagian Dua) dengan tegas.",
+        'Ia berkata, "Kami siap. Kami menang." kepada wartawan.',
+        "Prof. Budi menjelaskan hasilnya.",
+    ],
+)
+def test_abbreviations_numbers_quotes_and_brackets_never_split(text: str) -> None:
+    assert sentences(text) == [text]
+
+
+def test_sentence_ends_with_closing_quote() -> None:
+    text = 'Ia berkata, "Kami siap." Lalu dia pergi.'
+    assert sentences(text) == ['Ia berkata, "Kami siap."', "Lalu dia pergi."]
+
+
+def test_question_and_exclamation_marks_split() -> None:
+    assert sentences("Ingin bergabung? Gabunglah dengan mereka! Terima kasih.") == [
+        "Ingin bergabung?",
+        "Gabunglah dengan mereka!",
+        "Terima kasih.",
+    ]
+
+
+def test_front_matter_gives_title_and_source() -> None:
+    doc = parse_document(
+        "a.txt",
+        "---\ntitle: Judul\nsource: https://x.test/a\n---\nParagraf satu.\n",
+        markdown=False,
+    )
+    assert (doc.title, doc.source, doc.paragraphs) == (
+        "Judul",
+        "https://x.test/a",
+        ("Paragraf satu.",),
+    )
+
+
+def test_markdown_heading_is_the_title_and_blank_lines_separate_paragraphs() -> None:
+    doc = parse_document(
+        "b.md", "# Judul Besar\n\nBaris satu\nbaris dua.\n\nParagraf dua.", markdown=True
+    )
+    assert doc.title == "Judul Besar"
+    assert doc.paragraphs == ("Baris satu baris dua.", "Paragraf dua.")
+
+
+def test_newsletter_invitation_is_not_article_text() -> None:
+    raw = "Berita utama.\nPara ahli kripto terpintar sudah membaca buletin kami. Ingin bergabung?"
+    assert parse_document("c.txt", raw, markdown=False).paragraphs == ("Berita utama.",)
+
+
+def test_chunks_know_document_paragraph_and_position() -> None:
+    doc = parse_document("d.txt", "Satu. Dua.\nTiga.", markdown=False)
+    chunks = build_corpus([doc]).chunks
+    assert [(c.id, c.doc, c.paragraph, c.position, c.text) for c in chunks] == [
+        (0, "d.txt", 1, 0, "Satu."),
+        (1, "d.txt", 1, 1, "Dua."),
+        (2, "d.txt", 2, 0, "Tiga."),
+    ]
+
+
+def test_bundled_article_never_quotes_the_newsletter(tmp_path: Path) -> None:
+    corpus = load_corpus(Path(__file__).resolve().parent.parent / "corpus")
+    assert not any("buletin" in c.text for c in corpus.chunks)
+    assert any("A.S. dan Tiongkok" in c.text for c in corpus.chunks)
+
+
+def test_bad_files_are_skipped_and_reported(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Kalimat yang baik.", encoding="utf-8")
+    (tmp_path / "latin1.txt").write_bytes("Kalimat caf\xe9.".encode("latin-1"))
+    (tmp_path / "binary.md").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG")
+    corpus = load_corpus(tmp_path)
+    assert [d.name for d in corpus.documents] == ["good.txt"]
+    reasons = {p.name: p.reason for p in corpus.problems}
+    assert set(reasons) == {"latin1.txt", "binary.md", "empty.txt"}
+    assert "UTF-8" in reasons["latin1.txt"]
+    assert "binary" in reasons["binary.md"]
+    assert "empty" in reasons["empty.txt"]
+
+
+def test_missing_or_empty_folder_is_a_corpus_error(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="does not exist"):
+        load_corpus(tmp_path / "nope")
+    with pytest.raises(CorpusError, match="no readable"):
+        load_corpus(tmp_path)

@@ -1,0 +1,208 @@
+"""The real PTB Application, end to end through a fake Bot API server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakeapi import BOT_USERNAME, FakeBotApi, parse_html
+from tests.telegram_harness import RunningBot, buttons, make_settings, running_bot
+
+QUESTION = "Siapa yang meluncurkan satuan tugas AI nasional?"
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    async with running_bot(api, make_settings(api, tmp_path)) as running:
+        yield running
+
+
+async def test_private_question_gets_a_quoted_answer_in_reply(bot: RunningBot) -> None:
+    update = bot.api.message(QUESTION)
+    sent = await bot.ask(update)
+    assert sent["parse_mode"] == "HTML"
+    assert sent["reply_parameters"]["message_id"] == update["message"]["message_id"]
+    assert "<blockquote>" in sent["text"]
+    assert "<b>meluncurkan</b>" in sent["text"]
+    plain = parse_html(sent["text"])
+    assert "Presiden Rusia Vladimir Putin telah meluncurkan satuan tugas AI nasional" in plain
+    assert "paragraf 1" in plain
+    assert any(data.startswith("fb:") for data in buttons(sent))
+    assert bot.api.sent("sendChatAction")[-1]["action"] == "typing"
+
+
+async def test_not_found_is_friendly_with_example_questions(bot: RunningBot) -> None:
+    sent = await bot.ask(bot.api.message("Siapa juara Liga Inggris musim lalu?"))
+    plain = parse_html(sent["text"])
+    assert "tidak membahas" in plain
+    assert "Siapa yang meluncurkan satuan tugas AI nasional?" in plain
+    assert "<blockquote>" not in sent["text"]
+
+
+async def test_start_welcomes_with_title_and_example_buttons_that_ask(bot: RunningBot) -> None:
+    sent = await bot.ask(bot.api.message("/start"))
+    assert "Putin Luncurkan Satuan Tugas AI Nasional Rusia" in parse_html(sent["text"])
+    data = buttons(sent)
+    assert data == ["ex:0", "ex:1", "ex:2"]
+    user = bot.api.user()
+    answer = await bot.ask(bot.callback("ex:1", bot.bot_message(sent), user))
+    assert "11 triliun rubel" in parse_html(answer["text"])
+    assert bot.api.sent("answerCallbackQuery")
+
+
+async def test_help_and_about(bot: RunningBot) -> None:
+    help_text = parse_html((await bot.ask(bot.api.message("/help")))["text"])
+    assert f"@{BOT_USERNAME}" in help_text and "/ask" in help_text
+    about = parse_html((await bot.ask(bot.api.message("/about")))["text"])
+    assert "Putin Luncurkan Satuan Tugas AI Nasional Rusia" in about
+    assert "kalimat" in about
+
+
+async def test_group_message_without_mention_is_ignored(bot: RunningBot) -> None:
+    await bot.silent(bot.api.message(QUESTION, chat_id=-100, chat_type="supergroup"))
+    await bot.storage.flush()
+    assert (await bot.storage.stats()).week == 0  # not logged either
+
+
+async def test_group_mention_is_answered(bot: RunningBot) -> None:
+    update = bot.api.message(f"@{BOT_USERNAME} {QUESTION}", chat_id=-100, chat_type="supergroup")
+    sent = await bot.ask(update)
+    assert "Vladimir Putin" in parse_html(sent["text"])
+    assert int(sent["chat_id"]) == -100
+
+
+async def test_group_reply_to_the_bot_is_answered(bot: RunningBot) -> None:
+    update = bot.api.message(
+        "Berapa triliun rubel?", chat_id=-100, chat_type="supergroup", reply_to_bot=True
+    )
+    sent = await bot.ask(update)
+    assert "11 triliun rubel" in parse_html(sent["text"])
+
+
+async def test_group_ask_addressed_to_this_bot_is_answered(bot: RunningBot) -> None:
+    update = bot.api.message(
+        f"/ask@{BOT_USERNAME} Berapa triliun rubel?", chat_id=-100, chat_type="group"
+    )
+    sent = await bot.ask(update)
+    assert "11 triliun rubel" in parse_html(sent["text"])
+
+
+async def test_group_ask_for_another_bot_is_ignored(bot: RunningBot) -> None:
+    update = bot.api.message("/ask@OtherBot Berapa triliun rubel?", chat_id=-100, chat_type="group")
+    await bot.silent(update)
+
+
+async def test_ask_without_question_gets_one_line_usage(bot: RunningBot) -> None:
+    sent = await bot.ask(bot.api.message("/ask", chat_id=-100, chat_type="group"))
+    plain = parse_html(sent["text"])
+    assert "/ask" in plain and "\n" not in plain
+
+
+async def test_inline_query_lists_passages_and_empty_query_shows_examples(
+    bot: RunningBot,
+) -> None:
+    query = {
+        "inline_query": {
+            "id": "iq1",
+            "from": bot.api.user(),
+            "query": "sanksi microchip",
+            "offset": "",
+        }
+    }
+    answered = await bot.ask(query, "answerInlineQuery")
+    results = answered["results"]
+    assert results and "microchip" in results[0]["description"]
+    assert "<blockquote>" in results[0]["input_message_content"]["message_text"]
+    empty = {"inline_query": {"id": "iq2", "from": bot.api.user(), "query": "", "offset": ""}}
+    examples = (await bot.ask(empty, "answerInlineQuery"))["results"]
+    assert len(examples) >= 2
+
+
+async def test_more_edits_the_same_message_with_the_next_passages(bot: RunningBot) -> None:
+    sent = await bot.ask(bot.api.message("Rusia AI"))
+    more = [d for d in buttons(sent) if d.startswith("more:")]
+    assert more, buttons(sent)
+    before_messages = len(bot.api.sent())
+    edited = await bot.ask(
+        bot.callback(more[0], bot.bot_message(sent), bot.api.user()), "editMessageText"
+    )
+    assert edited["message_id"] == 5000
+    assert parse_html(edited["text"]) != parse_html(sent["text"])
+    assert len(bot.api.sent()) == before_messages  # edited, not sent anew
+
+
+async def test_feedback_is_stored_acknowledged_and_changeable(bot: RunningBot) -> None:
+    sent = await bot.ask(bot.api.message(QUESTION))
+    up = next(d for d in buttons(sent) if d.startswith("fb:") and d.endswith(":1"))
+    down = next(d for d in buttons(sent) if d.endswith(":-1"))
+    ack = await bot.ask(
+        bot.callback(up, bot.bot_message(sent), bot.api.user()), "answerCallbackQuery"
+    )
+    assert ack["text"]
+    await bot.ask(bot.callback(down, bot.bot_message(sent), bot.api.user()), "answerCallbackQuery")
+    await bot.storage.flush()
+    stats = await bot.storage.stats()
+    assert (stats.votes_up, stats.votes_down) == (0, 1)
+
+
+async def test_sticker_in_private_chat_gets_a_hint(bot: RunningBot) -> None:
+    sticker = {
+        "sticker": {
+            "file_id": "s1", "file_unique_id": "s1", "width": 512, "height": 512,
+            "is_animated": False, "is_video": False, "type": "regular",
+        }
+    }  # fmt: skip
+    sent = await bot.ask(bot.api.message(None, extra=sticker))
+    assert "teks" in parse_html(sent["text"])
+
+
+async def test_question_full_of_html_characters_is_escaped(bot: RunningBot) -> None:
+    for text in ["<b>Berapa</b> triliun & rubel > 10?", "<<<>>>&&&", "<script>alert(1)</script>"]:
+        sent = await bot.ask(bot.api.message(text))
+        parse_html(sent["text"])  # raises if Telegram would reject it
+    assert bot.api.errors == []
+
+
+async def test_english_user_gets_english_interface(bot: RunningBot) -> None:
+    english = bot.api.user(lang="en-GB")
+    sent = await bot.ask(bot.api.message("/start", user=english))
+    assert "Hello" in parse_html(sent["text"])
+    answer = await bot.ask(bot.api.message("Who launched Russia's AI task force?", user=english))
+    plain = parse_html(answer["text"])
+    assert "Vladimir Putin" in plain and "paragraph 1" in plain
+    missing = await bot.ask(bot.api.message("Who won the World Cup?", user=english))
+    assert "does not say" in parse_html(missing["text"])
+
+
+async def test_edited_question_is_answered_again(bot: RunningBot) -> None:
+    sent = await bot.ask(bot.api.message("Berapa triliun rubel?", edited=True))
+    assert "11 triliun rubel" in parse_html(sent["text"])
+
+
+async def test_messages_from_bots_and_channel_posts_are_ignored(bot: RunningBot) -> None:
+    other_bot = {"id": 555, "is_bot": True, "first_name": "Robot"}
+    await bot.silent(bot.api.message(QUESTION, user=other_bot))
+    post = bot.api.message(QUESTION, chat_id=-200, chat_type="channel")
+    await bot.silent({"channel_post": post["message"]})
+
+
+async def test_questions_are_logged_with_their_answers(bot: RunningBot) -> None:
+    await bot.ask(bot.api.message(QUESTION))
+    await bot.ask(bot.api.message("Resep nasi goreng yang enak"))
+    await bot.storage.flush()
+    stats = await bot.storage.stats()
+    assert (stats.today, stats.week_found) == (2, 1)
+    assert stats.unanswered == (("resep nasi goreng yang enak", 1),)
+
+
+async def test_command_menus_are_set_per_scope(bot: RunningBot) -> None:
+    scopes = [c["scope"]["type"] for c in bot.api.sent("setMyCommands")]
+    assert {"all_private_chats", "all_group_chats", "chat"} <= set(scopes)
