@@ -10,16 +10,18 @@ import itertools
 import re
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from dataclasses import dataclass
+from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot import text
-from bot.corpus import Chunk, Corpus
-from bot.index import Bm25Params, Index
-from bot.lexicon import ENGLISH, STOPWORDS, SYNONYM_GROUPS
+from bot.corpus import Chunk
+from bot.index import Index
+from bot.knowledge import KnowledgeBase
+from bot.lexicon import ENGLISH, QUESTION_FRAMES, STOPWORDS, SYNONYM_GROUPS
 
 MAX_QUESTION_CHARS = 1000
 PASSAGE_LIMIT = 1500  # a longer quote is cut around its first highlighted word
@@ -31,13 +33,20 @@ FUZZY_WEIGHT = 0.8
 SYNONYM_WEIGHT = 0.6
 
 # Ranking and the found / not-found decision (measured on the dev questions; README "Quality").
-NEIGHBOUR_WEIGHT = 0.3
+NEIGHBOUR_WEIGHT = 0.2
 COVERAGE_WEIGHT = 1.0
-FOUND_COVERAGE = 0.5
-PROXIMITY_WEIGHT = 1.0
+FOUND_COVERAGE = 0.35
+# A question word found nowhere in the corpus weighs more than its rarest word: it is the
+# surest sign that the question is about something else.
+MISSING_WEIGHT = 2.0
+FOUND_DEPTH = 3  # the found decision looks at this many best candidates
+PARAGRAPH_REACH = 6  # sentences either side that count as the candidate's paragraph
+PROXIMITY_WEIGHT = 0.5
+ANAPHORA_WEIGHT = 0.5
+CUE_WEIGHT = 1.5
 # Passages after the first are shown only when they are still about the question.
-SECONDARY_COVERAGE = 0.7
-SECONDARY_SCORE = 0.4
+SECONDARY_COVERAGE = 0.5
+SECONDARY_SCORE = 0.25
 
 _ANAPHORA = re.compile(
     r"^(?:mereka|dia|ia|beliau|hal (?:ini|itu|tersebut)|ini|itu|tersebut|namun|selain itu"
@@ -111,55 +120,13 @@ class Answer:
         }
 
 
-@dataclass
-class KnowledgeBase:
-    """A corpus and its index, built together and never changed afterwards."""
-
-    corpus: Corpus
-    index: Index
-    built_in_s: float = 0.0
-    _surface: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def build(
-        cls,
-        corpus: Corpus,
-        params: Bm25Params | None = None,
-        tokenized: Sequence[list[str]] | None = None,
-    ) -> KnowledgeBase:
-        started = time.perf_counter()
-        if tokenized is None:
-            tokenized = [text.terms(c.text) for c in corpus.chunks]
-        index = Index.build(tokenized, params)
-        return cls(corpus, index, time.perf_counter() - started)
-
-    @property
-    def chunks(self) -> tuple[Chunk, ...]:
-        return self.corpus.chunks
-
-    @cached_property
-    def surface_words(self) -> dict[str, tuple[str, ...]]:
-        """Every word form in the corpus (normalised) -> its index terms; for typo matching."""
-        words: dict[str, tuple[str, ...]] = {}
-        for chunk in self.corpus.chunks:
-            for match in text.tokenize(chunk.text):
-                word, terms = text.word_terms(match.group())
-                if terms and word.isalpha() and len(word) >= 4:
-                    words.setdefault(word, terms)
-        return words
-
-    @cached_property
-    def _surface_list(self) -> list[str]:
-        return list(self.surface_words)
-
-
 def read_query(question: str, kb: KnowledgeBase) -> Query:
     """Turn a question into index terms, trying English, plurals, synonyms and typos in turn."""
     tokens = text.analyze(question[:MAX_QUESTION_CHARS], question=True)
     found: list[QueryTerm] = []
     missing: list[str] = []
     for token in tokens:
-        if not token.terms:
+        if not token.terms or token.word in QUESTION_FRAMES:
             continue
         for term in token.terms:
             if term in kb.index:
@@ -222,15 +189,13 @@ def _typo(word: str, kb: KnowledgeBase) -> list[QueryTerm]:
     if word in dictionary or text.stem(word) in dictionary or word in ENGLISH:
         return []  # a real word that the corpus lacks is not a typo
     limit = 1 if len(word) <= 6 else 2
-    matches = process.extract(
-        word, kb._surface_list, scorer=OSA.distance, score_cutoff=limit, limit=8
-    )
+    candidates = kb.words_starting_with(word[0])
+    matches = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=8)
     if not matches:
         return []
     best = min(m[1] for m in matches)
     closest = [m[0] for m in matches if m[1] == best]
-    # prefer words that share the first letter (typos rarely hit the first letter)
-    closest.sort(key=lambda w: (w[0] != word[0], -len(kb.surface_words[w])))
+    closest.sort(key=lambda w: (-kb.index.document_frequency(kb.surface_words[w][0]), w))
     terms = kb.surface_words[closest[0]]
     return [QueryTerm(t, word, FUZZY_WEIGHT, "fuzzy") for t in terms if t in kb.index]
 
@@ -258,7 +223,7 @@ class Answerer:
         if not query.terms:
             return Answer(question, False, (), "no_match" if query.missing else "empty")
         ranked = self.rank(query)
-        if not ranked or ranked[0].coverage <= FOUND_COVERAGE:
+        if not ranked or self.support(query, ranked[:FOUND_DEPTH]) <= FOUND_COVERAGE:
             return Answer(question, False, (), "weak_match")
         top = ranked[0]
         relevant = [top] + [
@@ -273,53 +238,86 @@ class Answerer:
         )
 
     def rank(self, query: Query, depth: int = 30) -> list[Candidate]:
-        """Candidate windows, best first, without overlaps."""
+        """Candidate sentences (with their context window), best first, without repeats."""
         index, chunks = self.kb.index, self.kb.chunks
         weighted = [(qt.term, qt.weight) for qt in query.terms]
         scores = index.scores(weighted)
-        hits = index.search(weighted, k=depth)
+        hits = [h.chunk for h in index.search(weighted, k=depth)]
+        # a sentence that opens with "Mereka"/"Ia" continues the one before it
+        followers = [h + 1 for h in hits if h + 1 < len(chunks) and self._continues(h + 1)]
         total = _importance(query, index)
+        cue = answer_cue(query.question)
+        asked = {t.word for t in text.analyze(query.question)}
         candidates = []
-        for hit in hits:
-            window = self._window(hit.chunk, query)
-            matched = set().union(*(self._terms_of(i) for i in window))
+        ids = list(dict.fromkeys(hits + followers))
+        windows = [self._window(i) for i in ids]
+        held = self._matched(query, [w[0] for w in windows], [w[-1] + 1 for w in windows])
+        for chunk_id, window, matched in zip(ids, windows, held, strict=True):
             coverage = _coverage(query, matched, index) / total if total else 0.0
-            neighbours = sum(scores[i] for i in window if i != hit.chunk)
-            neighbour_best = max((scores[j] for j in _neighbours(hit.chunk, chunks)), default=0.0)
+            context = sum(float(scores[i]) for i in window if i != chunk_id)
+            neighbour = max((float(scores[j]) for j in _neighbours(chunk_id, chunks)), default=0.0)
+            sentence = chunks[chunk_id].text
             score = (
-                hit.score
-                + NEIGHBOUR_WEIGHT * max(neighbours, neighbour_best)
+                float(scores[chunk_id])
+                + ANAPHORA_WEIGHT * context
+                + NEIGHBOUR_WEIGHT * neighbour
                 + COVERAGE_WEIGHT * coverage * index.max_idf
-                + PROXIMITY_WEIGHT
-                * _proximity(query, _chunk_sequence(chunks[hit.chunk].text), index)
+                + PROXIMITY_WEIGHT * _proximity(query, self._sequence(window), index)
+                + CUE_WEIGHT * index.max_idf * has_cue(cue, sentence, asked)
             )
-            candidates.append(Candidate(hit.chunk, tuple(window), score, coverage))
+            candidates.append(Candidate(chunk_id, tuple(window), score, coverage))
         candidates.sort(key=lambda c: (-c.score, c.chunk))
         chosen: list[Candidate] = []
         used: set[int] = set()
         for cand in candidates:
             if cand.chunk in used:
                 continue
-            kept = tuple(i for i in cand.window if i not in used)
+            kept = tuple(i for i in cand.window if i not in used or i == cand.chunk)
             chosen.append(Candidate(cand.chunk, kept, cand.score, cand.coverage))
             used.update(kept)
         return chosen
 
-    def _terms_of(self, chunk_id: int) -> frozenset[str]:
-        return _chunk_terms(self.kb.chunks[chunk_id].text)
+    def support(self, query: Query, candidates: Sequence[Candidate]) -> float:
+        """How much of the question the best candidate's paragraph covers (0..1).
 
-    def _window(self, chunk_id: int, query: Query) -> list[int]:
-        """The sentence, plus a neighbour in its paragraph that adds query terms or a referent."""
+        A question is answered from a paragraph, not only from one sentence: its words may be
+        spread over the sentences around the answer.
+        """
+        index = self.kb.index
+        total = _importance(query, index)
+        if not total:
+            return 0.0
+        spans = [self.kb.paragraph_span(c.chunk, PARAGRAPH_REACH) for c in candidates]
+        held = self._matched(query, [s[0] for s in spans], [s[1] for s in spans])
+        return max((_coverage(query, m, index) / total for m in held), default=0.0)
+
+    def _matched(self, query: Query, lo: Sequence[int], hi: Sequence[int]) -> list[set[str]]:
+        """For each range of sentence ids [lo, hi): the query terms it holds (from postings)."""
+        index = self.kb.index
+        lo_arr, hi_arr = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+        matched: list[set[str]] = [set() for _ in lo]
+        for term in {qt.term for qt in query.terms}:
+            for i in np.flatnonzero(index.holds(term, lo_arr, hi_arr)):
+                matched[i].add(term)
+        return matched
+
+    def _sequence(self, window: Sequence[int]) -> tuple[str, ...]:
         chunks = self.kb.chunks
-        own = self._terms_of(chunk_id)
-        wanted = {qt.term for qt in query.terms}
-        window = [chunk_id]
-        for j in _neighbours(chunk_id, chunks):
-            adds = (self._terms_of(j) & wanted) - own
-            refers = j == chunk_id - 1 and _ANAPHORA.match(chunks[chunk_id].text)
-            if adds or refers:
-                window.append(j)
-        return sorted(window)
+        if len(window) == 1:
+            return _chunk_sequence(chunks[window[0]].text)
+        return tuple(t for i in window for t in _chunk_sequence(chunks[i].text))
+
+    def _continues(self, chunk_id: int) -> bool:
+        """Does this sentence lean on the one before it (same paragraph, opens with a pronoun)?"""
+        chunks = self.kb.chunks
+        me = chunks[chunk_id]
+        if me.position == 0 or chunk_id == 0:
+            return False
+        return bool(_ANAPHORA.match(me.text))
+
+    def _window(self, chunk_id: int) -> list[int]:
+        """The sentence, preceded by the sentence it refers back to, if any."""
+        return [chunk_id - 1, chunk_id] if self._continues(chunk_id) else [chunk_id]
 
     def _passage(self, cand: Candidate, query: Query) -> Passage:
         chunks = self.kb.chunks
@@ -357,6 +355,59 @@ def trim(
     return body, spans
 
 
+_TIME_WORDS = frozenset(
+    "januari februari maret april mei juni juli agustus september oktober november desember "
+    "jan feb mar apr jun jul agu ags sep sept okt nov des senin selasa rabu kamis jumat sabtu "
+    "minggu pukul tanggal kemarin besok lusa pagi siang sore malam abad dekade tahun bulan "
+    "pekan".split()
+)
+_NUMBER_WORDS = frozenset(
+    "satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas belas puluh ratus "
+    "ribu juta miliar milyar triliun setengah seratus seribu sejuta puluhan ratusan ribuan "
+    "jutaan persen".split()
+)
+_YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
+
+
+_REASON_WORDS = frozenset("karena sebab akibat disebabkan lantaran penyebab agar supaya".split())
+_DATE = re.compile(r"\b\d{1,2}\s?/\s?\d{1,2}\b")
+
+
+def answer_cue(question: str) -> str | None:
+    """What kind of answer the question word asks for: time, number, name or reason."""
+    q = " " + text.normalize(question) + " "
+    if re.search(r"\b(kapan|bilamana|kapankah|when)\b|tahun berapa|tanggal berapa|what year", q):
+        return "time"
+    if re.search(r"\b(berapa|berapakah|brp|how many|how much)\b", q):
+        return "number"
+    if re.search(r"\b(siapa|siapakah|who|whom|di ?mana|dimanakah|where|nama)\b", q):
+        return "name"
+    if re.search(r"\b(mengapa|kenapa|knp|why)\b", q):
+        return "reason"
+    return None
+
+
+def has_cue(cue: str | None, sentence: str, asked: set[str]) -> bool:
+    """Does the sentence hold a word of the wanted kind that the question does not already have?"""
+    if cue is None:
+        return False
+    if cue == "time" and _DATE.search(sentence):
+        return True
+    for i, token in enumerate(_tokens(sentence)):
+        word = token.word
+        if word in asked:
+            continue
+        if cue == "time" and (word in _TIME_WORDS or _YEAR.match(word)):
+            return True
+        if cue == "number" and (word[:1].isdigit() or word in _NUMBER_WORDS):
+            return True
+        if cue == "reason" and word in _REASON_WORDS:
+            return True
+        if cue == "name" and i > 0 and sentence[token.start].isupper() and word not in STOPWORDS:
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class Candidate:
     chunk: int
@@ -374,13 +425,14 @@ def _neighbours(chunk_id: int, chunks: Sequence[Chunk]) -> list[int]:
     return out
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=20_000)
+def _tokens(sentence: str) -> tuple[text.Token, ...]:
+    return tuple(text.analyze(sentence))
+
+
+@lru_cache(maxsize=20_000)
 def _chunk_sequence(sentence: str) -> tuple[str, ...]:
-    return tuple(text.terms(sentence))
-
-
-def _chunk_terms(sentence: str) -> frozenset[str]:
-    return frozenset(_chunk_sequence(sentence))
+    return tuple(t for token in _tokens(sentence) for t in token.terms)
 
 
 def _proximity(query: Query, sequence: Sequence[str], index: Index) -> float:
@@ -402,7 +454,7 @@ def _proximity(query: Query, sequence: Sequence[str], index: Index) -> float:
 def _importance(query: Query, index: Index) -> float:
     """Total weight of what the question asks about: found words by idf, missing ones at most."""
     found = sum(_word_weight(terms, None, index) for terms in _by_word(query))
-    return found + len(query.missing) * index.max_idf
+    return found + len(query.missing) * MISSING_WEIGHT * index.max_idf
 
 
 def _coverage(query: Query, matched: set[str], index: Index) -> float:

@@ -79,10 +79,10 @@ def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.answer import Answerer
-    from bot.knowledge import open_knowledge
+    from bot.knowledge import open_knowledge, terminal_progress
     from bot.render import answer_terminal
 
-    kb = open_knowledge(settings)
+    kb = open_knowledge(settings, progress=terminal_progress)
     for problem in kb.corpus.problems:
         print(f"warning: skipped {problem.name}: {problem.reason}", file=sys.stderr)
     answerer = Answerer(kb, top_k=args.top_k or settings.top_k)

@@ -13,7 +13,11 @@ class Settings(BaseSettings):
     """Every setting of the bot. Field names are the env names, case-insensitively."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        env_ignore_empty=True,
     )
 
     telegram_bot_token: SecretStr | None = None
@@ -62,6 +66,11 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value
+
+    @property
+    def index_cache_dir(self) -> Path:
+        """Where built indexes are kept between runs (CACHE_DIR, else beside the database)."""
+        return self.cache_dir or self.database_path.parent / "cache"
 
     @property
     def token(self) -> str | None:

@@ -104,7 +104,9 @@ ABBREVIATIONS = frozenset(
 _OPENERS = "([{"
 _CLOSERS = ")]}"
 _QUOTES = "\"'“”‘’«»"
-_END = re.compile(r"[.!?…]+")
+
+
+_SPECIAL = re.compile(r'[()\[\]{}"“”]|[.!?…]+')
 
 
 def split_sentences(paragraph: str) -> list[tuple[int, int]]:
@@ -117,43 +119,38 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
     depth = 0
     in_quote = False
     n = len(paragraph)
-    i = 0
-    while i < n:
-        ch = paragraph[i]
+    # an opening quote counts only if a closing one follows somewhere in the paragraph
+    last_close = max(paragraph.rfind('"'), paragraph.rfind("”"))
+    pos = 0
+    while True:
+        match = _SPECIAL.search(paragraph, pos)
+        if match is None:
+            break
+        ch = match.group()[0]
+        pos = match.end()
         if ch in _OPENERS:
             depth += 1
         elif ch in _CLOSERS:
             depth = max(0, depth - 1)
-        elif ch in '"“”' and _quote_closes_later(paragraph, i, in_quote):
-            in_quote = not in_quote
-        elif ch in ".!?…":
-            match = _END.match(paragraph, i)
-            assert match is not None
+        elif ch in '"“”':
+            if in_quote or last_close > match.start():
+                in_quote = not in_quote
+        else:
             end = match.end()
             while end < n and paragraph[end] in _QUOTES + _CLOSERS:
                 end += 1
-            if in_quote and _closes_quote(paragraph, match.end(), end):
-                in_quote = False
-            if depth == 0 and not in_quote and _is_boundary(paragraph, start, i, end):
+            for closer in paragraph[match.end() : end]:
+                if closer in _CLOSERS:
+                    depth = max(0, depth - 1)
+                elif closer in '"”' and in_quote:
+                    in_quote = False
+            if depth == 0 and not in_quote and _is_boundary(paragraph, start, match.start(), end):
                 spans.append(_trim(paragraph, start, end))
                 start = end
-            i = end
-            continue
-        i += 1
+            pos = end
     if paragraph[start:].strip():
         spans.append(_trim(paragraph, start, n))
     return [s for s in spans if s[1] > s[0]]
-
-
-def _quote_closes_later(text: str, i: int, in_quote: bool) -> bool:
-    """An opening quote counts only if a closing one follows in the paragraph."""
-    if in_quote:
-        return True
-    return any(c in '"”' for c in text[i + 1 :])
-
-
-def _closes_quote(text: str, lo: int, hi: int) -> bool:
-    return any(c in '"”' for c in text[lo:hi])
 
 
 def _is_boundary(text: str, start: int, dot: int, end: int) -> bool:
@@ -173,11 +170,16 @@ def _is_boundary(text: str, start: int, dot: int, end: int) -> bool:
         word = _word_before(text, start, dot)
         if _is_abbreviation(word):
             return False
+        if following.isdigit() and word[-1:].isdigit():
+            return False  # "1 . 000" in pre-tokenized text is one number
     return True
 
 
 def _word_before(text: str, start: int, dot: int) -> str:
     j = dot
+    while j > start and text[j - 1] == " ":
+        j -= 1  # pre-tokenized text puts a space before the period: "PT . Pupuk"
+    dot = j
     while j > start and not text[j - 1].isspace() and text[j - 1] not in _OPENERS + _QUOTES:
         j -= 1
     return text[j:dot]

@@ -22,9 +22,10 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from bot import text
-from bot.answer import Answerer, KnowledgeBase
+from bot.answer import Answerer
 from bot.corpus import Corpus, build_corpus, parse_document
 from bot.index import Bm25Params
+from bot.knowledge import KnowledgeBase
 
 SPLITS = ("train", "valid", "test")
 

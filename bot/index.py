@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -18,6 +19,7 @@ import numpy.typing as npt
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
 Variant = Literal["okapi", "plus", "l"]
+SMALL_POSTINGS = 4096
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
 
@@ -105,6 +107,39 @@ class Index:
         weights, base = _weights(params, model.avgdl, term_idf, tf_arr, doc_len, idf)
         return cls(vocabulary, offsets, postings, weights, idf, base, len(docs), params)
 
+    def to_arrays(self) -> tuple[dict[str, npt.NDArray[np.generic]], list[str]]:
+        """The index as plain arrays and the vocabulary in id order (for the disk cache)."""
+        arrays: dict[str, npt.NDArray[np.generic]] = {
+            "offsets": self._offsets,
+            "postings": self._postings,
+            "weights": self._weights,
+            "idf": self._idf,
+            "base": self._base,
+            "size": np.asarray([self.size], dtype=np.int64),
+        }
+        vocabulary = [""] * len(self.vocabulary)
+        for term, tid in self.vocabulary.items():
+            vocabulary[tid] = term
+        return arrays, vocabulary
+
+    @classmethod
+    def from_arrays(
+        cls, arrays: dict[str, npt.NDArray[np.generic]], vocabulary: list[str], params: Bm25Params
+    ) -> Index:
+        offsets = np.asarray(arrays["offsets"], dtype=np.int32)
+        if len(offsets) != len(vocabulary) + 1:
+            raise ValueError("vocabulary and offsets disagree")
+        return cls(
+            {term: tid for tid, term in enumerate(vocabulary)},
+            offsets,
+            np.asarray(arrays["postings"], dtype=np.int32),
+            np.asarray(arrays["weights"], dtype=np.float64),
+            np.asarray(arrays["idf"], dtype=np.float64),
+            np.asarray(arrays["base"], dtype=np.float64),
+            int(np.asarray(arrays["size"])[0]),
+            params,
+        )
+
     def __contains__(self, term: object) -> bool:
         return term in self.vocabulary
 
@@ -116,7 +151,7 @@ class Index:
         tid = self.vocabulary.get(term)
         return 0 if tid is None else int(self._offsets[tid + 1] - self._offsets[tid])
 
-    @property
+    @cached_property
     def max_idf(self) -> float:
         return float(self._idf.max()) if len(self._idf) else 0.0
 
@@ -126,6 +161,17 @@ class Index:
         if tid is None:
             return np.zeros(0, dtype=np.int32)
         return self._postings[self._offsets[tid] : self._offsets[tid + 1]]
+
+    def holds(
+        self, term: str, lo: npt.NDArray[np.integer], hi: npt.NDArray[np.integer]
+    ) -> npt.NDArray[np.bool_]:
+        """For each range [lo[i], hi[i]): does a sentence in it hold `term`?"""
+        posting = self.postings(term)
+        if posting.size == 0:
+            return np.zeros(len(lo), dtype=bool)
+        at = np.searchsorted(posting, lo)
+        found = posting[np.minimum(at, posting.size - 1)]
+        return (at < posting.size) & (found < hi)
 
     def scores(self, query: Iterable[str | tuple[str, float]]) -> FloatArray:
         """BM25 score of every sentence; equal to rank-bm25's `get_scores(query)`.
@@ -152,28 +198,46 @@ class Index:
     def search(self, query: Iterable[str | tuple[str, float]], k: int = 10) -> list[Hit]:
         """The `k` best sentences holding at least one query term, best first."""
         items = list(query)
-        scores = self.scores(items)
-        candidates = self._candidates(items)
-        if candidates.size == 0:
-            return []
-        return top_hits(scores, candidates, k)
+        return self.top(self.scores(items), items, k)
 
-    def _candidates(self, items: list[str | tuple[str, float]]) -> IntArray:
+    def top(
+        self, scores: FloatArray, items: Sequence[str | tuple[str, float]], k: int
+    ) -> list[Hit]:
+        """The `k` best of `scores` among the sentences that hold a query term."""
         parts = [self.postings(i if isinstance(i, str) else i[0]) for i in items]
         parts = [p for p in parts if p.size]
         if not parts:
-            return np.zeros(0, dtype=np.int32)
-        return parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
+            return []
+        if sum(p.size for p in parts) <= SMALL_POSTINGS:
+            candidates = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
+            return top_hits(scores, candidates, k)
+        # many matches: a partial sort of all scores is cheaper than merging postings
+        best = top_hits(scores, None, k * 2)
+        chosen = np.asarray([h.chunk for h in best], dtype=np.int32)
+        held = np.zeros(len(chosen), dtype=bool)
+        for part in parts:  # postings are sorted by sentence id
+            at = np.minimum(np.searchsorted(part, chosen), part.size - 1)
+            held |= part[at] == chosen
+        return [h for h, ok in zip(best, held, strict=True) if ok][:k]
 
 
-def top_hits(scores: FloatArray, candidates: IntArray, k: int) -> list[Hit]:
-    """The best `k` of `candidates` by score, best first; ties go to the earlier sentence."""
-    cand_scores = scores[candidates]
-    if candidates.size > k:
-        keep = np.argpartition(-cand_scores, k - 1)[:k]
-        candidates, cand_scores = candidates[keep], cand_scores[keep]
-    order = np.lexsort((candidates, -cand_scores))
-    return [Hit(int(candidates[i]), float(cand_scores[i])) for i in order]
+def top_hits(scores: FloatArray, candidates: IntArray | None, k: int) -> list[Hit]:
+    """The best `k` of `candidates` (all sentences if None) by score, best first; ties go to
+    the earlier sentence."""
+    if candidates is None:
+        pool = scores
+        if pool.size > k:
+            ids = np.argpartition(-pool, k - 1)[:k].astype(np.int32)
+        else:
+            ids = np.arange(pool.size, dtype=np.int32)
+        cand_scores = scores[ids]
+    else:
+        ids, cand_scores = candidates, scores[candidates]
+        if ids.size > k:
+            keep = np.argpartition(-cand_scores, k - 1)[:k]
+            ids, cand_scores = ids[keep], cand_scores[keep]
+    order = np.lexsort((ids, -cand_scores))
+    return [Hit(int(ids[i]), float(cand_scores[i])) for i in order]
 
 
 def _weights(

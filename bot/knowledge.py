@@ -1,30 +1,198 @@
-"""Loading a corpus folder into a ready `KnowledgeBase`, and swapping it safely on reload.
+"""A corpus and its index, built together: the `KnowledgeBase` every question is answered from.
 
-A reload builds the new knowledge base in a worker thread; questions asked meanwhile are answered
-from the old one. The swap is one reference assignment, so no question ever sees a half-built index.
-If the folder cannot be loaded at all, the last good knowledge base keeps serving.
+Tokenizing dominates start-up on a large corpus, so a built index is kept on disk, keyed by the
+corpus content, the BM25 parameters and the code that tokenizes and scores: a restart or a
+reload of unchanged documents loads it instead of rebuilding (numpy arrays plus a JSON
+vocabulary; a missing, stale or unreadable cache is simply rebuilt).
 """
 
 from __future__ import annotations
 
-import asyncio
+import hashlib
+import json
+import logging
+import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from bot.answer import Answerer, KnowledgeBase
+import numpy as np
+
+from bot import text
 from bot.config import Settings
-from bot.corpus import CorpusError, Problem, iter_corpus_files, load_corpus
-from bot.index import Bm25Params
+from bot.corpus import Chunk, Corpus, iter_corpus_files, load_corpus
+from bot.index import Bm25Params, Index
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+_CODE_FILES = ("text.py", "lexicon.py", "index.py", "knowledge.py")
 
 
-def load_knowledge(folder: Path, params: Bm25Params | None = None) -> KnowledgeBase:
-    """Read the corpus folder and build its index (raises `CorpusError` if nothing is usable)."""
-    return KnowledgeBase.build(load_corpus(folder), params)
+@dataclass
+class KnowledgeBase:
+    """A corpus, its index and its word forms; never changed after it is built."""
+
+    corpus: Corpus
+    index: Index
+    surface_words: dict[str, tuple[str, ...]] = field(repr=False)
+    built_in_s: float = 0.0
+    from_cache: bool = False
+
+    @classmethod
+    def build(
+        cls, corpus: Corpus, params: Bm25Params | None = None, progress: Progress | None = None
+    ) -> KnowledgeBase:
+        started = time.perf_counter()
+        seen: dict[str, tuple[str, ...]] = {}
+        tokenized = []
+        total = len(corpus.chunks)
+        for i, chunk in enumerate(corpus.chunks):
+            tokenized.append(text.terms(chunk.text, seen))
+            if progress is not None and i % 5000 == 0:
+                progress(i, total)
+        if progress is not None:
+            progress(total, total)
+        index = Index.build(tokenized, params)
+        del tokenized
+        surface = {w: t for w, t in seen.items() if t and w.isalpha() and len(w) >= 4}
+        return cls(corpus, index, surface, time.perf_counter() - started)
+
+    @property
+    def chunks(self) -> tuple[Chunk, ...]:
+        return self.corpus.chunks
+
+    @cached_property
+    def _paragraph_starts(self) -> list[int]:
+        return [chunk.id - chunk.position for chunk in self.corpus.chunks]
+
+    def paragraph_span(self, chunk_id: int, reach: int) -> tuple[int, int]:
+        """[lo, hi) chunk ids of the chunk's paragraph, at most `reach` sentences either side."""
+        chunks = self.corpus.chunks
+        lo = max(self._paragraph_starts[chunk_id], chunk_id - reach)
+        hi = chunk_id + 1
+        limit = min(len(chunks), chunk_id + reach + 1)
+        while hi < limit and chunks[hi].position > 0:
+            hi += 1
+        return lo, hi
+
+    @cached_property
+    def _by_initial(self) -> dict[str, list[str]]:
+        buckets: dict[str, list[str]] = {}
+        for word in self.surface_words:
+            buckets.setdefault(word[0], []).append(word)
+        return buckets
+
+    def words_starting_with(self, initial: str) -> list[str]:
+        """Corpus word forms with this first letter (typos rarely hit the first letter)."""
+        return self._by_initial.get(initial, [])
 
 
-def open_knowledge(settings: Settings) -> KnowledgeBase:
-    return load_knowledge(settings.corpus_dir)
+# --------------------------------------------------------------------------- cache
+
+
+def cache_key(corpus: Corpus, params: Bm25Params) -> str:
+    digest = hashlib.sha256()
+    digest.update(corpus.content_hash.encode())
+    digest.update(repr(params).encode())
+    here = Path(__file__).parent
+    for name in _CODE_FILES:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def save_cache(kb: KnowledgeBase, folder: Path) -> Path | None:
+    """Write the index to `folder`; returns the file, or None if it could not be written."""
+    key = cache_key(kb.corpus, kb.index.params)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        arrays, vocabulary = kb.index.to_arrays()
+        base = folder / f"index-{key}"
+        tmp_npz = base.with_suffix(".npz.tmp")
+        with tmp_npz.open("wb") as handle:
+            np.savez(handle, **arrays)  # type: ignore[arg-type]  # numpy's stub wants bool
+        meta = {
+            "vocabulary": vocabulary,
+            "surface": kb.surface_words,
+            "stems": text.known_stems(),
+            "params": repr(kb.index.params),
+        }
+        tmp_json = base.with_suffix(".json.tmp")
+        tmp_json.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        tmp_npz.replace(base.with_suffix(".npz"))
+        tmp_json.replace(base.with_suffix(".json"))
+        for old in folder.glob("index-*.npz"):
+            if old.stem != base.name:
+                old.unlink(missing_ok=True)
+                old.with_suffix(".json").unlink(missing_ok=True)
+        return base.with_suffix(".npz")
+    except OSError as exc:
+        log.info("index cache not written (%s)", exc)
+        return None
+
+
+def load_cache(corpus: Corpus, params: Bm25Params, folder: Path) -> KnowledgeBase | None:
+    started = time.perf_counter()
+    base = folder / f"index-{cache_key(corpus, params)}"
+    try:
+        with np.load(base.with_suffix(".npz")) as data:
+            arrays = {name: data[name] for name in data.files}
+        meta = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
+        index = Index.from_arrays(arrays, meta["vocabulary"], params)
+        surface = {w: tuple(t) for w, t in meta["surface"].items()}
+        text.remember_stems(meta.get("stems", {}))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if index.size != len(corpus.chunks):
+        return None
+    return KnowledgeBase(corpus, index, surface, time.perf_counter() - started, from_cache=True)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def terminal_progress(done: int, total: int) -> None:
+    """A progress bar on stderr for long builds, when stderr is a terminal."""
+    if total < 20_000 or not sys.stderr.isatty():
+        return
+    width = 30
+    filled = int(width * done / total)
+    end = "\n" if done >= total else ""
+    sys.stderr.write(f"\rindexing [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}")
+    sys.stderr.flush()
+
+
+def load_knowledge(
+    folder: Path,
+    params: Bm25Params | None = None,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> KnowledgeBase:
+    """Read the corpus folder and index it, from the cache when the corpus is unchanged.
+
+    Raises `CorpusError` when nothing in the folder is usable.
+    """
+    corpus = load_corpus(folder)
+    params = params or Bm25Params()
+    if cache_dir is not None:
+        cached = load_cache(corpus, params, cache_dir)
+        if cached is not None:
+            return cached
+    kb = KnowledgeBase.build(corpus, params, progress)
+    if cache_dir is not None and len(corpus.chunks) >= CACHE_MIN_SENTENCES:
+        save_cache(kb, cache_dir)
+    return kb
+
+
+CACHE_MIN_SENTENCES = 2000  # below this, building is faster than reading a cache
+
+
+def open_knowledge(settings: Settings, progress: Progress | None = None) -> KnowledgeBase:
+    return load_knowledge(
+        settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=progress
+    )
 
 
 def folder_fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
@@ -34,85 +202,3 @@ def folder_fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
         stat = path.stat()
         out.append((path.name, stat.st_size, stat.st_mtime_ns))
     return tuple(out)
-
-
-@dataclass(frozen=True)
-class ReloadReport:
-    """What a reload did, for the admin who asked for it."""
-
-    ok: bool
-    documents: int
-    sentences: int
-    seconds: float
-    added: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
-    skipped: tuple[Problem, ...] = ()
-    error: str = ""
-    content_hash: str = ""
-
-
-class Library:
-    """Holds the current knowledge base; reloads it from the corpus folder on request."""
-
-    def __init__(self, kb: KnowledgeBase, folder: Path, top_k: int = 3) -> None:
-        self._kb = kb
-        self.folder = folder
-        self.top_k = top_k
-        self._answerer = Answerer(kb, top_k)
-        self._lock = asyncio.Lock()
-        self.fingerprint = _fingerprint_or_empty(folder)
-
-    @property
-    def kb(self) -> KnowledgeBase:
-        return self._kb
-
-    @property
-    def answerer(self) -> Answerer:
-        return self._answerer
-
-    @property
-    def reloading(self) -> bool:
-        return self._lock.locked()
-
-    async def reload(self) -> ReloadReport:
-        """Rebuild from the folder off the event loop, then swap; one reload at a time."""
-        async with self._lock:
-            started = time.perf_counter()
-            old = self._kb
-            fingerprint = _fingerprint_or_empty(self.folder)
-            try:
-                new = await asyncio.to_thread(load_knowledge, self.folder, old.index.params)
-            except CorpusError as exc:
-                return ReloadReport(
-                    False,
-                    len(old.corpus.documents),
-                    len(old.chunks),
-                    time.perf_counter() - started,
-                    error=str(exc),
-                )
-            self._kb = new
-            self._answerer = Answerer(new, self.top_k)
-            self.fingerprint = fingerprint
-            before = {d.name: d.sha256 for d in old.corpus.documents}
-            after = {d.name: d.sha256 for d in new.corpus.documents}
-            return ReloadReport(
-                True,
-                len(new.corpus.documents),
-                len(new.chunks),
-                time.perf_counter() - started,
-                added=tuple(sorted(after.keys() - before.keys())),
-                removed=tuple(sorted(before.keys() - after.keys())),
-                changed=tuple(
-                    sorted(n for n in after.keys() & before.keys() if after[n] != before[n])
-                ),
-                skipped=new.corpus.problems,
-                content_hash=new.corpus.content_hash,
-            )
-
-
-def _fingerprint_or_empty(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    try:
-        return folder_fingerprint(folder)
-    except OSError:
-        return ()

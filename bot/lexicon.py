@@ -26,6 +26,13 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# Words that frame a question rather than ask about something ("Siapa nama ...",
+# "Apa kepanjangan dari ..."); ignored in questions, searchable in documents.
+QUESTION_FRAMES = frozenset(
+    "nama namanya kepanjangan kepanjangannya singkatan singkatannya sebutkan jelaskan "
+    "disebut dinamakan bernama tahukah".split()
+)
+
 # Informal spellings and chat abbreviations, mapped to the standard word (or words).
 SLANG: dict[str, str] = {
     "yg": "yang",

@@ -34,6 +34,8 @@ _INVISIBLE_RE = re.compile(rf"[{_INVISIBLE}]")
 _ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9]+s?")
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _PHRASE_FIRST = frozenset(k[0] for k in PHRASES)
+# words that may start a phrase, as written or as an informal spelling of its first word
+_PHRASE_START = _PHRASE_FIRST | {k for k, v in SLANG.items() if v in _PHRASE_FIRST}
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,21 @@ def dictionary_words() -> frozenset[str]:
     return frozenset(w for w in StemmerFactory().get_words() if w)
 
 
-@lru_cache(maxsize=500_000)
+_STEMS: dict[str, str] = {}  # memo: the vocabulary repeats, and Sastrawi is slow
+
+
 def stem(word: str) -> str:
-    """Sastrawi stem of one normalised word (cached: the vocabulary repeats)."""
+    """Sastrawi stem of one normalised word."""
+    known = _STEMS.get(word)
+    if known is not None:
+        return known
+    result = _stem(word)
+    if len(_STEMS) < 2_000_000:
+        _STEMS[word] = result
+    return result
+
+
+def _stem(word: str) -> str:
     if len(word) < 4 or not word.isalpha():
         return word
     result: str = _stemmer().stem(word) or word  # type: ignore[attr-defined]
@@ -82,6 +96,15 @@ def stem(word: str) -> str:
             if word.endswith(clitic) and len(word) - len(clitic) >= 4:
                 return word[: -len(clitic)]
     return result
+
+
+def known_stems() -> dict[str, str]:
+    """The stems worked out so far (saved with an index so a restart need not redo them)."""
+    return dict(_STEMS)
+
+
+def remember_stems(stems: dict[str, str]) -> None:
+    _STEMS.update(stems)
 
 
 @lru_cache(maxsize=500_000)
@@ -145,8 +168,7 @@ def tokenize(text: str) -> Iterator[re.Match[str]]:
 
 def _unshout(text: str) -> str:
     """Text written all in capitals is read as ordinary words, not as a row of acronyms."""
-    letters = sum(c.isalpha() for c in text[:2000])
-    if letters > 12 and not any(c.islower() for c in text[:2000]):
+    if len(text) > 12 and text.isupper():
         return text.lower()  # same length, so offsets stay true
     return text
 
@@ -166,17 +188,25 @@ def analyze(text: str, *, question: bool = False) -> list[Token]:
     return tokens
 
 
-def terms(text: str) -> list[str]:
-    """The index terms of `text`, in order (the fast path for building an index)."""
+def terms(text: str, seen: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+    """The index terms of `text`, in order (the fast path for building an index).
+
+    `seen`, if given, collects each normalised word with its terms.
+    """
     text = _unshout(text)
     out: list[str] = []
     words: list[str] = []
-    for match in TOKEN_RE.finditer(text):
-        word, found = word_terms(match.group())
-        out.extend(found)
-        words.append(SLANG.get(word, word))
-    if _PHRASE_FIRST.intersection(words):
-        for a, b in itertools.pairwise(words):
+    phrase = False
+    for surface in TOKEN_RE.findall(text):
+        word, found = word_terms(surface)
+        out += found
+        words.append(word)
+        if word in _PHRASE_START:
+            phrase = True
+        if seen is not None:
+            seen[word] = found
+    if phrase:
+        for a, b in itertools.pairwise(SLANG.get(w, w) for w in words):
             if a in _PHRASE_FIRST:
                 out.extend(_phrase_terms(a, b))
     return out

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Answerer, KnowledgeBase
-from bot.knowledge import load_knowledge
+from bot.answer import Answerer
+from bot.knowledge import KnowledgeBase, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "corpus"

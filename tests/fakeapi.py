@@ -9,6 +9,7 @@ retry_after, 5xx, slow answers) per method.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import itertools
 import json
@@ -107,7 +108,7 @@ class Call:
 
 
 class FakeBotApi:
-    """The server. Use `async with FakeBotApi() as api:`; `api.base_url` goes to TELEGRAM_BASE_URL."""
+    """The server: `async with FakeBotApi() as api:`; `api.base_url` is the TELEGRAM_BASE_URL."""
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
@@ -170,9 +171,9 @@ class FakeBotApi:
         return [c.params for c in self.calls if c.method == method]
 
     async def wait_for(
-        self, method: str, count: int = 1, timeout: float = 10.0
+        self, method: str, count: int = 1, within: float = 10.0
     ) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             found = self.sent(method)
             if len(found) >= count:
@@ -312,10 +313,8 @@ class FakeBotApi:
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates and timeout:
             async with self._new_update:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._new_update.wait(), timeout)
-                except TimeoutError:
-                    pass
         return list(self._updates)
 
     async def _m_deleteWebhook(self, p: dict[str, Any]) -> Any:

@@ -13,7 +13,8 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.config import Settings
-from bot.knowledge import Library, load_knowledge
+from bot.knowledge import load_knowledge
+from bot.library import Library
 from bot.storage import Storage
 from bot.telegram.app import build_application
 from tests.conftest import CORPUS_DIR

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import Answerer, KnowledgeBase, read_query
+from bot.answer import Answerer, read_query
 from bot.evaluate import load_questions, project_system, score
+from bot.knowledge import KnowledgeBase
 from tests.conftest import DEV_QUESTIONS, EXTRA_QUESTIONS
 
 

@@ -56,3 +56,14 @@ def test_bad_value_is_one_line_naming_the_variable(
     message = str(info.value)
     assert name in message
     assert "\n" not in message
+
+
+def test_env_example_as_dotenv_gives_working_defaults(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parent.parent / ".env.example"
+    (tmp_path / ".env").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = load_settings()
+    assert settings.token is None
+    assert settings.cache_dir is None
+    assert settings.webhook_url is None
+    assert settings.admin_ids == frozenset()
+    assert settings.index_cache_dir == Path("data/cache")

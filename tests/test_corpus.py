@@ -123,3 +123,18 @@ def test_missing_or_empty_folder_is_a_corpus_error(tmp_path: Path) -> None:
         load_corpus(tmp_path / "nope")
     with pytest.raises(CorpusError, match="no readable"):
         load_corpus(tmp_path)
+
+
+def test_closing_bracket_after_a_period_ends_the_bracket() -> None:
+    assert sentences("Dia pergi (lihat hlm. 4.) Lalu pulang.") == [
+        "Dia pergi (lihat hlm. 4.)",
+        "Lalu pulang.",
+    ]
+
+
+def test_pretokenized_numbers_and_abbreviations_do_not_split() -> None:
+    text = "Tingginya 700-1 . 000 meter . Karyawan PT . Pupuk Iskandar Muda pulang ."
+    assert sentences(text) == [
+        "Tingginya 700-1 . 000 meter .",
+        "Karyawan PT . Pupuk Iskandar Muda pulang .",
+    ]

@@ -19,7 +19,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.corpus import SUPPORTED_SUFFIXES, decode_document
-from bot.knowledge import ReloadReport
+from bot.library import ReloadReport
 from bot.messages import t
 from bot.render import escape, pack
 from bot.storage import StorageError

@@ -32,7 +32,8 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.corpus import CorpusError
-from bot.knowledge import Library, folder_fingerprint, open_knowledge
+from bot.knowledge import folder_fingerprint, open_knowledge, terminal_progress
+from bot.library import Library
 from bot.storage import Storage
 from bot.telegram import admin, handlers
 from bot.telegram.logs import setup_logging
@@ -250,13 +251,13 @@ def run_bot(settings: Settings) -> int:
         return 2
     setup_logging(settings.log_level, settings.token)
     try:
-        kb = open_knowledge(settings)
+        kb = open_knowledge(settings, progress=terminal_progress)
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for problem in kb.corpus.problems:
         log.warning("skipped %s: %s", problem.name, problem.reason)
-    library = Library(kb, settings.corpus_dir, settings.top_k)
+    library = Library(kb, settings.corpus_dir, settings.top_k, settings.index_cache_dir)
     storage = Storage(settings.database_path, store_question_text=settings.store_question_text)
     application = build_application(settings, library, storage)
     log.info(

@@ -11,7 +11,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.answer import Passage
 from bot.config import Settings
-from bot.knowledge import Library
+from bot.library import Library
 from bot.messages import Lang
 from bot.storage import Storage
 from bot.telegram.flood import FloodGate

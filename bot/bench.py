@@ -1,0 +1,247 @@
+"""`python -m bot bench`: speed and memory of the index against rank-bm25 and bm25s, side by side.
+
+For each corpus size (the bundled article, and generated Indonesian-like corpora of 10k and 100k
+sentences written as .txt files), every system runs in its own process so that its peak resident
+memory is its own:
+
+- project (cold): read the folder, split, tokenize, build the index (and write the disk cache);
+- project (cache): the same start-up when the index cache is warm;
+- rank-bm25: BM25Okapi on the same tokens (its `get_scores` walks every sentence per term);
+- bm25s: bm25s on the same tokens (eager sparse scoring).
+
+Queries are 5-term queries drawn from the corpus's own sentences. Reported: build time, peak
+RSS, query p50/p95, and how often the top 10 equals rank-bm25's top 10 (same scores).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SYSTEMS = ("project-cold", "project-cache", "rank-bm25", "bm25s")
+STOP = "yang dan di ke dari untuk dengan pada ini itu akan juga telah dalam tidak".split()
+PREFIXES = ("", "", "", "me", "di", "ber", "ter", "pe", "ke", "se")
+SUFFIXES = ("", "", "", "kan", "an", "i", "nya", "lah")
+
+
+def generate_corpus(folder: Path, sentences: int, seed: int = 7) -> None:
+    """Indonesian-like news text in .txt files: a fixed vocabulary of 40k word forms (dictionary
+    roots with affixes, and capitalised names), Zipf-distributed, stopwords between them."""
+    from bot.text import dictionary_words
+
+    rng = random.Random(seed)
+    roots = sorted(w for w in dictionary_words() if w.isalpha() and 4 <= len(w) <= 10)
+    forms = []
+    for i in range(40_000):
+        if i % 5 == 4:  # names and foreign words
+            forms.append("".join(rng.choices("aiueobdgkmnprstwy", k=rng.randint(5, 9))).title())
+        else:
+            forms.append(rng.choice(PREFIXES) + rng.choice(roots) + rng.choice(SUFFIXES))
+    weights = [1.0 / (rank + 20) for rank in range(len(forms))]
+    folder.mkdir(parents=True, exist_ok=True)
+    per_doc = 200
+    for doc_no in range(0, sentences, per_doc):
+        count = min(per_doc, sentences - doc_no)
+        picks = iter(rng.choices(forms, weights, k=count * 25))
+        lines, paragraph = [], []
+        for i in range(count):
+            words = [
+                rng.choice(STOP) if rng.random() < 0.25 else next(picks)
+                for _ in range(rng.randint(8, 24))
+            ]
+            sentence = " ".join(words)
+            paragraph.append(sentence[0].upper() + sentence[1:] + ".")
+            if len(paragraph) == 8 or i == count - 1:
+                lines.append(" ".join(paragraph))
+                paragraph = []
+        (folder / f"doc-{doc_no // per_doc:05d}.txt").write_text("\n".join(lines), encoding="utf-8")
+
+
+def make_queries(tokenized: Sequence[list[str]], n: int, seed: int = 11) -> list[list[str]]:
+    rng = random.Random(seed)
+    queries: list[list[str]] = []
+    while len(queries) < n:
+        doc = tokenized[rng.randrange(len(tokenized))]
+        if len(doc) >= 5:
+            queries.append(rng.sample(doc, 5))
+    return queries
+
+
+def make_questions(chunks: Sequence[Any], n: int, seed: int = 13) -> list[str]:
+    """Questions as people type them: a question word and five words of a sentence."""
+    rng = random.Random(seed)
+    questions: list[str] = []
+    while len(questions) < n:
+        words = chunks[rng.randrange(len(chunks))].text.rstrip(".").split()
+        if len(words) >= 6:
+            questions.append("Apa " + " ".join(rng.sample(words, 5)) + "?")
+    return questions
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    arr = np.asarray(samples) * 1000
+    return float(np.percentile(arr, 50)), float(np.percentile(arr, 95))
+
+
+def worker(system: str, folder: Path, cache: Path, n_queries: int) -> dict[str, Any]:
+    """Measure one system in this process; returns its figures."""
+    from bot import text
+    from bot.answer import Answerer
+    from bot.corpus import load_corpus
+    from bot.index import Bm25Params
+    from bot.knowledge import load_knowledge
+
+    params = Bm25Params()
+    result: dict[str, Any] = {"system": system}
+    if system.startswith("project"):
+        started = time.perf_counter()
+        kb = load_knowledge(folder, params, cache_dir=cache)
+        result["build_s"] = time.perf_counter() - started
+        result["from_cache"] = kb.from_cache
+        tokenized = [text.terms(c.text) for c in kb.chunks[: min(len(kb.chunks), 5000)]]
+        queries = make_queries(tokenized, n_queries)
+        times = []
+        tops = []
+        for query in queries:
+            t0 = time.perf_counter()
+            hits = kb.index.search(query, k=10)
+            times.append(time.perf_counter() - t0)
+            tops.append([h.score for h in hits])
+        result["p50_ms"], result["p95_ms"] = _percentiles(times)
+        result["top_scores"] = tops
+        result["sentences"] = len(kb.chunks)
+        answerer = Answerer(kb)
+        asked = []
+        for question in make_questions(kb.chunks, n_queries):
+            t0 = time.perf_counter()
+            answerer.ask(question)
+            asked.append(time.perf_counter() - t0)
+        result["ask_p50_ms"], result["ask_p95_ms"] = _percentiles(asked)
+    else:
+        corpus = load_corpus(folder)
+        tokenized = [text.terms(c.text) for c in corpus.chunks]
+        queries = make_queries(tokenized[: min(len(tokenized), 5000)], n_queries)
+        if system == "rank-bm25":
+            started = time.perf_counter()
+            model = params.reference(tokenized)
+            result["build_s"] = time.perf_counter() - started
+            budget = max(20, min(n_queries, int(2_000_000 / max(len(tokenized), 1))))
+            times, tops = [], []
+            for query in queries[:budget]:
+                t0 = time.perf_counter()
+                scores = model.get_scores(query)
+                top = np.argpartition(-scores, 9)[:10]
+                times.append(time.perf_counter() - t0)
+                tops.append(sorted((float(scores[i]) for i in top), reverse=True))
+            result["queries_timed"] = len(times)
+        else:
+            import bm25s
+
+            started = time.perf_counter()
+            retriever = bm25s.BM25(k1=params.k1, b=params.b, method="robertson")
+            retriever.index(tokenized, show_progress=False)
+            result["build_s"] = time.perf_counter() - started
+            times, tops = [], []
+            for query in queries:
+                t0 = time.perf_counter()
+                scores = retriever.get_scores(query)
+                top = np.argpartition(-scores, 9)[:10]
+                times.append(time.perf_counter() - t0)
+                tops.append(sorted((float(scores[i]) for i in top), reverse=True))
+        result["p50_ms"], result["p95_ms"] = _percentiles(times)
+        result["top_scores"] = tops
+        result["sentences"] = len(tokenized)
+    result["peak_rss_mb"] = _peak_rss_mb()
+    return result
+
+
+def _agreement(ours: list[list[float]], reference: list[list[float]]) -> float:
+    """Share of queries whose top-10 scores equal the reference's (within 1e-4, float32-safe)."""
+    same = 0
+    for a, b in zip(ours, reference, strict=False):
+        if len(a) == len(b) and np.allclose(a, b, atol=1e-4):
+            same += 1
+    return same / max(1, min(len(ours), len(reference)))
+
+
+def _spawn(system: str, folder: Path, cache: Path, n_queries: int) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.bench", system, str(folder), str(cache), str(n_queries)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if proc.returncode != 0:
+        return {"system": system, "error": proc.stderr.strip().splitlines()[-1:]}
+    data: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return data
+
+
+def run_bench(sizes: Sequence[str], n_queries: int) -> int:
+    rows: list[str] = []
+    header = (
+        f"{'corpus':>10} {'system':>14} {'build s':>8} {'peak MB':>8} {'p50 ms':>9} "
+        f"{'p95 ms':>9} {'p50 vs rank-bm25':>17} {'top-10 = rank-bm25':>19}"
+    )
+    print(header)
+    print("-" * len(header))
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            if size == "article":
+                folder = ROOT / "corpus"
+            else:
+                folder = Path(tmp) / f"corpus-{size}"
+                generate_corpus(folder, int(size))
+            cache = Path(tmp) / f"cache-{size}"
+            results = {s: _spawn(s, folder, cache, n_queries) for s in SYSTEMS}
+            reference = results["rank-bm25"]
+            for system in SYSTEMS:
+                r = results[system]
+                if "error" in r:
+                    line = f"{size:>10} {system:>14}   failed: {r['error']}"
+                else:
+                    speedup = reference.get("p50_ms", 0) / r["p50_ms"] if r["p50_ms"] else 0
+                    agree = _agreement(r["top_scores"], reference.get("top_scores", []))
+                    line = (
+                        f"{size:>10} {system:>14} {r['build_s']:8.2f} {r['peak_rss_mb']:8.0f} "
+                        f"{r['p50_ms']:9.3f} {r['p95_ms']:9.3f} {speedup:16.0f}x {agree:18.0%}"
+                    )
+                print(line, flush=True)
+                rows.append(line)
+                if "ask_p50_ms" in r:
+                    speedup = reference.get("p50_ms", 0) / r["ask_p50_ms"]
+                    print(
+                        f"{size:>10} {'  whole ask()':>14} {'':>8} {'':>8} "
+                        f"{r['ask_p50_ms']:9.3f} {r['ask_p95_ms']:9.3f} {speedup:16.0f}x",
+                        flush=True,
+                    )
+    print(
+        "\nbuild: project = read + split + tokenize + index; rank-bm25 and bm25s = index from "
+        "the same tokens. p50/p95: one 5-term query, top 10. whole ask(): a typed question "
+        "(question word + 5 words of a sentence) through analysis, search, re-ranking and the "
+        "found decision."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    name, folder_arg, cache_arg, queries_arg = sys.argv[1:5]
+    print(json.dumps(worker(name, Path(folder_arg), Path(cache_arg), int(queries_arg))))

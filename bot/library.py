@@ -1,0 +1,104 @@
+"""Holds the knowledge base the bot answers from, and swaps it safely on reload.
+
+A reload builds the new knowledge base in a worker thread; questions asked meanwhile are answered
+from the old one. The swap is one reference assignment, so no question ever sees a half-built
+index. If the folder cannot be loaded at all, the last good knowledge base keeps serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answer import Answerer
+from bot.corpus import CorpusError, Problem
+from bot.knowledge import KnowledgeBase, folder_fingerprint, load_knowledge
+
+
+@dataclass(frozen=True)
+class ReloadReport:
+    """What a reload did, for the admin who asked for it."""
+
+    ok: bool
+    documents: int
+    sentences: int
+    seconds: float
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    skipped: tuple[Problem, ...] = ()
+    error: str = ""
+    content_hash: str = ""
+
+
+class Library:
+    """Holds the current knowledge base; reloads it from the corpus folder on request."""
+
+    def __init__(
+        self, kb: KnowledgeBase, folder: Path, top_k: int = 3, cache_dir: Path | None = None
+    ) -> None:
+        self._kb = kb
+        self.folder = folder
+        self.cache_dir = cache_dir
+        self.top_k = top_k
+        self._answerer = Answerer(kb, top_k)
+        self._lock = asyncio.Lock()
+        self.fingerprint = _fingerprint_or_empty(folder)
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self._kb
+
+    @property
+    def answerer(self) -> Answerer:
+        return self._answerer
+
+    @property
+    def reloading(self) -> bool:
+        return self._lock.locked()
+
+    async def reload(self) -> ReloadReport:
+        """Rebuild from the folder off the event loop, then swap; one reload at a time."""
+        async with self._lock:
+            started = time.perf_counter()
+            old = self._kb
+            fingerprint = _fingerprint_or_empty(self.folder)
+            try:
+                new = await asyncio.to_thread(
+                    load_knowledge, self.folder, old.index.params, self.cache_dir
+                )
+            except CorpusError as exc:
+                return ReloadReport(
+                    False,
+                    len(old.corpus.documents),
+                    len(old.chunks),
+                    time.perf_counter() - started,
+                    error=str(exc),
+                )
+            self._kb = new
+            self._answerer = Answerer(new, self.top_k)
+            self.fingerprint = fingerprint
+            before = {d.name: d.sha256 for d in old.corpus.documents}
+            after = {d.name: d.sha256 for d in new.corpus.documents}
+            return ReloadReport(
+                True,
+                len(new.corpus.documents),
+                len(new.chunks),
+                time.perf_counter() - started,
+                added=tuple(sorted(after.keys() - before.keys())),
+                removed=tuple(sorted(before.keys() - after.keys())),
+                changed=tuple(
+                    sorted(n for n in after.keys() & before.keys() if after[n] != before[n])
+                ),
+                skipped=new.corpus.problems,
+                content_hash=new.corpus.content_hash,
+            )
+
+
+def _fingerprint_or_empty(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    try:
+        return folder_fingerprint(folder)
+    except OSError:
+        return ()
