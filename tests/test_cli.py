@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import CORPUS_DIR, DEV_QUESTIONS, ROOT
+from tests.conftest import CORPUS_DIR, DEV_QUESTIONS, EXTRA_QUESTIONS, ROOT
 
 
 def run_bot(
@@ -89,7 +89,8 @@ def test_bad_setting_is_one_line_naming_the_variable() -> None:
 
 
 def test_eval_prints_project_and_baseline_side_by_side() -> None:
-    result = run_bot("eval", str(DEV_QUESTIONS))
+    questions = DEV_QUESTIONS if DEV_QUESTIONS.exists() else EXTRA_QUESTIONS
+    result = run_bot("eval", str(questions))
     assert result.returncode == 0, result.stderr
     header = next(line for line in result.stdout.splitlines() if "project" in line)
     assert "naive bm25" in header
