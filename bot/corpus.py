@@ -312,7 +312,8 @@ def iter_corpus_files(folder: Path) -> Iterator[Path]:
         rel = path.relative_to(folder)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES:
+        # a dangling link is yielded too, so that the loader reports it as unreadable
+        if (path.is_file() or path.is_symlink()) and path.suffix.lower() in SUPPORTED_SUFFIXES:
             yield path
 
 

@@ -199,6 +199,6 @@ def folder_fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
     """Names, sizes and modification times of the corpus files: cheap change detection."""
     out = []
     for path in iter_corpus_files(folder):
-        stat = path.stat()
+        stat = path.lstat()
         out.append((path.name, stat.st_size, stat.st_mtime_ns))
     return tuple(out)

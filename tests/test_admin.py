@@ -1,0 +1,228 @@
+"""Admin commands through the real bot and the fake Bot API: ids only, refusals, audit, reload."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.telegram.admin import safe_target
+from tests.fakeapi import FakeBotApi, parse_html
+from tests.telegram_harness import ADMIN_ID, RunningBot, make_settings, running_bot
+
+NEW_DOC = """---
+title: Festival Durian Medan
+source: https://example.test/durian
+---
+Festival Durian Medan tahun ini dihadiri dua puluh ribu pengunjung dari Sumatra Utara.
+"""
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    async with running_bot(api, make_settings(api, tmp_path)) as running:
+        yield running
+
+
+def admin(api: FakeBotApi) -> dict[str, Any]:
+    return api.user(ADMIN_ID, name="Admin")
+
+
+def audit_rows(bot: RunningBot) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(bot.settings.database_path) as db:
+        return db.execute(
+            "SELECT user_id, chat_type, command, allowed, result FROM admin_audit ORDER BY id"
+        ).fetchall()
+
+
+async def ask_text(bot: RunningBot, question: str) -> str:
+    return parse_html((await bot.ask(bot.api.message(question)))["text"])
+
+
+@pytest.mark.parametrize("command", ["/reload", "/stats", "/docs", "/remove putin-satgas-ai.txt"])
+async def test_non_admin_in_private_chat_is_refused_and_audited(
+    bot: RunningBot, command: str
+) -> None:
+    sent = await bot.ask(bot.api.message(command))
+    assert "admin" in parse_html(sent["text"])
+    await bot.storage.flush()
+    assert audit_rows(bot)[-1][:4] == (42, "private", command.split()[0], 0)
+    assert (bot.corpus_dir / "putin-satgas-ai.txt").exists()
+
+
+@pytest.mark.parametrize("command", ["/reload", "/stats", "/docs", "/remove putin-satgas-ai.txt"])
+async def test_non_admin_in_group_gets_silence_and_is_audited(
+    bot: RunningBot, command: str
+) -> None:
+    await bot.silent(bot.api.message(command, chat_id=-100, chat_type="supergroup"))
+    await bot.storage.flush()
+    assert audit_rows(bot)[-1][:4] == (42, "supergroup", command.split()[0], 0)
+
+
+async def test_admin_by_name_but_not_by_id_is_refused(bot: RunningBot) -> None:
+    impostor = bot.api.user(4242, name="Admin")
+    sent = await bot.ask(bot.api.message("/reload", user=impostor))
+    assert "admin" in parse_html(sent["text"])
+
+
+async def test_admin_docs_lists_documents_with_size_and_sentences(bot: RunningBot) -> None:
+    sent = await bot.ask(bot.api.message("/docs", user=admin(bot.api)))
+    text = parse_html(sent["text"])
+    assert "putin-satgas-ai.txt" in text and "kalimat" in text and "byte" in text
+
+
+async def test_admin_in_group_is_answered_too(bot: RunningBot) -> None:
+    update = bot.api.message("/docs", chat_id=-100, chat_type="supergroup", user=admin(bot.api))
+    assert "putin-satgas-ai.txt" in parse_html((await bot.ask(update))["text"])
+
+
+async def test_admin_stats_shows_counts_and_unanswered(bot: RunningBot) -> None:
+    await ask_text(bot, "Berapa triliun rubel?")
+    await ask_text(bot, "Siapa juara Liga Inggris?")
+    await bot.storage.flush()
+    text = parse_html((await bot.ask(bot.api.message("/stats", user=admin(bot.api))))["text"])
+    assert "hari ini: 2" in text
+    assert "terjawab 50%" in text
+    assert "siapa juara liga inggris?" in text
+
+
+async def test_reload_picks_up_a_new_document_and_reports_the_change(bot: RunningBot) -> None:
+    assert "tidak membahas" in await ask_text(bot, "Berapa pengunjung Festival Durian Medan?")
+    (bot.corpus_dir / "durian.txt").write_text(NEW_DOC, encoding="utf-8")
+    report = parse_html((await bot.ask(bot.api.message("/reload", user=admin(bot.api))))["text"])
+    assert "2 dokumen" in report and "Ditambah: durian.txt" in report
+    answer = await ask_text(bot, "Berapa pengunjung Festival Durian Medan?")
+    assert "dua puluh ribu pengunjung" in answer
+    await bot.storage.flush()
+    with sqlite3.connect(bot.settings.database_path) as db:
+        versions = db.execute("SELECT documents, loaded_by FROM corpus_versions").fetchall()
+    assert versions[-1] == (2, ADMIN_ID)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("latin1.txt", "Kalimat caf\xe9 berita.".encode("latin-1"), "UTF-8"),
+        ("binary.md", b"\x89PNG\x00\x00\x01", "binary"),
+        ("empty.txt", b"   \n\n", "empty"),
+    ],
+)
+async def test_reload_skips_a_broken_file_names_it_and_keeps_answering(
+    bot: RunningBot, name: str, content: bytes, reason: str
+) -> None:
+    (bot.corpus_dir / name).write_bytes(content)
+    report = parse_html((await bot.ask(bot.api.message("/reload", user=admin(bot.api))))["text"])
+    assert name in report and reason in report
+    assert "11 triliun rubel" in await ask_text(bot, "Berapa triliun rubel?")
+
+
+async def test_reload_of_an_unusable_folder_keeps_the_last_good_index(bot: RunningBot) -> None:
+    shutil.rmtree(bot.corpus_dir)
+    report = parse_html((await bot.ask(bot.api.message("/reload", user=admin(bot.api))))["text"])
+    assert "gagal" in report and "lama" in report
+    assert "11 triliun rubel" in await ask_text(bot, "Berapa triliun rubel?")
+    bot.corpus_dir.mkdir()
+    (bot.corpus_dir / "empty.txt").write_text("", encoding="utf-8")
+    report = parse_html((await bot.ask(bot.api.message("/reload", user=admin(bot.api))))["text"])
+    assert "gagal" in report
+    assert "11 triliun rubel" in await ask_text(bot, "Berapa triliun rubel?")
+
+
+async def test_unreadable_file_is_skipped_and_named(bot: RunningBot) -> None:
+    (bot.corpus_dir / "hilang.txt").symlink_to(bot.corpus_dir / "does-not-exist.txt")
+    report = parse_html((await bot.ask(bot.api.message("/reload", user=admin(bot.api))))["text"])
+    assert "hilang.txt" in report and "cannot be read" in report
+    assert "1 dokumen" in report
+
+
+async def test_questions_during_a_reload_are_answered_from_the_old_index(
+    bot: RunningBot,
+) -> None:
+    (bot.corpus_dir / "durian.txt").write_text(NEW_DOC, encoding="utf-8")
+    library = bot.library
+    old_kb = library.kb
+    reload_task = asyncio.create_task(library.reload())
+    answers = []
+    while not reload_task.done():
+        answers.append(library.answerer.ask("Berapa triliun rubel?"))
+        await asyncio.sleep(0)
+    report = await reload_task
+    assert report.ok and report.added == ("durian.txt",)
+    assert all(a.found for a in answers)
+    assert library.kb is not old_kb
+    assert library.answerer.ask("Festival Durian Medan pengunjung").found
+
+
+async def test_admin_upload_adds_a_document(bot: RunningBot) -> None:
+    bot.api.files["f1"] = NEW_DOC.encode()
+    document = {"document": {"file_id": "f1", "file_unique_id": "u1", "file_name": "durian.txt",
+                             "file_size": len(NEW_DOC.encode())}}  # fmt: skip
+    sent = await bot.ask(bot.api.message(None, user=admin(bot.api), extra=document))
+    text = parse_html(sent["text"])
+    assert "durian.txt" in text and "ditambahkan" in text
+    assert (bot.corpus_dir / "durian.txt").read_text(encoding="utf-8") == NEW_DOC
+    assert "dua puluh ribu" in await ask_text(bot, "Berapa pengunjung Festival Durian Medan?")
+
+
+@pytest.mark.parametrize(
+    "name", ["../evil.txt", "..\\evil.txt", "/etc/passwd.txt", "sub/dir.txt", ".hidden.txt",
+             "evil.exe", "a\x00b.txt", ""],
+)  # fmt: skip
+async def test_upload_names_that_leave_the_corpus_are_refused(bot: RunningBot, name: str) -> None:
+    bot.api.files["f2"] = b"Isi berita."
+    document = {"document": {"file_id": "f2", "file_unique_id": "u2", "file_name": name,
+                             "file_size": 11}}  # fmt: skip
+    sent = await bot.ask(bot.api.message(None, user=admin(bot.api), extra=document))
+    assert "tidak aman" in parse_html(sent["text"])
+    assert sorted(p.name for p in bot.corpus_dir.iterdir()) == ["putin-satgas-ai.txt"]
+    assert not (bot.corpus_dir.parent / "evil.txt").exists()
+
+
+async def test_upload_too_large_or_binary_is_refused(bot: RunningBot) -> None:
+    big = {"document": {"file_id": "big", "file_unique_id": "ub", "file_name": "big.txt",
+                        "file_size": 50_000_000}}  # fmt: skip
+    sent = await bot.ask(bot.api.message(None, user=admin(bot.api), extra=big))
+    assert "terlalu besar" in parse_html(sent["text"])
+    bot.api.files["bin"] = b"\x00\x01\x02binary"
+    binary = {"document": {"file_id": "bin", "file_unique_id": "ux", "file_name": "bin.txt",
+                           "file_size": 9}}  # fmt: skip
+    sent = await bot.ask(bot.api.message(None, user=admin(bot.api), extra=binary))
+    assert "ditolak" in parse_html(sent["text"])
+    assert not (bot.corpus_dir / "bin.txt").exists()
+
+
+async def test_upload_from_non_admin_gets_the_reader_hint(bot: RunningBot) -> None:
+    bot.api.files["f3"] = NEW_DOC.encode()
+    document = {"document": {"file_id": "f3", "file_unique_id": "u3", "file_name": "durian.txt",
+                             "file_size": 10}}  # fmt: skip
+    sent = await bot.ask(bot.api.message(None, extra=document))
+    assert "teks" in parse_html(sent["text"])
+    assert not (bot.corpus_dir / "durian.txt").exists()
+
+
+async def test_remove_deletes_one_document_and_reloads(bot: RunningBot) -> None:
+    (bot.corpus_dir / "durian.txt").write_text(NEW_DOC, encoding="utf-8")
+    await bot.ask(bot.api.message("/reload", user=admin(bot.api)))
+    sent = await bot.ask(bot.api.message("/remove durian.txt", user=admin(bot.api)))
+    assert "dihapus" in parse_html(sent["text"])
+    assert not (bot.corpus_dir / "durian.txt").exists()
+    refused = await bot.ask(bot.api.message("/remove ../bot.sqlite3", user=admin(bot.api)))
+    assert "Tidak ada dokumen" in parse_html(refused["text"])
+    assert bot.settings.database_path.exists()
+
+
+def test_safe_target_stays_inside_the_folder(tmp_path: Path) -> None:
+    assert safe_target(tmp_path, "berita.md") == (tmp_path / "berita.md").resolve()
+    for bad in ("../x.txt", "x/../../y.txt", "/abs.txt", "x.py", "..", ".env.txt"):
+        assert safe_target(tmp_path, bad) is None
