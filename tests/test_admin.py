@@ -156,7 +156,7 @@ async def test_questions_during_a_reload_are_answered_from_the_old_index(
     answers = []
     while not reload_task.done():
         answers.append(library.answerer.ask("Berapa triliun rubel?"))
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.001)
     report = await reload_task
     assert report.ok and report.added == ("durian.txt",)
     assert all(a.found for a in answers)
