@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.corpus import CorpusError
@@ -67,14 +67,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
+def _questions(args: argparse.Namespace, stdin: BinaryIO) -> Iterator[str]:
+    """The question given as arguments, or one per stdin line.
+
+    Lines are split on "\n" only (a stray "\r" or U+2028 inside a line stays in it) and bad
+    UTF-8 is replaced rather than fatal; blank lines are skipped.
+    """
     if args.question:
         yield " ".join(args.question)
         return
-    for line in stdin:
-        line = line.rstrip("\r\n")
+    for raw in stdin:
+        line = raw.decode("utf-8", errors="replace").removesuffix("\n").removesuffix("\r")
         if line.strip():
             yield line
+
+
+def _print(text: str) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8", errors="replace") + b"\n")
+    sys.stdout.buffer.flush()
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -89,12 +99,13 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     if not args.question and sys.stdin.isatty() and not args.json:
         print("Tulis pertanyaan, satu per baris (Ctrl-D untuk selesai):", file=sys.stderr)
-    for question in _questions(args, sys.stdin):
+    for question in _questions(args, sys.stdin.buffer):
         answer = answerer.ask(question)
         if args.json:
-            print(json.dumps(answer.as_dict(), ensure_ascii=False), flush=True)
+            # ASCII-only JSON: no raw U+2028 or other line breaks that a reader might split on
+            _print(json.dumps(answer.as_dict(), ensure_ascii=True))
         else:
-            print(answer_terminal(answer, color=color, lang=args.lang) + "\n", flush=True)
+            _print(answer_terminal(answer, color=color, lang=args.lang) + "\n")
     return 0
 
 

@@ -105,6 +105,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    ok: bool = True
 
 
 class FakeBotApi:
@@ -114,6 +115,7 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.errors: list[tuple[str, str]] = []
         self.files: dict[str, bytes] = {}
+        self.deleted: set[int] = set()  # message ids the user deleted
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -168,7 +170,12 @@ class FakeBotApi:
         return update_id
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
-        return [c.params for c in self.calls if c.method == method]
+        """Successful calls of `method`, oldest first."""
+        return [c.params for c in self.calls if c.method == method and c.ok]
+
+    def attempts(self, method: str) -> int:
+        """Calls of `method`, failed ones included."""
+        return sum(c.method == method for c in self.calls)
 
     async def wait_for(
         self, method: str, count: int = 1, within: float = 10.0
@@ -264,14 +271,16 @@ class FakeBotApi:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
         params = await self._params(request)
+        call = Call(method, params)
         if method != "getUpdates":
-            self.calls.append(Call(method, params))
+            self.calls.append(call)
         faults = self._faults.get(method)
         if faults:
             fault = faults.pop(0)
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             if fault.status >= 400:
+                call.ok = False
                 body: dict[str, Any] = {
                     "ok": False,
                     "error_code": fault.status,
@@ -283,6 +292,7 @@ class FakeBotApi:
                 return web.json_response(body, status=fault.status)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
+            call.ok = False
             self.errors.append((method, "unknown method"))
             return web.json_response(
                 {"ok": False, "error_code": 404, "description": "Not Found: method not found"},
@@ -291,6 +301,7 @@ class FakeBotApi:
         try:
             result = await handler(params)
         except ApiError as exc:
+            call.ok = False
             self.errors.append((method, exc.description))
             return web.json_response(
                 {"ok": False, "error_code": exc.code, "description": exc.description},
@@ -347,6 +358,9 @@ class FakeBotApi:
     async def _m_sendMessage(self, p: dict[str, Any]) -> Any:
         plain = check_text(p.get("text"), p.get("parse_mode"))
         self._reply_markup(p)
+        reply = p.get("reply_parameters") or {}
+        if reply.get("message_id") in self.deleted and not reply.get("allow_sending_without_reply"):
+            raise ApiError(400, "Bad Request: message to be replied not found")
         chat_id = int(p["chat_id"])
         return {
             "message_id": next(self._message_ids),

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from telegram.ext import Application
+from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.knowledge import load_knowledge
@@ -92,10 +93,12 @@ def make_settings(api: FakeBotApi, tmp_path: Path, **overrides: Any) -> Settings
 
 
 @asynccontextmanager
-async def running_bot(api: FakeBotApi, settings: Settings) -> AsyncIterator[RunningBot]:
+async def running_bot(
+    api: FakeBotApi, settings: Settings, request: BaseRequest | None = None
+) -> AsyncIterator[RunningBot]:
     library = Library(load_knowledge(settings.corpus_dir), settings.corpus_dir, settings.top_k)
     storage = Storage(settings.database_path, store_question_text=settings.store_question_text)
-    app = build_application(settings, library, storage)
+    app = build_application(settings, library, storage, request=request)
     async with app:
         assert app.post_init is not None and app.updater is not None
         await app.post_init(app)

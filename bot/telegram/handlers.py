@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import TypeVar
@@ -54,7 +55,9 @@ async def send_retrying(send: Callable[[], Awaitable[T]], attempts: int = 4) -> 
         except RetryAfter as exc:
             if attempt == attempts:
                 raise
-            wait = exc.retry_after
+            with warnings.catch_warnings():  # PTB warns that the type becomes timedelta
+                warnings.simplefilter("ignore")
+                wait = exc.retry_after
             seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
             log.warning("Telegram asked to wait %.1fs (429); retrying", seconds)
             await asyncio.sleep(seconds)

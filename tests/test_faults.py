@@ -1,0 +1,263 @@
+"""Telegram and database faults, abuse, and secrets, with the real bot and the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sqlite3
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from telegram.request import HTTPXRequest
+
+from bot.telegram.logs import protect_secret, setup_logging
+from tests.conftest import ROOT
+from tests.fakeapi import TOKEN, FakeBotApi, parse_html
+from tests.telegram_harness import RunningBot, make_settings, running_bot
+
+QUESTION = "Berapa triliun rubel?"
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    async with running_bot(api, make_settings(api, tmp_path)) as running:
+        yield running
+
+
+# --------------------------------------------------------------------------- Telegram faults
+
+
+async def test_429_on_send_message_is_waited_out_and_the_reply_arrives(bot: RunningBot) -> None:
+    bot.api.fail("sendMessage", 429, retry_after=1)
+    started = time.monotonic()
+    sent = await bot.ask(bot.api.message(QUESTION))
+    assert time.monotonic() - started >= 1.0
+    assert "11 triliun rubel" in parse_html(sent["text"])
+
+
+async def test_429_with_the_rate_limiter_on_is_waited_out(api: FakeBotApi, tmp_path: Path) -> None:
+    async with running_bot(api, make_settings(api, tmp_path, rate_limiter=True)) as bot:
+        bot.api.fail("sendMessage", 429, retry_after=1)
+        sent = await bot.ask(bot.api.message(QUESTION))
+        assert "11 triliun rubel" in parse_html(sent["text"])
+
+
+async def test_server_errors_are_retried_and_logged(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    bot.api.fail("sendMessage", 502, times=2)
+    sent = await bot.ask(bot.api.message(QUESTION))
+    assert "11 triliun rubel" in parse_html(sent["text"])
+    assert any("retry" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_timeout_is_retried_and_the_bot_keeps_running(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    request = HTTPXRequest(connection_pool_size=8, read_timeout=0.5, write_timeout=0.5)
+    async with running_bot(api, make_settings(api, tmp_path), request=request) as bot:
+        bot.api.fail("sendMessage", 200, delay=1.0)  # answers, but too late
+        await bot.ask(bot.api.message(QUESTION))
+        sent = await bot.ask(bot.api.message("LLMs"))
+        assert "LLMs" in parse_html(sent["text"])
+
+
+async def test_polling_recovers_after_get_updates_fails_for_a_while(bot: RunningBot) -> None:
+    bot.api.fail("getUpdates", 502, times=3)
+    sent = await bot.ask(bot.api.message(QUESTION))
+    assert "11 triliun rubel" in parse_html(sent["text"])
+
+
+async def test_reply_is_sent_even_if_the_question_was_deleted(bot: RunningBot) -> None:
+    update = bot.api.message(QUESTION)
+    bot.api.deleted.add(update["message"]["message_id"])
+    sent = await bot.ask(update)
+    assert "11 triliun rubel" in parse_html(sent["text"])
+    assert bot.api.errors == []
+
+
+async def test_a_failing_send_is_logged_and_the_next_question_answered(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    bot.api.fail("sendMessage", 400, times=2)  # the answer, then the apology
+    await bot.api.push(bot.api.message(QUESTION))
+    for _ in range(500):
+        if bot.api.attempts("sendMessage") >= 2:
+            break
+        await asyncio.sleep(0.01)
+    await bot.api.quiet()
+    assert any(r.name == "bot.telegram.handlers" for r in caplog.records)
+    sent = await bot.ask(bot.api.message("LLMs"))
+    assert "LLMs" in parse_html(sent["text"])
+
+
+# --------------------------------------------------------------------------- database faults
+
+
+async def test_answers_continue_when_the_database_is_corrupted(bot: RunningBot) -> None:
+    await bot.ask(bot.api.message(QUESTION))
+    await bot.storage.flush()
+    await bot.storage._drop_connection()
+    path = bot.settings.database_path
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.write_bytes(b"garbage" * 1000)
+    for question in (QUESTION, "LLMs", "Siapa anggota BRICS?"):
+        sent = await bot.ask(bot.api.message(question))
+        assert "<blockquote>" in sent["text"]
+    assert not bot.storage.healthy
+
+
+# --------------------------------------------------------------------------- abuse
+
+
+async def test_flood_gets_one_notice_then_silence(api: FakeBotApi, tmp_path: Path) -> None:
+    async with running_bot(api, make_settings(api, tmp_path, flood_limit_per_minute=3)) as bot:
+        for _ in range(3):
+            assert "<blockquote>" in (await bot.ask(bot.api.message(QUESTION)))["text"]
+        notice = await bot.ask(bot.api.message(QUESTION))
+        assert "terlalu banyak" in parse_html(notice["text"])
+        await bot.silent(bot.api.message(QUESTION))
+        other = bot.api.user(77)
+        sent = await bot.ask(bot.api.message(QUESTION, user=other, chat_id=77))
+        assert "<blockquote>" in sent["text"]  # other users are not affected
+
+
+async def test_group_cooldown_limits_answers_per_group(api: FakeBotApi, tmp_path: Path) -> None:
+    settings = make_settings(api, tmp_path, group_cooldown_seconds=30)  # 2 answers a minute
+    async with running_bot(api, settings) as bot:
+
+        def ask(user: int) -> dict[str, object]:
+            return bot.api.message(
+                f"@TanyaArtikelBot {QUESTION}",
+                chat_id=-100,
+                chat_type="supergroup",
+                user=bot.api.user(user),
+            )
+
+        for user in (1, 2):
+            assert "<blockquote>" in (await bot.ask(ask(user)))["text"]
+        notice = await bot.ask(ask(3))
+        assert "terlalu banyak" in parse_html(notice["text"])
+        await bot.silent(ask(4))
+
+
+async def test_overlong_inline_query_is_cut_and_answered(bot: RunningBot) -> None:
+    query = {
+        "inline_query": {"id": "q", "from": bot.api.user(), "query": "rubel " * 500, "offset": ""}
+    }
+    answered = await bot.ask(query, "answerInlineQuery")
+    assert answered["results"]
+
+
+async def test_huge_message_gets_a_polite_answer(bot: RunningBot) -> None:
+    sent = await bot.ask(bot.api.message("apa " * 1000))
+    assert "terlalu panjang" in parse_html(sent["text"])
+
+
+# --------------------------------------------------------------------------- secrets
+
+
+def test_log_records_are_scrubbed_of_the_token(caplog: pytest.LogCaptureFixture) -> None:
+    protect_secret(TOKEN)
+    caplog.set_level(logging.DEBUG)
+    log = logging.getLogger("test.secrets")
+    log.info("calling https://api.telegram.org/bot%s/getMe", TOKEN)
+    try:
+        raise RuntimeError(f"failed for {TOKEN}")
+    except RuntimeError:
+        log.exception("boom")
+    text = caplog.text
+    assert TOKEN not in text
+    assert "[token]" in text
+
+
+def test_httpx_request_lines_are_silenced() -> None:
+    setup_logging("DEBUG", TOKEN)
+    assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
+
+
+async def test_full_run_logs_nothing_with_the_token_and_sigterm_loses_no_write(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    settings = make_settings(api, tmp_path)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM")},
+        "PYTHONPATH": str(ROOT),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "CORPUS_DIR": str(settings.corpus_dir),
+        "DATABASE_PATH": str(settings.database_path),
+        "ADMIN_IDS": "9001",
+        "LOG_LEVEL": "DEBUG",
+        "RATE_LIMITER": "false",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await api.wait_for("setMyCommands", 1, within=30)
+        api.fail("sendMessage", 500)  # one failure, logged
+        for n in range(5):
+            await api.push(api.message(QUESTION, user=api.user(100 + n), chat_id=100 + n))
+        await api.push(api.message("/reload", user=api.user(4242)))  # a refused admin command
+        await api.wait_for("sendMessage", 7, within=30)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(proc.communicate(), 30)
+    logs = (stdout + stderr).decode("utf-8", errors="replace")
+    assert proc.returncode == 0, logs[-2000:]
+    assert TOKEN not in logs
+    assert TOKEN.split(":")[1] not in logs
+    assert "DEBUG" in logs  # it really logged at DEBUG
+    with sqlite3.connect(settings.database_path) as db:
+        assert db.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 5
+        assert db.execute("SELECT allowed FROM admin_audit").fetchall() == [(0,)]
+
+
+async def test_run_without_token_explains_and_exits(tmp_path: Path) -> None:
+    env = {"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "")}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 2
+    message = stderr.decode()
+    assert ".env" in message and "ask" in message and "Traceback" not in message
+
+
+async def test_run_with_an_empty_corpus_fails_before_connecting(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = {
+        "PYTHONPATH": str(ROOT),
+        "PATH": os.environ.get("PATH", ""),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "CORPUS_DIR": str(empty),
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode != 0
+    assert "no readable" in stderr.decode() and "Traceback" not in stderr.decode()
+    assert api.calls == []
