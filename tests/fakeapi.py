@@ -116,6 +116,8 @@ class FakeBotApi:
         self.errors: list[tuple[str, str]] = []
         self.files: dict[str, bytes] = {}
         self.deleted: set[int] = set()  # message ids the user deleted
+        self.replies: dict[int, int] = {}  # message id -> replies sent to it
+        self._reply_waiters: dict[int, asyncio.Future[float]] = {}
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -172,6 +174,13 @@ class FakeBotApi:
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         """Successful calls of `method`, oldest first."""
         return [c.params for c in self.calls if c.method == method and c.ok]
+
+    async def reply_for(self, message_id: int, within: float = 30.0) -> float:
+        """Wait for the bot's reply to `message_id`; returns when it arrived (monotonic)."""
+        future = self._reply_waiters.setdefault(
+            message_id, asyncio.get_running_loop().create_future()
+        )
+        return await asyncio.wait_for(future, within)
 
     def attempts(self, method: str) -> int:
         """Calls of `method`, failed ones included."""
@@ -362,6 +371,14 @@ class FakeBotApi:
         if reply.get("message_id") in self.deleted and not reply.get("allow_sending_without_reply"):
             raise ApiError(400, "Bad Request: message to be replied not found")
         chat_id = int(p["chat_id"])
+        replied = reply.get("message_id")
+        if replied is not None:
+            self.replies[replied] = self.replies.get(replied, 0) + 1
+            waiter = self._reply_waiters.get(replied)
+            if waiter is None:
+                waiter = self._reply_waiters[replied] = asyncio.get_running_loop().create_future()
+            if not waiter.done():
+                waiter.set_result(time.monotonic())
         return {
             "message_id": next(self._message_ids),
             "date": int(time.time()),

@@ -36,7 +36,15 @@ async def test_private_question_gets_a_quoted_answer_in_reply(bot: RunningBot) -
     assert "Presiden Rusia Vladimir Putin telah meluncurkan satuan tugas AI nasional" in plain
     assert "paragraf 1" in plain
     assert any(data.startswith("fb:") for data in buttons(sent))
-    assert bot.api.sent("sendChatAction")[-1]["action"] == "typing"
+    assert bot.api.sent("sendChatAction") == []  # a quick reply needs no "typing…"
+
+
+async def test_typing_is_shown_while_a_reply_is_slow_to_go_out(bot: RunningBot) -> None:
+    bot.api.fail("sendMessage", 200, delay=1.0)
+    update = bot.api.message(QUESTION)
+    await bot.api.push(update)
+    await bot.api.reply_for(update["message"]["message_id"])
+    assert bot.api.sent("sendChatAction")[0]["action"] == "typing"
 
 
 async def test_not_found_is_friendly_with_example_questions(bot: RunningBot) -> None:

@@ -41,6 +41,8 @@ from bot.telegram.state import STATE_KEY, BotState, get_state
 
 log = logging.getLogger(__name__)
 
+HTTP_POOL_SIZE = 16
+
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
 NEW = filters.UpdateType.MESSAGE
@@ -89,15 +91,34 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if settings.rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        builder = builder.rate_limiter(telegram_pacing())  # type: ignore[arg-type]
     if request is not None:
         builder = builder.request(request)
+    else:  # a small pool: httpcore scans every pooled connection on each request
+        builder = builder.connection_pool_size(HTTP_POOL_SIZE)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     application = builder.build()
     application.bot_data[STATE_KEY] = BotState.create(settings, library, storage)
     register_handlers(application, settings)
     return application
+
+
+def telegram_pacing() -> AIORateLimiter:
+    """PTB's rate limiter, paced so that no window ever exceeds Telegram's limits.
+
+    Its buckets (aiolimiter) let a full bucket out at once and refill meanwhile, so the default
+    30/s and 20/min allow up to about 60 in the first second and 40 in the first minute. A bucket
+    of one, refilled at just under the limit, keeps every 1-s window under 30 messages overall
+    and every 60-s window under 20 messages per group.
+    """
+    return AIORateLimiter(
+        overall_max_rate=1,
+        overall_time_period=1 / 29,
+        group_max_rate=1,
+        group_time_period=60 / 19,
+        max_retries=3,
+    )
 
 
 def _file_url(base_url: str) -> str:

@@ -40,6 +40,7 @@ Context = ContextTypes.DEFAULT_TYPE
 T = TypeVar("T")
 
 INLINE_MAX_RESULTS = 10
+TYPING_DELAY = 0.3
 INLINE_QUERY_MAX = 256
 
 
@@ -128,8 +129,18 @@ async def answer_question(update: Update, context: Context, question: str) -> No
             lambda: message.reply_text(t("question_too_long", lang, limit=MAX_QUESTION_CHARS))
         )
         return
-    if chat.type == ChatType.PRIVATE:
-        await _typing(context, chat.id)
+    # "typing…" only when the reply is slow to go out (rate limits, a slow network): for a
+    # reply that arrives at once it would be one more request and nothing to see
+    typing = asyncio.create_task(_typing_after(context, chat.id, TYPING_DELAY))
+    try:
+        await _answer(update, state, message, question, lang)
+    finally:
+        typing.cancel()
+
+
+async def _answer(
+    update: Update, state: BotState, message: Message, question: str, lang: Lang
+) -> None:
     answer = state.library.answerer.ask(question)
     if not answer.found:
         key = "empty_question" if answer.reason == "empty" else "not_found"
@@ -166,11 +177,15 @@ async def _within_limits(update: Update, context: Context, state: BotState, lang
     return False
 
 
-async def _typing(context: Context, chat_id: int) -> None:
-    try:
-        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-    except TelegramError as exc:  # cosmetic: never let it stop the answer
-        log.debug("typing action failed: %s", exc)
+async def _typing_after(context: Context, chat_id: int, delay: float) -> None:
+    """Show "typing…" after `delay` seconds, and again every 4 s, until cancelled."""
+    await asyncio.sleep(delay)
+    while True:
+        try:
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError as exc:  # cosmetic: never let it stop the answer
+            log.debug("typing action failed: %s", exc)
+        await asyncio.sleep(4.0)  # Telegram shows the action for about 5 s
 
 
 def _log(state: BotState, update: Update, answer: Answer, answer_id: str) -> None:
