@@ -2,8 +2,9 @@
 
 Part 1 (rate limiter off): 50 concurrent users each ask 10 questions in private chats, once
 reading each answer for about a second before the next question (as people do), once back to
-back with no pause (a stress test: then the queue, not the answer, sets the latency). Prints p50 / p95 / max from the update being available to the reply arriving, and
-checks that every question got exactly one reply.
+back with no pause (a stress test: then the queue, not the answer, sets the latency). Prints
+p50 / p95 / max from the update being available to the reply arriving, and checks that every
+question got exactly one reply.
 
 Part 2 (rate limiter on): a burst of private questions from many users plus a burst in one
 group. Prints the highest number of messages sent in any one second overall and in any minute
@@ -24,9 +25,9 @@ import random
 import resource
 import signal
 import sys
-from collections.abc import AsyncIterator
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,9 +126,8 @@ async def concurrent_users(tmp: Path, reading: float) -> None:
         f"fake server and users {own.ru_utime + own.ru_stime:.1f}"
     )
     lost, doubled = replies.count(0), sum(1 for r in replies if r > 1)
-    print(
-        f"  exactly one reply each: {lost == 0 and doubled == 0} (lost {lost}, duplicated {doubled})"
-    )
+    exact = lost == 0 and doubled == 0
+    print(f"  exactly one reply each: {exact} (lost {lost}, duplicated {doubled})")
 
 
 async def limiter_burst(tmp: Path) -> None:
@@ -138,10 +138,19 @@ async def limiter_burst(tmp: Path) -> None:
             "GROUP_COOLDOWN_SECONDS": "0",
         }
         async with bot_process(api, tmp / "b", **env):
-            private = [api.message("Berapa triliun rubel?", user=api.user(5000 + u), chat_id=5000 + u)
-                       for u in range(90)]  # fmt: skip
-            group = [api.message("@TanyaArtikelBot LLMs", chat_id=-4242, chat_type="supergroup",
-                                 user=api.user(7000 + u)) for u in range(25)]  # fmt: skip
+            private = [
+                api.message("Berapa triliun rubel?", user=api.user(5000 + u), chat_id=5000 + u)
+                for u in range(90)
+            ]
+            group = [
+                api.message(
+                    "@TanyaArtikelBot LLMs",
+                    chat_id=-4242,
+                    chat_type="supergroup",
+                    user=api.user(7000 + u),
+                )
+                for u in range(25)
+            ]
             ids = [u["message"]["message_id"] for u in private + group]
             started = time.monotonic()
             for update in private + group:
