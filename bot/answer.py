@@ -24,6 +24,7 @@ from bot.knowledge import KnowledgeBase
 from bot.lexicon import ENGLISH, QUESTION_FRAMES, STOPWORDS, SYNONYM_GROUPS
 
 MAX_QUESTION_CHARS = 1000
+RANK_DEPTH = 12  # sentences re-ranked per question (measured: deeper changes nothing)
 PASSAGE_LIMIT = 1500  # a longer quote is cut around its first highlighted word
 
 # Weights of question terms found by a second look rather than as written.
@@ -237,8 +238,9 @@ class Answerer:
             question, True, tuple(passages[: self.top_k]), "", tuple(passages[self.top_k :])
         )
 
-    def rank(self, query: Query, depth: int = 30) -> list[Candidate]:
+    def rank(self, query: Query, depth: int | None = None) -> list[Candidate]:
         """Candidate sentences (with their context window), best first, without repeats."""
+        depth = depth or RANK_DEPTH
         index, chunks = self.kb.index, self.kb.chunks
         weighted = [(qt.term, qt.weight) for qt in query.terms]
         scores = index.scores(weighted)
@@ -323,7 +325,7 @@ class Answerer:
         chunks = self.kb.chunks
         best = chunks[cand.chunk]
         wanted = {qt.term for qt in query.terms}
-        passage_text, spans = trim(" ".join(chunks[i].text for i in cand.window), wanted)
+        passage_text, spans = _quote([chunks[i].text for i in cand.window], wanted)
         doc = self.kb.corpus.document(best.doc)
         return Passage(
             text=passage_text,
@@ -336,6 +338,23 @@ class Answerer:
             highlights=spans,
             chunk_ids=cand.window,
         )
+
+
+def _quote(sentences: Sequence[str], wanted: set[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The sentences joined as one quote, with the spans of the wanted words."""
+    body = " ".join(sentences)
+    if len(body) > PASSAGE_LIMIT:
+        return trim(body, wanted)
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for sentence in sentences:  # reuse each sentence's cached analysis
+        spans.extend(
+            (offset + t.start, offset + t.end)
+            for t in _tokens(sentence)
+            if wanted.intersection(t.terms)
+        )
+        offset += len(sentence) + 1
+    return body, tuple(spans)
 
 
 def trim(

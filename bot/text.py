@@ -13,8 +13,8 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
@@ -38,8 +38,7 @@ _PHRASE_FIRST = frozenset(k[0] for k in PHRASES)
 _PHRASE_START = _PHRASE_FIRST | {k for k, v in SLANG.items() if v in _PHRASE_FIRST}
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word of the text: where it stands, its normalised form and its index terms."""
 
     start: int
@@ -214,6 +213,8 @@ def terms(text: str, seen: dict[str, tuple[str, ...]] | None = None) -> list[str
 
 def _add_phrase_terms(tokens: list[Token], *, replace: bool) -> None:
     for i in range(len(tokens) - 1):
+        if tokens[i].word not in _PHRASE_START:
+            continue
         a = SLANG.get(tokens[i].word, tokens[i].word)
         b = SLANG.get(tokens[i + 1].word, tokens[i + 1].word)
         meaning = _phrase_terms(a, b)
