@@ -226,3 +226,15 @@ def test_safe_target_stays_inside_the_folder(tmp_path: Path) -> None:
     assert safe_target(tmp_path, "berita.md") == (tmp_path / "berita.md").resolve()
     for bad in ("../x.txt", "x/../../y.txt", "/abs.txt", "x.py", "..", ".env.txt"):
         assert safe_target(tmp_path, bad) is None
+
+
+async def test_an_admin_command_gets_exactly_one_reply(bot: RunningBot) -> None:
+    for command in ("/docs", "/reload"):
+        before = len(bot.api.sent())
+        await bot.ask(bot.api.message(command, user=admin(bot.api)))
+        await bot.api.quiet()
+        assert len(bot.api.sent()) == before + 1
+    before = len(bot.api.sent())
+    await bot.ask(bot.api.message("/reload"))  # a reader: one refusal, no help text as well
+    await bot.api.quiet()
+    assert len(bot.api.sent()) == before + 1

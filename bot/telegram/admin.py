@@ -16,7 +16,7 @@ from typing import Any
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.corpus import SUPPORTED_SUFFIXES, decode_document
 from bot.library import ReloadReport
@@ -49,13 +49,14 @@ def admin_only(
             _audit(state, update, command, False, "refused")
             if chat.type == ChatType.PRIVATE:
                 await send_retrying(lambda: message.reply_text(t("admin_only", lang_of(update))))
-            return
+            raise ApplicationHandlerStop  # handled: no reader handler answers it as well
         try:
             result = await action(update, context, state)
         except Exception as exc:
             _audit(state, update, command, True, f"error: {exc}")
             raise
         _audit(state, update, command, True, result)
+        raise ApplicationHandlerStop
 
     return handler
 
