@@ -215,7 +215,7 @@ async def test_full_run_logs_nothing_with_the_token_and_sigterm_loses_no_write(
         for n in range(5):
             await api.push(api.message(QUESTION, user=api.user(100 + n), chat_id=100 + n))
         await api.push(api.message("/reload", user=api.user(4242)))  # a refused admin command
-        await api.wait_for("sendMessage", 7, within=30)
+        await api.wait_for("sendMessage", 6, within=30)  # 5 answers and 1 refusal
     finally:
         proc.send_signal(signal.SIGTERM)
         stdout, stderr = await asyncio.wait_for(proc.communicate(), 30)
