@@ -18,7 +18,6 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot import text
-from bot.corpus import Chunk
 from bot.index import Index
 from bot.knowledge import KnowledgeBase
 from bot.lexicon import ENGLISH, QUESTION_FRAMES, STOPWORDS, SYNONYM_GROUPS
@@ -34,7 +33,6 @@ FUZZY_WEIGHT = 0.8
 SYNONYM_WEIGHT = 0.6
 
 # Ranking and the found / not-found decision (measured on the dev questions; README "Quality").
-NEIGHBOUR_WEIGHT = 0.2
 COVERAGE_WEIGHT = 1.0
 FOUND_COVERAGE = 0.35
 # A question word found nowhere in the corpus weighs more than its rarest word: it is the
@@ -44,6 +42,7 @@ FOUND_DEPTH = 3  # the found decision looks at this many best candidates
 PARAGRAPH_REACH = 6  # sentences either side that count as the candidate's paragraph
 PROXIMITY_WEIGHT = 0.5
 ANAPHORA_WEIGHT = 0.5
+PARAGRAPH_WEIGHT = 2.0
 CUE_WEIGHT = 1.5
 # Passages after the first are shown only when they are still about the question.
 SECONDARY_COVERAGE = 0.5
@@ -254,16 +253,18 @@ class Answerer:
         ids = list(dict.fromkeys(hits + followers))
         windows = [self._window(i) for i in ids]
         held = self._matched(query, [w[0] for w in windows], [w[-1] + 1 for w in windows])
-        for chunk_id, window, matched in zip(ids, windows, held, strict=True):
+        spans = [self.kb.paragraph_span(i, PARAGRAPH_REACH) for i in ids]
+        around = self._matched(query, [s[0] for s in spans], [s[1] for s in spans])
+        for chunk_id, window, matched, nearby in zip(ids, windows, held, around, strict=True):
             coverage = _coverage(query, matched, index) / total if total else 0.0
+            paragraph = _coverage(query, nearby, index) / total if total else 0.0
             context = sum(float(scores[i]) for i in window if i != chunk_id)
-            neighbour = max((float(scores[j]) for j in _neighbours(chunk_id, chunks)), default=0.0)
             sentence = chunks[chunk_id].text
             score = (
                 float(scores[chunk_id])
                 + ANAPHORA_WEIGHT * context
-                + NEIGHBOUR_WEIGHT * neighbour
                 + COVERAGE_WEIGHT * coverage * index.max_idf
+                + PARAGRAPH_WEIGHT * paragraph * index.max_idf
                 + PROXIMITY_WEIGHT * _proximity(query, self._sequence(window), index)
                 + CUE_WEIGHT * index.max_idf * has_cue(cue, sentence, asked)
             )
@@ -433,15 +434,6 @@ class Candidate:
     window: tuple[int, ...]
     score: float
     coverage: float
-
-
-def _neighbours(chunk_id: int, chunks: Sequence[Chunk]) -> list[int]:
-    me = chunks[chunk_id]
-    out = []
-    for j in (chunk_id - 1, chunk_id + 1):
-        if 0 <= j < len(chunks) and chunks[j].doc == me.doc and chunks[j].paragraph == me.paragraph:
-            out.append(j)
-    return out
 
 
 @lru_cache(maxsize=20_000)
