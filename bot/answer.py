@@ -62,7 +62,7 @@ class QueryTerm:
     term: str
     word: str
     weight: float
-    how: str = "exact"  # exact | english | plural | synonym | fuzzy
+    how: str = "exact"  # exact | name | english | plural | synonym | fuzzy
 
 
 @dataclass(frozen=True)
@@ -122,15 +122,21 @@ class Answer:
 
 def read_query(question: str, kb: KnowledgeBase) -> Query:
     """Turn a question into index terms, trying English, plurals, synonyms and typos in turn."""
-    tokens = text.analyze(question[:MAX_QUESTION_CHARS], question=True)
+    question = question[:MAX_QUESTION_CHARS]
+    tokens = text.analyze(question, question=True)
     found: list[QueryTerm] = []
     missing: list[str] = []
+    names = _name_groups(question, tokens)
     for token in tokens:
         if not token.terms or token.word in QUESTION_FRAMES:
             continue
+        name = names.get(token.start)
         for term in token.terms:
             if term in kb.index:
-                found.append(QueryTerm(term, token.word, 1.0))
+                if name is None:
+                    found.append(QueryTerm(term, token.word, 1.0))
+                else:  # one concept: counts once in the found decision
+                    found.append(QueryTerm(term, name, 1.0, "name"))
                 continue
             alternatives = _second_look(token.word, term, kb)
             if alternatives:
@@ -138,6 +144,30 @@ def read_query(question: str, kb: KnowledgeBase) -> Query:
             else:
                 missing.append(term)
     return Query(question, tuple(_dedupe(found)), tuple(dict.fromkeys(missing)))
+
+
+def _name_groups(question: str, tokens: Sequence[text.Token]) -> dict[int, str]:
+    """Capitalised words written next to each other ("Afrika Selatan", "Vladimir Putin") name
+    one thing; maps each such word's start offset to the name."""
+    groups: dict[int, str] = {}
+    run: list[text.Token] = []
+    for token in [*tokens, None]:
+        joined = (
+            token is not None
+            and token.terms
+            and question[token.start].isupper()
+            and (not run or question[run[-1].end : token.start].strip() == "")
+        )
+        if joined and token is not None:
+            run.append(token)
+            continue
+        if len(run) > 1:
+            name = " ".join(t.word for t in run)
+            groups.update({t.start: name for t in run})
+        run = (
+            [token] if token is not None and token.terms and question[token.start].isupper() else []
+        )
+    return groups
 
 
 def _dedupe(terms: Iterable[QueryTerm]) -> list[QueryTerm]:
@@ -482,7 +512,7 @@ def _word_weight(terms: list[QueryTerm], matched: set[str] | None, index: Index)
     ]
     if not values:
         return 0.0
-    return sum(values) if terms[0].how == "exact" else max(values)
+    return sum(values) if terms[0].how == "exact" else max(values)  # a name or alternatives
 
 
 def _by_word(query: Query) -> list[list[QueryTerm]]:

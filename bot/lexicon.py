@@ -19,6 +19,7 @@ STOPWORDS = frozenset(
     sehingga sejak seorang seperti serta siapa siapakah suatu sudah supaya tapi telah tentang
     terhadap tersebut tetapi untuk walau yaitu yakni yang ya ia tolong dong deh sih kok nih tuh
     kah tah pun adakah bisakah apakah dimanakah kemana darimana soal buat emang sih
+    tidak tak ga gak mau ingin bisa perlu sangat belum pernah hanya cuma menurut lagi
     what whats which who whom whose when where why how is are was were be been being do does did
     the a an of for to in on at by with about from into and or but that this these those it its
     there their they them he she his her i me my you your we our can could would should will
@@ -193,7 +194,7 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "pidato sambutan",
         "konferensi forum kongres",
         "tuju sasar target",
-        "bentuk diri cipta",
+        "bentuk dirikan cipta",
         "parlemen dpr duma legislatif",
         "kripto crypto",
         "gabung ikut",
@@ -220,6 +221,9 @@ SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
         "komputasi komputer",
         "kapasitas kemampu",
         "ambisi cita",
+        "fungsi guna peran manfaat alat",
+        "gaji upah",
+        "populasi penduduk",
     )
 )
 

@@ -84,8 +84,12 @@ def stem(word: str) -> str:
     return result
 
 
+# Words Sastrawi over-stems into another word's root ("sendiri" -> "diri", as in "mendirikan")
+UNSTEMMED = frozenset({"sendiri", "sendirian"})
+
+
 def _stem(word: str) -> str:
-    if len(word) < 4 or not word.isalpha():
+    if len(word) < 4 or not word.isalpha() or word in UNSTEMMED:
         return word
     result: str = _stemmer().stem(word) or word  # type: ignore[attr-defined]
     if result == word and word not in dictionary_words():
@@ -141,7 +145,7 @@ def _plain_terms(word: str) -> tuple[str, ...]:
         if part in STOPWORDS:
             continue
         stemmed = stem(part)
-        if stemmed and stemmed not in STOPWORDS:
+        if stemmed:
             terms.append(stemmed)
     return tuple(terms)
 

@@ -144,19 +144,19 @@ async def _answer(
     answer = state.library.answerer.ask(question)
     if not answer.found:
         key = "empty_question" if answer.reason == "empty" else "not_found"
+        _log(state, update, answer, "")  # queued first: the log never waits on Telegram
         await send_retrying(lambda: message.reply_text(t(key, lang, examples=examples_text(state))))
-        _log(state, update, answer, "")
         return
     size = state.library.top_k
     everything = answer.passages + answer.more
     answer_id = state.answers.add(SentAnswer(question, everything, lang))
     messages = answer_html(page_of(everything, 0, size), lang)
     more_page = 1 if len(everything) > size else None
+    _log(state, update, answer, answer_id)
     for i, html_text in enumerate(messages):
         last = i == len(messages) - 1
         markup = answer_keyboard(answer_id, lang, more_page=more_page) if last else None
         await send_retrying(partial(message.reply_text, html_text, reply_markup=markup))
-    _log(state, update, answer, answer_id)
 
 
 async def _within_limits(update: Update, context: Context, state: BotState, lang: Lang) -> bool:
@@ -376,6 +376,7 @@ async def on_example_button(update: Update, context: Context) -> None:
     answer_id = state.answers.add(SentAnswer(question, everything, lang))
     size = state.library.top_k
     more_page = 1 if len(everything) > size else None
+    _log(state, update, answer, answer_id)
     header = f"❓ <b>{escape(question)}</b>\n\n"
     body = answer_html(page_of(everything, 0, size), lang)[0]
     await send_retrying(
@@ -384,7 +385,6 @@ async def on_example_button(update: Update, context: Context) -> None:
             reply_markup=answer_keyboard(answer_id, lang, more_page=more_page),
         )
     )
-    _log(state, update, answer, answer_id)
 
 
 async def on_more(update: Update, context: Context) -> None:
@@ -492,8 +492,8 @@ async def on_inline_query(update: Update, context: Context) -> None:
                 input_message_content=InputTextMessageContent(message, parse_mode=ParseMode.HTML),
             )
         ]
-    await inline.answer(results, cache_time=60, is_personal=False)
     _log(state, update, answer, "")
+    await inline.answer(results, cache_time=60, is_personal=False)
 
 
 def _example_passages(state: BotState) -> list[Passage]:
