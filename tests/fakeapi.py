@@ -340,6 +340,11 @@ class FakeBotApi:
     async def _m_deleteWebhook(self, p: dict[str, Any]) -> Any:
         return True
 
+    async def _m_setWebhook(self, p: dict[str, Any]) -> Any:
+        if not str(p.get("url", "")).startswith(("http://", "https://")):
+            raise ApiError(400, "Bad Request: bad webhook url")
+        return True
+
     async def _m_setMyCommands(self, p: dict[str, Any]) -> Any:
         for command in p.get("commands", []):
             if not re.fullmatch(r"[a-z0-9_]{1,32}", command["command"]):

@@ -238,3 +238,14 @@ async def test_an_admin_command_gets_exactly_one_reply(bot: RunningBot) -> None:
     await bot.ask(bot.api.message("/reload"))  # a reader: one refusal, no help text as well
     await bot.api.quiet()
     assert len(bot.api.sent()) == before + 1
+
+
+async def test_auto_reload_picks_up_changed_files(api: FakeBotApi, tmp_path: Path) -> None:
+    settings = make_settings(api, tmp_path, auto_reload=True, auto_reload_seconds=0.2)
+    async with running_bot(api, settings) as bot:
+        (bot.corpus_dir / "durian.txt").write_text(NEW_DOC, encoding="utf-8")
+        for _ in range(100):
+            if len(bot.library.kb.corpus.documents) == 2:
+                break
+            await asyncio.sleep(0.05)
+        assert "dua puluh ribu" in await ask_text(bot, "Berapa pengunjung Festival Durian Medan?")

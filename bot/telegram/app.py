@@ -15,7 +15,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -287,17 +287,26 @@ def run_bot(settings: Settings) -> int:
         len(kb.chunks),
         urlparse(settings.telegram_base_url).netloc,
     )
-    if settings.webhook_url:
-        path = urlparse(settings.webhook_url).path.lstrip("/")
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=path,
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+    try:
+        if settings.webhook_url:
+            path = urlparse(settings.webhook_url).path.lstrip("/")
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=path,
+                webhook_url=settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=Update.ALL_TYPES,
+                bootstrap_retries=-1,
+            )
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+    except InvalidToken:
+        print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check it in .env", file=sys.stderr)
+        return 2
+    except (TelegramError, OSError, RuntimeError) as exc:
+        log.error("the bot stopped: %s", exc)
+        print(f"error: the bot stopped: {exc}", file=sys.stderr)
+        return 1
     return 0
