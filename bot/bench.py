@@ -175,7 +175,8 @@ def _agreement(ours: list[list[float]], reference: list[list[float]]) -> float:
     """Share of queries whose top-10 scores equal the reference's (within 1e-4, float32-safe)."""
     same = 0
     for a, b in zip(ours, reference, strict=False):
-        if len(a) == len(b) and np.allclose(a, b, atol=1e-4):
+        wanted = [x for x in b if x > 0]  # rank-bm25 lists non-matching sentences too
+        if len(a) >= len(wanted) and np.allclose(a[: len(wanted)], wanted, atol=1e-4):
             same += 1
     return same / max(1, min(len(ours), len(reference)))
 
@@ -237,7 +238,8 @@ def run_bench(sizes: Sequence[str], n_queries: int) -> int:
         "\nbuild: project = read + split + tokenize + index; rank-bm25 and bm25s = index from "
         "the same tokens. p50/p95: one 5-term query, top 10. whole ask(): a typed question "
         "(question word + 5 words of a sentence) through analysis, search, re-ranking and the "
-        "found decision."
+        "found decision. bm25s scores with its own idf (no floor for common words) in float32, "
+        "so its top 10 is not expected to equal rank-bm25's."
     )
     return 0
 
