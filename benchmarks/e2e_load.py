@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import random
 import resource
 import signal
@@ -33,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakeapi import TOKEN, FakeBotApi  # noqa: E402
-from tests.telegram_harness import make_settings  # noqa: E402
+from tests.fakeapi import FakeBotApi  # noqa: E402
+from tests.telegram_harness import bot_env, make_settings, spawn_bot  # noqa: E402
 
 USERS = 50
 QUESTIONS_EACH = 10
@@ -57,20 +56,7 @@ def percentile(values: list[float], q: float) -> float:
 async def bot_process(api: FakeBotApi, tmp: Path, **env: str) -> AsyncIterator[None]:
     """`python -m bot run` in its own process (its own core), talking to `api`."""
     settings = make_settings(api, tmp)
-    environ = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM")},
-        "PYTHONPATH": str(ROOT),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": api.base_url,
-        "CORPUS_DIR": str(settings.corpus_dir),
-        "DATABASE_PATH": str(settings.database_path),
-        "LOG_LEVEL": "WARNING",
-        **env,
-    }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp, env=environ,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    proc = await spawn_bot(bot_env(api, settings, LOG_LEVEL="WARNING", **env), tmp)
     try:
         await api.wait_for("setMyCommands", 1, within=60)
         yield

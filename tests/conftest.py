@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.answer import Answerer
 from bot.knowledge import KnowledgeBase, load_knowledge
+from tests.fakeapi import FakeBotApi
+from tests.paths import CORPUS_DIR, DEV_QUESTIONS, EXTRA_QUESTIONS, ROOT, SHARED
+from tests.telegram_harness import RunningBot, make_settings, running_bot
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS_DIR = ROOT / "corpus"
-SHARED = ROOT.parent / "shared"
-DEV_QUESTIONS = SHARED / "eval" / "dev_questions.json"
-EXTRA_QUESTIONS = Path(__file__).parent / "data" / "article_questions.json"
+__all__ = ["CORPUS_DIR", "DEV_QUESTIONS", "EXTRA_QUESTIONS", "ROOT", "SHARED"]
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +24,17 @@ def article_kb() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def answerer(article_kb: KnowledgeBase) -> Answerer:
     return Answerer(article_kb, top_k=3)
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    """A fake Bot API server on 127.0.0.1."""
+    async with FakeBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    """The real bot, polling the fake server, on a copy of the corpus and a fresh database."""
+    async with running_bot(api, make_settings(api, tmp_path)) as running:
+        yield running

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shutil
+import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,8 +21,8 @@ from bot.knowledge import load_knowledge
 from bot.library import Library
 from bot.storage import Storage
 from bot.telegram.app import build_application
-from tests.conftest import CORPUS_DIR
 from tests.fakeapi import BOT_ID, TOKEN, FakeBotApi
+from tests.paths import CORPUS_DIR, ROOT
 
 ADMIN_ID = 9001
 
@@ -90,6 +93,27 @@ def make_settings(api: FakeBotApi, tmp_path: Path, **overrides: Any) -> Settings
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def bot_env(api: FakeBotApi, settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment for `python -m bot run` in a subprocess, talking to `api`."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM")},
+        "PYTHONPATH": str(ROOT),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "CORPUS_DIR": str(settings.corpus_dir),
+        "DATABASE_PATH": str(settings.database_path),
+        **extra,
+    }
+
+
+async def spawn_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    """`python -m bot run` in its own process, its output captured."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=cwd, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
 
 
 @asynccontextmanager

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +20,6 @@ source: https://example.test/durian
 ---
 Festival Durian Medan tahun ini dihadiri dua puluh ribu pengunjung dari Sumatra Utara.
 """
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    async with running_bot(api, make_settings(api, tmp_path)) as running:
-        yield running
 
 
 def admin(api: FakeBotApi) -> dict[str, Any]:

@@ -7,9 +7,7 @@ import logging
 import os
 import signal
 import sqlite3
-import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -18,21 +16,9 @@ from telegram.request import HTTPXRequest
 from bot.telegram.logs import protect_secret, setup_logging
 from tests.conftest import ROOT
 from tests.fakeapi import TOKEN, FakeBotApi, parse_html
-from tests.telegram_harness import RunningBot, make_settings, running_bot
+from tests.telegram_harness import RunningBot, bot_env, make_settings, running_bot, spawn_bot
 
 QUESTION = "Berapa triliun rubel?"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    async with running_bot(api, make_settings(api, tmp_path)) as running:
-        yield running
 
 
 # --------------------------------------------------------------------------- Telegram faults
@@ -194,21 +180,8 @@ async def test_full_run_logs_nothing_with_the_token_and_sigterm_loses_no_write(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
     settings = make_settings(api, tmp_path)
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM")},
-        "PYTHONPATH": str(ROOT),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": api.base_url,
-        "CORPUS_DIR": str(settings.corpus_dir),
-        "DATABASE_PATH": str(settings.database_path),
-        "ADMIN_IDS": "9001",
-        "LOG_LEVEL": "DEBUG",
-        "RATE_LIMITER": "false",
-    }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    env = bot_env(api, settings, ADMIN_IDS="9001", LOG_LEVEL="DEBUG", RATE_LIMITER="false")
+    proc = await spawn_bot(env, tmp_path)
     try:
         await api.wait_for("setMyCommands", 1, within=30)
         api.fail("sendMessage", 500)  # one failure, logged
@@ -231,10 +204,7 @@ async def test_full_run_logs_nothing_with_the_token_and_sigterm_loses_no_write(
 
 async def test_run_without_token_explains_and_exits(tmp_path: Path) -> None:
     env = {"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "")}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    proc = await spawn_bot(env, tmp_path)
     _, stderr = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 2
     message = stderr.decode()
@@ -246,17 +216,8 @@ async def test_run_with_an_empty_corpus_fails_before_connecting(
 ) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    env = {
-        "PYTHONPATH": str(ROOT),
-        "PATH": os.environ.get("PATH", ""),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": api.base_url,
-        "CORPUS_DIR": str(empty),
-    }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    env = bot_env(api, make_settings(api, tmp_path), CORPUS_DIR=str(empty))
+    proc = await spawn_bot(env, tmp_path)
     _, stderr = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode != 0
     assert "no readable" in stderr.decode() and "Traceback" not in stderr.decode()

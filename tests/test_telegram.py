@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
 from tests.fakeapi import BOT_USERNAME, FakeBotApi, parse_html
-from tests.telegram_harness import RunningBot, buttons, make_settings, running_bot
+from tests.telegram_harness import RunningBot, buttons, make_settings
 
 QUESTION = "Siapa yang meluncurkan satuan tugas AI nasional?"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    async with running_bot(api, make_settings(api, tmp_path)) as running:
-        yield running
 
 
 async def test_private_question_gets_a_quoted_answer_in_reply(bot: RunningBot) -> None:
@@ -218,36 +203,26 @@ async def test_command_menus_are_set_per_scope(bot: RunningBot) -> None:
 
 async def test_webhook_mode_serves_updates_posted_to_it(api: FakeBotApi, tmp_path: Path) -> None:
     import asyncio
-    import os
     import signal
     import socket
-    import sys
 
     import aiohttp
 
-    from tests.conftest import ROOT
-    from tests.fakeapi import TOKEN
+    from tests.telegram_harness import bot_env, spawn_bot
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     settings = make_settings(api, tmp_path)
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": api.base_url,
-        "CORPUS_DIR": str(settings.corpus_dir),
-        "DATABASE_PATH": str(settings.database_path),
-        "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram-hook",
-        "WEBHOOK_LISTEN": "127.0.0.1",
-        "WEBHOOK_PORT": str(port),
-        "WEBHOOK_SECRET": "s3cret-Token_1",
-    }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    env = bot_env(
+        api,
+        settings,
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram-hook",
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+        WEBHOOK_SECRET="s3cret-Token_1",
+    )
+    proc = await spawn_bot(env, tmp_path)
     try:
         hook = (await api.wait_for("setWebhook", 1, within=30))[0]
         assert hook["url"].endswith("/telegram-hook")

@@ -16,6 +16,7 @@ from functools import partial
 from typing import TypeVar
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -387,18 +388,29 @@ async def on_example_button(update: Update, context: Context) -> None:
     )
 
 
-async def on_more(update: Update, context: Context) -> None:
-    """ "More": show the next passages by editing the same message."""
+async def pressed_button(update: Update) -> tuple[CallbackQuery, str, int] | None:
+    """The button press, its answer id and number (data "kind:answer_id:number").
+
+    A malformed press is acknowledged and gives None.
+    """
     query = update.callback_query
-    if query is None or query.data is None:
-        return
-    state = get_state(context)
+    if query is None:
+        return None
     try:
-        _, answer_id, page_text = query.data.split(":")
-        page = int(page_text)
+        _, answer_id, number = (query.data or "").split(":")
+        return query, answer_id, int(number)
     except ValueError:
         await query.answer()
+        return None
+
+
+async def on_more(update: Update, context: Context) -> None:
+    """The "More" button: show the next passages by editing the same message."""
+    pressed = await pressed_button(update)
+    if pressed is None:
         return
+    query, answer_id, page = pressed
+    state = get_state(context)
     sent = state.answers.get(answer_id) or await _recover(state, answer_id, lang_of(update))
     lang = sent.lang if sent else lang_of(update)
     if sent is None:
@@ -443,16 +455,11 @@ async def _recover(state: BotState, answer_id: str, lang: Lang) -> SentAnswer | 
 
 async def on_feedback(update: Update, context: Context) -> None:
     """👍 / 👎: stored (one vote per user per answer, changeable) and acknowledged."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    pressed = await pressed_button(update)
+    if pressed is None:
         return
+    query, answer_id, vote = pressed
     state = get_state(context)
-    try:
-        _, answer_id, vote_text = query.data.split(":")
-        vote = int(vote_text)
-    except ValueError:
-        await query.answer()
-        return
     if state.storage is not None and query.from_user is not None:
         state.storage.log_feedback(answer_id, query.from_user.id, vote)
     await query.answer(t("feedback_thanks", lang_of(update)))

@@ -1,0 +1,9 @@
+"""Where things are, for the tests and the benchmarks."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIR = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+DEV_QUESTIONS = SHARED / "eval" / "dev_questions.json"
+EXTRA_QUESTIONS = Path(__file__).parent / "data" / "article_questions.json"
