@@ -97,6 +97,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         print(f"warning: skipped {problem.name}: {problem.reason}", file=sys.stderr)
     answerer = Answerer(kb, top_k=args.top_k or settings.top_k)
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    examples = [q for d in kb.corpus.documents for q in d.questions][:3]
     if not args.question and sys.stdin.isatty() and not args.json:
         print("Tulis pertanyaan, satu per baris (Ctrl-D untuk selesai):", file=sys.stderr)
     for question in _questions(args, sys.stdin.buffer):
@@ -105,7 +106,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             # ASCII-only JSON: no raw U+2028 or other line breaks that a reader might split on
             _print(json.dumps(answer.as_dict(), ensure_ascii=True))
         else:
-            _print(answer_terminal(answer, color=color, lang=args.lang) + "\n")
+            _print(answer_terminal(answer, color, args.lang, examples) + "\n")
     return 0
 
 

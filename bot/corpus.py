@@ -54,10 +54,21 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Problem:
-    """A file that could not be loaded, and why (in plain words)."""
+    """A file that could not be loaded, and why (in plain words, and as a code)."""
 
     name: str
     reason: str
+    code: str = "unreadable"
+    detail: str = ""
+
+
+class DocumentError(ValueError):
+    """A file that cannot be used as a document. `code` names the kind of problem."""
+
+    def __init__(self, code: str, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -279,30 +290,33 @@ def _markdown_paragraphs(lines: list[str]) -> tuple[list[str], str]:
 
 
 def read_document(path: Path, name: str | None = None) -> Document:
-    """Read one file; raises `ValueError` with a plain reason when it cannot be used."""
+    """Read one file; raises `DocumentError` with a plain reason when it cannot be used."""
     name = name or path.name
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise ValueError("not a .txt or .md file")
+        raise DocumentError("unsupported", "not a .txt or .md file")
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ValueError(f"cannot be read ({exc.strerror or exc})") from None
+        reason = str(exc.strerror or exc)
+        raise DocumentError("unreadable", f"cannot be read ({reason})", reason) from None
     return decode_document(name, data)
 
 
 def decode_document(name: str, data: bytes) -> Document:
     """Check and parse a file's bytes (shared by the loader and uploads)."""
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise ValueError(f"too large ({len(data):,} bytes)")
+        raise DocumentError("too_large", f"too large ({len(data):,} bytes)", f"{len(data):,}")
     if b"\0" in data:
-        raise ValueError("binary file, not text")
+        raise DocumentError("binary", "binary file, not text")
     try:
         raw = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ValueError(f"not UTF-8 text (bad byte at offset {exc.start})") from None
+        raise DocumentError(
+            "not_utf8", f"not UTF-8 text (bad byte at offset {exc.start})", str(exc.start)
+        ) from None
     doc = parse_document(name, raw, markdown=name.lower().endswith(".md"))
     if not doc.paragraphs:
-        raise ValueError("empty: no article text")
+        raise DocumentError("empty", "empty: no article text")
     return doc
 
 
@@ -327,8 +341,8 @@ def load_corpus(folder: Path) -> Corpus:
         name = path.relative_to(folder).as_posix()
         try:
             documents.append(read_document(path, name))
-        except ValueError as exc:
-            problems.append(Problem(name, str(exc)))
+        except DocumentError as exc:
+            problems.append(Problem(name, str(exc), exc.code, exc.detail))
     if not documents:
         detail = "; ".join(f"{p.name}: {p.reason}" for p in problems)
         raise CorpusError(

@@ -112,6 +112,106 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "id": "Artikel tidak membahas: {question}",
         "en": "The article does not say: {question}",
     },
+    # ----------------------------------------------------------------- admins
+    "reload_failed": {
+        "id": (
+            "⚠️ <b>Reload gagal</b>; indeks lama tetap dipakai ({documents} dokumen, "
+            "{sentences} kalimat).\nAlasan: {error}"
+        ),
+        "en": (
+            "⚠️ <b>Reload failed</b>; the previous index keeps serving ({documents} documents, "
+            "{sentences} sentences).\nReason: {error}"
+        ),
+    },
+    "reload_done": {
+        "id": (
+            "✅ <b>Reload selesai</b> dalam {seconds} dtk: {documents} dokumen, "
+            "{sentences} kalimat."
+        ),
+        "en": "✅ <b>Reloaded</b> in {seconds} s: {documents} documents, {sentences} sentences.",
+    },
+    "reload_added": {"id": "Ditambah: {names}", "en": "Added: {names}"},
+    "reload_removed": {"id": "Dihapus: {names}", "en": "Removed: {names}"},
+    "reload_changed": {"id": "Berubah: {names}", "en": "Changed: {names}"},
+    "reload_same": {"id": "Tidak ada dokumen yang berubah.", "en": "No document changed."},
+    "reload_skipped": {"id": "Dilewati (tidak dimuat):", "en": "Skipped (not loaded):"},
+    "reason_unsupported": {"id": "bukan file .txt atau .md", "en": "not a .txt or .md file"},
+    "reason_unreadable": {"id": "tidak bisa dibaca ({detail})", "en": "cannot be read ({detail})"},
+    "reason_too_large": {"id": "terlalu besar ({detail} byte)", "en": "too large ({detail} bytes)"},
+    "reason_binary": {"id": "file biner, bukan teks", "en": "binary file, not text"},
+    "reason_not_utf8": {
+        "id": "bukan teks UTF-8 (byte salah di posisi {detail})",
+        "en": "not UTF-8 text (bad byte at offset {detail})",
+    },
+    "reason_empty": {"id": "kosong: tidak ada teks berita", "en": "empty: no article text"},
+    "no_storage": {
+        "id": "Penyimpanan tidak aktif; tidak ada statistik.",
+        "en": "Storage is off; there are no statistics.",
+    },
+    "storage_unreadable": {
+        "id": "⚠️ Database tidak bisa dibaca: {error}",
+        "en": "⚠️ The database cannot be read: {error}",
+    },
+    "stats": {
+        "id": (
+            "<b>Statistik</b>\nPertanyaan hari ini: {today}\nPertanyaan 7 hari: {week} "
+            "(terjawab {rate})\nUmpan balik 7 hari: 👍 {up} / 👎 {down} (saldo {balance})"
+        ),
+        "en": (
+            "<b>Statistics</b>\nQuestions today: {today}\nQuestions in 7 days: {week} "
+            "(answered {rate})\nFeedback in 7 days: 👍 {up} / 👎 {down} (balance {balance})"
+        ),
+    },
+    "stats_unanswered": {
+        "id": "<b>Paling sering tak terjawab</b> (yang belum dibahas korpus):",
+        "en": "<b>Most frequent unanswered</b> (what the corpus is missing):",
+    },
+    "docs_header": {"id": "<b>Dokumen</b> ({count}):", "en": "<b>Documents</b> ({count}):"},
+    "docs_line": {
+        "id": "• <code>{name}</code> — {title}; {size} byte, {sentences} kalimat",
+        "en": "• <code>{name}</code> — {title}; {size} bytes, {sentences} sentences",
+    },
+    "remove_usage": {
+        "id": "Pakai: /remove NAMA_FILE (lihat /docs)",
+        "en": "Usage: /remove FILE_NAME (see /docs)",
+    },
+    "remove_unknown": {
+        "id": "Tidak ada dokumen bernama <code>{name}</code>.",
+        "en": "There is no document named <code>{name}</code>.",
+    },
+    "remove_last": {
+        "id": "Ini dokumen terakhir; tambahkan dokumen lain sebelum menghapusnya.",
+        "en": "This is the last document; add another one before removing it.",
+    },
+    "removed": {"id": "🗑 <code>{name}</code> dihapus.", "en": "🗑 <code>{name}</code> removed."},
+    "upload_bad_name": {
+        "id": (
+            "Nama file tidak aman atau bukan .txt/.md. Pakai nama sederhana seperti "
+            "<code>berita-baru.md</code>."
+        ),
+        "en": (
+            "The file name is unsafe or not .txt/.md. Use a simple name such as "
+            "<code>news-item.md</code>."
+        ),
+    },
+    "upload_too_large": {
+        "id": "File terlalu besar ({size} byte; maks. {limit}).",
+        "en": "The file is too large ({size} bytes; at most {limit}).",
+    },
+    "upload_failed": {
+        "id": "File tidak bisa diunduh: {error}",
+        "en": "The file could not be downloaded: {error}",
+    },
+    "upload_rejected": {"id": "File ditolak: {reason}.", "en": "File rejected: {reason}."},
+    "upload_added": {
+        "id": "📄 <code>{name}</code> ditambahkan.",
+        "en": "📄 <code>{name}</code> added.",
+    },
+    "upload_replaced": {
+        "id": "📄 <code>{name}</code> diganti.",
+        "en": "📄 <code>{name}</code> replaced.",
+    },
+    "example_header": {"id": "❓ <b>{question}</b>", "en": "❓ <b>{question}</b>"},
     "admin_only": {
         "id": "Maaf, perintah ini hanya untuk admin bot.",
         "en": "Sorry, this command is for the bot's admins only.",

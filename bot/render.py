@@ -98,15 +98,15 @@ def passage_plain(passage: Passage, lang: Lang = "id") -> str:
 _BOLD, _DIM, _RESET, _YELLOW = "\033[1m", "\033[2m", "\033[0m", "\033[33m"
 
 
-def answer_terminal(answer: Answer, color: bool, lang: Lang = "id") -> str:
+def answer_terminal(
+    answer: Answer, color: bool, lang: Lang = "id", examples: Sequence[str] = ()
+) -> str:
     """Readable terminal output: highlighted words, citations, or a clear not-found."""
     lines = [f"{_BOLD if color else ''}? {answer.question}{_RESET if color else ''}"]
     if not answer.found:
-        lines.append(
-            "  ✗ Artikel tidak membahas hal ini."
-            if lang == "id"
-            else "  ✗ The article does not say."
-        )
+        key = "empty_question" if answer.reason == "empty" else "not_found"
+        hint = t(key, lang, examples="\n".join(f"    • {q}" for q in examples))
+        lines.append("  ✗ " + html.unescape(_strip_tags(hint)).replace("\n", "\n  "))
         return "\n".join(lines)
     for rank, passage in enumerate(answer.passages, start=1):
         body = _terminal_highlight(passage.text, passage.highlights, color)

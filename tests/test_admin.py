@@ -100,9 +100,9 @@ async def test_reload_picks_up_a_new_document_and_reports_the_change(bot: Runnin
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("latin1.txt", "Kalimat caf\xe9 berita.".encode("latin-1"), "UTF-8"),
-        ("binary.md", b"\x89PNG\x00\x00\x01", "binary"),
-        ("empty.txt", b"   \n\n", "empty"),
+        ("latin1.txt", "Kalimat caf\xe9 berita.".encode("latin-1"), "bukan teks UTF-8"),
+        ("gambar.md", b"\x89PNG\x00\x00\x01", "file biner"),
+        ("kosong.txt", b"   \n\n", "tidak ada teks"),
     ],
 )
 async def test_reload_skips_a_broken_file_names_it_and_keeps_answering(
@@ -129,7 +129,7 @@ async def test_reload_of_an_unusable_folder_keeps_the_last_good_index(bot: Runni
 async def test_unreadable_file_is_skipped_and_named(bot: RunningBot) -> None:
     (bot.corpus_dir / "hilang.txt").symlink_to(bot.corpus_dir / "does-not-exist.txt")
     report = parse_html((await bot.ask(bot.api.message("/reload", user=admin(bot.api))))["text"])
-    assert "hilang.txt" in report and "cannot be read" in report
+    assert "hilang.txt" in report and "tidak bisa dibaca" in report
     assert "1 dokumen" in report
 
 
@@ -236,3 +236,10 @@ async def test_auto_reload_picks_up_changed_files(api: FakeBotApi, tmp_path: Pat
                 break
             await asyncio.sleep(0.05)
         assert "dua puluh ribu" in await ask_text(bot, "Berapa pengunjung Festival Durian Medan?")
+
+
+async def test_english_admin_gets_english_reports(bot: RunningBot) -> None:
+    english_admin = bot.api.user(ADMIN_ID, lang="en", name="Admin")
+    (bot.corpus_dir / "kosong.txt").write_text("", encoding="utf-8")
+    report = parse_html((await bot.ask(bot.api.message("/reload", user=english_admin)))["text"])
+    assert "Reloaded" in report and "kosong.txt: empty" in report

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import sqlite3
+import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import aiosqlite
@@ -200,3 +204,70 @@ async def test_close_writes_everything_queued(tmp_path: Path) -> None:
     await store.close()
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 500
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MB tmpfs of our own, to fill up or make read-only (needs root, as in CI)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+    ):
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def remount(mount: Path, options: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,{options}", str(mount)], check=True)
+
+
+async def test_full_disk_is_reported_once_and_writing_resumes(
+    small_disk: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = Storage(small_disk / "bot.sqlite3")
+    await store.start()
+    log_question(store, 0)
+    await store.flush()
+    filler = small_disk / "filler"
+    with filler.open("wb") as handle, contextlib.suppress(OSError):
+        handle.write(b"\0" * 2_000_000)  # fills the disk
+    caplog.set_level(logging.ERROR, logger="bot.storage")
+    for n in range(1, 40):
+        log_question(store, n, question="x" * 2000)
+    await asyncio.sleep(1.0)
+    assert not store.healthy
+    assert len([r for r in caplog.records if r.levelno >= logging.ERROR]) == 1
+    filler.unlink()
+    await store.flush(wait=15)
+    assert store.healthy
+    assert (await store.stats()).today == 40
+    await store.close()
+
+
+async def test_read_only_database_is_reported_once_and_writing_resumes(
+    small_disk: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = Storage(small_disk / "bot.sqlite3")
+    await store.start()
+    log_question(store, 0)
+    await store.flush()
+    await store._drop_connection()  # as after a restart
+    remount(small_disk, "ro")
+    caplog.set_level(logging.ERROR, logger="bot.storage")
+    for n in range(1, 10):
+        log_question(store, n)
+    await asyncio.sleep(1.0)
+    assert not store.healthy
+    assert len([r for r in caplog.records if r.levelno >= logging.ERROR]) == 1
+    remount(small_disk, "rw")
+    await store.flush(wait=15)
+    assert store.healthy
+    assert (await store.stats()).today == 10
+    await store.close()

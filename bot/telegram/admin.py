@@ -18,9 +18,9 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.corpus import SUPPORTED_SUFFIXES, decode_document
+from bot.corpus import SUPPORTED_SUFFIXES, DocumentError, decode_document
 from bot.library import ReloadReport
-from bot.messages import t
+from bot.messages import Lang, t
 from bot.render import escape, pack
 from bot.storage import StorageError
 from bot.telegram.handlers import lang_of, send_retrying
@@ -85,29 +85,44 @@ async def _reply(update: Update, html_text: str) -> None:
 # --------------------------------------------------------------------------- /reload
 
 
-def describe_reload(report: ReloadReport) -> str:
+def reason_text(code: str, detail: str, lang: Lang) -> str:
+    """Why a file was not loaded, in the admin's language."""
+    return t(f"reason_{code}", lang, detail=escape(detail))
+
+
+def describe_reload(report: ReloadReport, lang: Lang) -> str:
     if not report.ok:
-        return (
-            "⚠️ <b>Reload gagal</b>; indeks lama tetap dipakai "
-            f"({report.documents} dokumen, {report.sentences} kalimat).\n"
-            f"Alasan: {escape(report.error)}"
+        return t(
+            "reload_failed",
+            lang,
+            documents=report.documents,
+            sentences=report.sentences,
+            error=escape(report.error),
         )
+    seconds = f"{report.seconds:.2f}"
     lines = [
-        f"✅ <b>Reload selesai</b> dalam {report.seconds:.2f} dtk: "
-        f"{report.documents} dokumen, {report.sentences} kalimat."
+        t(
+            "reload_done",
+            lang,
+            seconds=seconds,
+            documents=report.documents,
+            sentences=report.sentences,
+        )
     ]
-    for label, names in (
-        ("Ditambah", report.added),
-        ("Dihapus", report.removed),
-        ("Berubah", report.changed),
+    for key, names in (
+        ("reload_added", report.added),
+        ("reload_removed", report.removed),
+        ("reload_changed", report.changed),
     ):
         if names:
-            lines.append(f"{label}: " + ", ".join(escape(n) for n in names))
+            lines.append(t(key, lang, names=", ".join(escape(n) for n in names)))
     if not (report.added or report.removed or report.changed):
-        lines.append("Tidak ada dokumen yang berubah.")
+        lines.append(t("reload_same", lang))
     if report.skipped:
-        lines.append("Dilewati (tidak dimuat):")
-        lines.extend(f"• {escape(p.name)}: {escape(p.reason)}" for p in report.skipped)
+        lines.append(t("reload_skipped", lang))
+        lines.extend(
+            f"• {escape(p.name)}: {reason_text(p.code, p.detail, lang)}" for p in report.skipped
+        )
     return "\n".join(lines)
 
 
@@ -123,10 +138,8 @@ def record_version(state: BotState, report: ReloadReport, user_id: int | None) -
 
 
 async def reload_action(update: Update, context: Context, state: BotState) -> str:
-    report = await state.library.reload()
-    user = update.effective_user
-    record_version(state, report, user.id if user else None)
-    await _reply(update, describe_reload(report))
+    report = await _reload(update, state)
+    await _reply(update, describe_reload(report, lang_of(update)))
     return "ok" if report.ok else f"failed: {report.error}"
 
 
@@ -134,38 +147,51 @@ async def reload_action(update: Update, context: Context, state: BotState) -> st
 
 
 async def stats_action(update: Update, context: Context, state: BotState) -> str:
+    lang = lang_of(update)
     if state.storage is None:
-        await _reply(update, "Penyimpanan tidak aktif; tidak ada statistik.")
+        await _reply(update, t("no_storage", lang))
         return "no storage"
     try:
         stats = await state.storage.stats()
     except StorageError as exc:
-        await _reply(update, f"⚠️ Database tidak bisa dibaca: {escape(str(exc))}")
+        await _reply(update, t("storage_unreadable", lang, error=escape(str(exc))))
         return "storage error"
     lines = [
-        "<b>Statistik</b>",
-        f"Pertanyaan hari ini: {stats.today}",
-        f"Pertanyaan 7 hari: {stats.week} (terjawab {stats.found_rate:.0%})",
-        f"Umpan balik 7 hari: 👍 {stats.votes_up} / 👎 {stats.votes_down}"
-        f" (saldo {stats.votes_up - stats.votes_down:+d})",
+        t(
+            "stats",
+            lang,
+            today=stats.today,
+            week=stats.week,
+            rate=f"{stats.found_rate:.0%}",
+            up=stats.votes_up,
+            down=stats.votes_down,
+            balance=f"{stats.votes_up - stats.votes_down:+d}",
+        )
     ]
     if stats.unanswered:
-        lines.append("\n<b>Paling sering tak terjawab</b> (yang belum dibahas korpus):")
+        lines.append("\n" + t("stats_unanswered", lang))
         lines.extend(f"{n}× {escape(q[:200])}" for q, n in stats.unanswered)
     await _reply(update, "\n".join(lines))
     return "ok"
 
 
 async def docs_action(update: Update, context: Context, state: BotState) -> str:
+    lang = lang_of(update)
     kb = state.library.kb
     counts: dict[str, int] = {}
     for chunk in kb.chunks:
         counts[chunk.doc] = counts.get(chunk.doc, 0) + 1
-    lines = [f"<b>Dokumen</b> ({len(kb.corpus.documents)}):"]
+    lines = [t("docs_header", lang, count=len(kb.corpus.documents))]
     for doc in kb.corpus.documents:
         lines.append(
-            f"• <code>{escape(doc.name)}</code> — {escape(doc.title)}; "
-            f"{doc.size_bytes:,} byte, {counts.get(doc.name, 0)} kalimat"
+            t(
+                "docs_line",
+                lang,
+                name=escape(doc.name),
+                title=escape(doc.title),
+                size=f"{doc.size_bytes:,}",
+                sentences=counts.get(doc.name, 0),
+            )
         )
     await _reply(update, "\n".join(lines))
     return "ok"
@@ -188,26 +214,32 @@ def safe_target(folder: Path, name: str) -> Path | None:
 
 
 async def remove_action(update: Update, context: Context, state: BotState) -> str:
+    lang = lang_of(update)
     name = " ".join(context.args or []).strip()
     if not name:
-        await _reply(update, "Pakai: /remove NAMA_FILE (lihat /docs)")
+        await _reply(update, t("remove_usage", lang))
         return "usage"
     target = safe_target(state.library.folder, name)
     if target is None or not target.is_file():
-        await _reply(update, f"Tidak ada dokumen bernama <code>{escape(name)}</code>.")
+        await _reply(update, t("remove_unknown", lang, name=escape(name)))
         return "not found"
-    if (
-        len(state.library.kb.corpus.documents) == 1
-        and state.library.kb.corpus.documents[0].name == name
-    ):
-        await _reply(update, "Ini dokumen terakhir; tambahkan dokumen lain sebelum menghapusnya.")
+    documents = state.library.kb.corpus.documents
+    if len(documents) == 1 and documents[0].name == name:
+        await _reply(update, t("remove_last", lang))
         return "refused: last document"
     target.unlink()
+    report = await _reload(update, state)
+    await _reply(
+        update, t("removed", lang, name=escape(name)) + "\n" + describe_reload(report, lang)
+    )
+    return "removed"
+
+
+async def _reload(update: Update, state: BotState) -> ReloadReport:
     report = await state.library.reload()
     user = update.effective_user
     record_version(state, report, user.id if user else None)
-    await _reply(update, f"🗑 <code>{escape(name)}</code> dihapus.\n" + describe_reload(report))
-    return "removed"
+    return report
 
 
 async def upload_action(update: Update, context: Context, state: BotState) -> str:
@@ -215,41 +247,37 @@ async def upload_action(update: Update, context: Context, state: BotState) -> st
     message = update.effective_message
     if message is None or message.document is None:
         return "no document"
+    lang = lang_of(update)
     document = message.document
     name = (document.file_name or "").strip()
     target = safe_target(state.library.folder, name)
     if target is None:
-        await _reply(
-            update,
-            "Nama file tidak aman atau bukan .txt/.md. Pakai nama sederhana seperti "
-            "<code>berita-baru.md</code>.",
-        )
+        await _reply(update, t("upload_bad_name", lang))
         return f"refused name {name!r}"
     limit = state.settings.max_upload_bytes
-    if document.file_size is not None and document.file_size > limit:
-        await _reply(update, f"File terlalu besar ({document.file_size:,} byte; maks. {limit:,}).")
-        return "too large"
-    try:
-        file = await document.get_file()
-        data = bytes(await file.download_as_bytearray())
-    except TelegramError as exc:
-        await _reply(update, f"File tidak bisa diunduh: {escape(str(exc))}")
-        return "download failed"
-    if len(data) > limit:
-        await _reply(update, f"File terlalu besar ({len(data):,} byte; maks. {limit:,}).")
+    size = document.file_size
+    if size is None or size <= limit:
+        try:
+            file = await document.get_file()
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            await _reply(update, t("upload_failed", lang, error=escape(str(exc))))
+            return "download failed"
+        size = len(data)
+    if size > limit:
+        await _reply(update, t("upload_too_large", lang, size=f"{size:,}", limit=f"{limit:,}"))
         return "too large"
     try:
         decode_document(name, data)
-    except ValueError as exc:
-        await _reply(update, f"File ditolak: {escape(str(exc))}.")
+    except DocumentError as exc:
+        reason = reason_text(exc.code, exc.detail, lang)
+        await _reply(update, t("upload_rejected", lang, reason=reason))
         return f"rejected: {exc}"
     existed = target.exists()
     temp = target.with_name(f".{target.name}.uploading")
     temp.write_bytes(data)
     temp.replace(target)
-    report = await state.library.reload()
-    user = update.effective_user
-    record_version(state, report, user.id if user else None)
-    verb = "diganti" if existed else "ditambahkan"
-    await _reply(update, f"📄 <code>{escape(name)}</code> {verb}.\n" + describe_reload(report))
+    report = await _reload(update, state)
+    key = "upload_replaced" if existed else "upload_added"
+    await _reply(update, t(key, lang, name=escape(name)) + "\n" + describe_reload(report, lang))
     return f"saved {name}"

@@ -378,7 +378,7 @@ async def on_example_button(update: Update, context: Context) -> None:
     size = state.library.top_k
     more_page = 1 if len(everything) > size else None
     _log(state, update, answer, answer_id)
-    header = f"❓ <b>{escape(question)}</b>\n\n"
+    header = t("example_header", lang, question=escape(question)) + "\n\n"
     body = answer_html(page_of(everything, 0, size), lang)[0]
     await send_retrying(
         lambda: message.reply_text(
