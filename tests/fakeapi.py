@@ -218,6 +218,7 @@ class FakeBotApi:
         reply_to_bot: bool = False,
         extra: dict[str, Any] | None = None,
         edited: bool = False,
+        entities: bool = True,
     ) -> dict[str, Any]:
         msg: dict[str, Any] = {
             "message_id": next(self._message_ids),
@@ -231,9 +232,9 @@ class FakeBotApi:
         }
         if text is not None:
             msg["text"] = text
-            entities = _entities(text)
-            if entities:
-                msg["entities"] = entities
+            found = _entities(text) if entities else []
+            if found:
+                msg["entities"] = found
         if reply_to_bot:
             msg["reply_to_message"] = {
                 "message_id": next(self._message_ids),

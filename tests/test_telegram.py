@@ -243,3 +243,18 @@ async def test_webhook_mode_serves_updates_posted_to_it(api: FakeBotApi, tmp_pat
         proc.send_signal(signal.SIGTERM)
         await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0
+
+
+async def test_mention_and_ask_without_entities_still_work_in_groups(bot: RunningBot) -> None:
+    """Some API servers and clients send no entities; the text alone must do."""
+    mention = bot.api.message(
+        f"@{BOT_USERNAME} Berapa triliun rubel?", chat_id=-100, chat_type="group", entities=False
+    )
+    assert "11 triliun rubel" in parse_html((await bot.ask(mention))["text"])
+    ask = bot.api.message(
+        "/ask Berapa triliun rubel?", chat_id=-100, chat_type="group", entities=False
+    )
+    assert "11 triliun rubel" in parse_html((await bot.ask(ask))["text"])
+    other = bot.api.message("/ask@OtherBot LLMs", chat_id=-100, chat_type="group", entities=False)
+    await bot.silent(other)
+    await bot.silent(bot.api.message("LLMs", chat_id=-100, chat_type="group", entities=False))

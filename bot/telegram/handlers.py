@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
@@ -217,13 +218,18 @@ async def on_private_text(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.text is None or is_from_bot(update):
         return
-    await answer_question(update, context, message.text)
+    asked = bare_ask(message, context.bot.username)
+    await answer_question(update, context, message.text if asked is None else asked)
 
 
 async def on_group_text(update: Update, context: Context) -> None:
     """In groups, answer only a mention of the bot or a reply to one of its messages."""
     message = update.effective_message
     if message is None or message.text is None or is_from_bot(update):
+        return
+    asked = bare_ask(message, context.bot.username)
+    if asked is not None:
+        await _ask(update, context, asked)
         return
     question = addressed_question(message, context.bot.username, context.bot.id)
     if question is None:
@@ -249,6 +255,11 @@ def addressed_question(message: Message, username: str, bot_id: int) -> str | No
     reply = message.reply_to_message
     if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
         addressed = True
+    if not message.entities:
+        # a client or API server that sends no entities: find the mention in the text itself
+        plain = re.compile(rf"@{re.escape(username)}\b", re.IGNORECASE)
+        if plain.search(text):
+            return plain.sub(" ", text).strip(" ,:")
     if not addressed:
         return None
     # offsets are in UTF-16 code units
@@ -258,13 +269,30 @@ def addressed_question(message: Message, username: str, bot_id: int) -> str | No
     return encoded.decode("utf-16-le").strip(" ,:")
 
 
+def bare_ask(message: Message, username: str) -> str | None:
+    """The question of "/ask ..." (or "/ask@ThisBot ...") sent without a command entity, which
+    the command handler cannot see; None for anything else."""
+    if message.entities or not message.text:
+        return None
+    match = re.match(r"/ask(?:@(\w+))?(?:\s+|$)", message.text, re.IGNORECASE)
+    if match is None or (match.group(1) and match.group(1).lower() != username.lower()):
+        return None
+    return message.text[match.end() :].strip()
+
+
 async def on_ask(update: Update, context: Context) -> None:
     """/ask QUESTION, in any chat; /ask alone gets a one-line usage."""
     message = update.effective_message
     if message is None or message.text is None or is_from_bot(update):
         return
     parts = message.text.split(maxsplit=1)
-    question = parts[1].strip() if len(parts) > 1 else ""
+    await _ask(update, context, parts[1].strip() if len(parts) > 1 else "")
+
+
+async def _ask(update: Update, context: Context, question: str) -> None:
+    message = update.effective_message
+    if message is None:
+        return
     if not question:
         state = get_state(context)
         example = examples_of(state)[0] if examples_of(state) else "Apa isi artikel?"
