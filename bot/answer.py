@@ -43,7 +43,8 @@ PARAGRAPH_REACH = 6  # sentences either side that count as the candidate's parag
 PROXIMITY_WEIGHT = 0.5
 ANAPHORA_WEIGHT = 0.5
 PARAGRAPH_WEIGHT = 2.0
-CUE_WEIGHT = 1.5
+CUE_WEIGHT = 2.0
+CUE_REACH = 4  # the cue word must stand this close to a question word (0: anywhere)
 # Passages after the first are shown only when they are still about the question.
 SECONDARY_COVERAGE = 0.5
 SECONDARY_SCORE = 0.25
@@ -279,6 +280,7 @@ class Answerer:
         total = _importance(query, index)
         cue = answer_cue(query.question)
         asked = {t.word for t in text.analyze(query.question)}
+        wanted = frozenset(qt.term for qt in query.terms)
         candidates = []
         ids = list(dict.fromkeys(hits + followers))
         windows = [self._window(i) for i in ids]
@@ -296,7 +298,7 @@ class Answerer:
                 + COVERAGE_WEIGHT * coverage * index.max_idf
                 + PARAGRAPH_WEIGHT * paragraph * index.max_idf
                 + PROXIMITY_WEIGHT * _proximity(query, self._sequence(window), index)
-                + CUE_WEIGHT * index.max_idf * has_cue(cue, sentence, asked)
+                + CUE_WEIGHT * index.max_idf * has_cue(cue, sentence, asked, wanted)
             )
             candidates.append(Candidate(chunk_id, tuple(window), score, coverage))
         candidates.sort(key=lambda c: (-c.score, c.chunk))
@@ -430,22 +432,29 @@ def answer_cue(question: str) -> str | None:
         return "time"
     if re.search(r"\b(berapa|berapakah|brp|how many|how much)\b", q):
         return "number"
-    if re.search(r"\b(siapa|siapakah|who|whom|di ?mana|dimanakah|where|nama)\b", q):
+    if re.search(r"\b(siapa|siapakah|who|whom|di ?mana|dimanakah|mana|manakah|where|nama)\b", q):
         return "name"
     if re.search(r"\b(mengapa|kenapa|knp|why)\b", q):
         return "reason"
     return None
 
 
-def has_cue(cue: str | None, sentence: str, asked: set[str]) -> bool:
-    """Does the sentence hold a word of the wanted kind that the question does not already have?"""
+def has_cue(
+    cue: str | None, sentence: str, asked: set[str], wanted: frozenset[str] = frozenset()
+) -> bool:
+    """Does the sentence hold a word of the wanted kind that the question does not already have
+    (near one of the question's words, when `wanted` terms are given and CUE_REACH is set)?"""
     if cue is None:
         return False
     if cue == "time" and _DATE.search(sentence):
         return True
-    for i, token in enumerate(_tokens(sentence)):
+    tokens = _tokens(sentence)
+    near = [i for i, tk in enumerate(tokens) if wanted.intersection(tk.terms)] if wanted else []
+    for i, token in enumerate(tokens):
         word = token.word
         if word in asked:
+            continue
+        if CUE_REACH and near and min(abs(i - j) for j in near) > CUE_REACH:
             continue
         if cue == "time" and (word in _TIME_WORDS or _YEAR.match(word)):
             return True
