@@ -51,7 +51,7 @@ SECONDARY_SCORE = 0.25
 
 _ANAPHORA = re.compile(
     r"^(?:mereka|dia|ia|beliau|hal (?:ini|itu|tersebut)|ini|itu|tersebut|namun|selain itu"
-    r"|oleh karena itu|karena itu|sebelumnya|mereka|keduanya|they|he|she|it|this|that)\b",
+    r"|oleh karena itu|karena itu|sebelumnya|keduanya|they|he|she|it|this|that)\b",
     re.IGNORECASE,
 )
 
@@ -73,10 +73,6 @@ class Query:
     question: str
     terms: tuple[QueryTerm, ...]
     missing: tuple[str, ...]
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.terms and not self.missing
 
 
 @dataclass(frozen=True)
