@@ -41,7 +41,7 @@ class Document:
     questions: tuple[str, ...] = ()  # example questions, from the front matter
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chunk:
     """One sentence of a document: the unit the index scores."""
 
@@ -218,9 +218,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 # --------------------------------------------------------------------------- documents
 
+# Phrases of site furniture only; plain news words ("hak cipta" in a story about copyright law,
+# "berlangganan" in one about subscriptions) must not make a paragraph disappear.
 _BOILERPLATE = re.compile(
-    r"buletin kami|newsletter|berlangganan|subscribe|baca juga\s*:|ikuti kami|follow us"
-    r"|gabunglah dengan|artikel ini telah tayang|hak cipta|all rights reserved|©",
+    r"buletin kami|newsletter kami|our newsletter|berlangganan (?:buletin|newsletter)"
+    r"|subscribe to our|baca juga\s*:|ikuti kami di|follow us on|gabunglah dengan mereka"
+    r"|artikel ini telah tayang|all rights reserved|hak cipta dilindungi|©",
     re.IGNORECASE,
 )
 _BOILERPLATE_MAX_CHARS = 300

@@ -9,6 +9,7 @@ whole corpus. Scores equal rank-bm25's `get_scores` for the same tokens.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -83,19 +84,20 @@ class Index:
             raise ValueError("cannot index an empty corpus")
         model = params.reference(docs)
         vocabulary: dict[str, int] = {}
-        term_ids: list[int] = []
-        doc_ids: list[int] = []
-        tfs: list[int] = []
+        # machine-int arrays, not lists of Python ints: a large corpus has millions of postings
+        term_ids = array("i")
+        doc_ids = array("i")
+        tfs = array("i")
         for d, freqs in enumerate(model.doc_freqs):
             for term, tf in freqs.items():
                 tid = vocabulary.setdefault(term, len(vocabulary))
                 term_ids.append(tid)
                 doc_ids.append(d)
                 tfs.append(tf)
-        tid_arr = np.asarray(term_ids, dtype=np.int32)
+        tid_arr = np.frombuffer(term_ids, dtype=np.int32)
         order = np.argsort(tid_arr, kind="stable")
-        postings = np.asarray(doc_ids, dtype=np.int32)[order]
-        tf_arr = np.asarray(tfs, dtype=np.float64)[order]
+        postings = np.frombuffer(doc_ids, dtype=np.int32)[order]
+        tf_arr = np.frombuffer(tfs, dtype=np.int32)[order].astype(np.float64)
         counts = np.bincount(tid_arr, minlength=len(vocabulary))
         offsets = np.zeros(len(vocabulary) + 1, dtype=np.int32)
         np.cumsum(counts, out=offsets[1:])

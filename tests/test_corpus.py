@@ -138,3 +138,10 @@ def test_pretokenized_numbers_and_abbreviations_do_not_split() -> None:
         "Tingginya 700-1 . 000 meter .",
         "Karyawan PT . Pupuk Iskandar Muda pulang .",
     ]
+
+
+def test_news_about_copyright_is_not_mistaken_for_boilerplate() -> None:
+    raw = "DPR mengesahkan RUU Hak Cipta yang baru.\nBaca juga: Berita lain hari ini"
+    assert parse_document("e.txt", raw, markdown=False).paragraphs == (
+        "DPR mengesahkan RUU Hak Cipta yang baru.",
+    )
