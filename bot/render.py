@@ -70,13 +70,18 @@ def pack(blocks: Sequence[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
 
 def _plain_cut(block: str, limit: int) -> str:
     """Last resort for an oversized block: its text without markup, cut to fit once escaped."""
-    plain = html.unescape(_strip_tags(block))
+    plain = strip_tags(block)
     while utf16_len(escape(plain)) > limit - 1:
         plain = plain[: int(len(plain) * 0.9)]
     return plain + "…" if plain else "…"
 
 
-def _strip_tags(s: str) -> str:
+def strip_tags(s: str) -> str:
+    """Telegram HTML as plain text: tags removed, entities decoded."""
+    return html.unescape(_without_tags(s))
+
+
+def _without_tags(s: str) -> str:
     out, inside = [], False
     for ch in s:
         if ch == "<":
@@ -106,7 +111,7 @@ def answer_terminal(
     if not answer.found:
         key = "empty_question" if answer.reason == "empty" else "not_found"
         hint = t(key, lang, examples="\n".join(f"    • {q}" for q in examples))
-        lines.append("  ✗ " + html.unescape(_strip_tags(hint)).replace("\n", "\n  "))
+        lines.append("  ✗ " + strip_tags(hint).replace("\n", "\n  "))
         return "\n".join(lines)
     for rank, passage in enumerate(answer.passages, start=1):
         body = _terminal_highlight(passage.text, passage.highlights, color)

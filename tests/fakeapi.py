@@ -116,6 +116,7 @@ class FakeBotApi:
         self.errors: list[tuple[str, str]] = []
         self.files: dict[str, bytes] = {}
         self.deleted: set[int] = set()  # message ids the user deleted
+        self.strict_server = False  # reject replies and HTML, as an older or odd server might
         self.replies: dict[int, int] = {}  # message id -> replies sent to it
         self._reply_waiters: dict[int, asyncio.Future[float]] = {}
         self._updates: list[dict[str, Any]] = []
@@ -371,6 +372,10 @@ class FakeBotApi:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
 
     async def _m_sendMessage(self, p: dict[str, Any]) -> Any:
+        if self.strict_server and p.get("parse_mode"):
+            raise ApiError(400, "Bad Request: can't parse entities: unsupported")
+        if self.strict_server and p.get("reply_parameters"):
+            raise ApiError(400, "Bad Request: unknown parameter reply_parameters")
         plain = check_text(p.get("text"), p.get("parse_mode"))
         self._reply_markup(p)
         reply = p.get("reply_parameters") or {}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from bot.library import ReloadReport
 from bot.messages import Lang, t
 from bot.render import escape, pack
 from bot.storage import StorageError
-from bot.telegram.handlers import lang_of, send_retrying
+from bot.telegram.handlers import lang_of, reply
 from bot.telegram.state import BotState, get_state
 
 log = logging.getLogger(__name__)
@@ -48,7 +47,7 @@ def admin_only(
         if not allowed:
             _audit(state, update, command, False, "refused")
             if chat.type == ChatType.PRIVATE:
-                await send_retrying(lambda: message.reply_text(t("admin_only", lang_of(update))))
+                await reply(message, t("admin_only", lang_of(update)))
             raise ApplicationHandlerStop  # handled: no reader handler answers it as well
         try:
             result = await action(update, context, state)
@@ -79,7 +78,7 @@ async def _reply(update: Update, html_text: str) -> None:
     if message is None:
         return
     for part in pack(html_text.split("\n\n")):
-        await send_retrying(partial(message.reply_text, part))
+        await reply(message, part)
 
 
 # --------------------------------------------------------------------------- /reload

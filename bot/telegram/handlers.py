@@ -13,7 +13,6 @@ import re
 import time
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
-from functools import partial
 from typing import TypeVar
 
 from telegram import (
@@ -32,7 +31,15 @@ from telegram.ext import ContextTypes
 
 from bot.answer import MAX_QUESTION_CHARS, Answer, Passage
 from bot.messages import Lang, language_of, t
-from bot.render import answer_html, escape, passage_html, passage_plain
+from bot.render import (
+    TELEGRAM_LIMIT,
+    answer_html,
+    escape,
+    passage_html,
+    passage_plain,
+    strip_tags,
+    utf16_len,
+)
 from bot.telegram.flood import Verdict
 from bot.telegram.state import BotState, SentAnswer, get_state
 
@@ -70,6 +77,29 @@ async def send_retrying(send: Callable[[], Awaitable[T]], attempts: int = 4) -> 
             log.warning("sending failed (%s); retry %d in %.1fs", exc, attempt, delay)
             await asyncio.sleep(delay)
             delay *= 2
+    raise AssertionError("unreachable")
+
+
+async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+    """Reply to `message` in HTML, quoting it; retried like every send.
+
+    Fallbacks keep an answer coming from a strict or unusual API server: HTML it rejects is sent
+    as plain text, and a reply reference it rejects is dropped (the answer is sent unquoted).
+    """
+    plain = strip_tags(text)
+    attempts: list[Callable[[], Awaitable[Message]]] = [
+        lambda: message.reply_text(text, reply_markup=markup),
+        lambda: message.reply_text(plain, reply_markup=markup, parse_mode=None),
+        lambda: message.reply_text(text, reply_markup=markup, do_quote=False),
+        lambda: message.reply_text(plain, reply_markup=markup, parse_mode=None, do_quote=False),
+    ]
+    for n, attempt in enumerate(attempts):
+        try:
+            return await send_retrying(attempt)
+        except BadRequest as exc:
+            if n == len(attempts) - 1:
+                raise
+            log.warning("reply rejected (%s); trying a plainer form", exc)
     raise AssertionError("unreachable")
 
 
@@ -127,9 +157,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     if not await _within_limits(update, context, state, lang):
         return
     if len(question) > MAX_QUESTION_CHARS:
-        await send_retrying(
-            lambda: message.reply_text(t("question_too_long", lang, limit=MAX_QUESTION_CHARS))
-        )
+        await reply(message, t("question_too_long", lang, limit=MAX_QUESTION_CHARS))
         return
     # "typing…" only when the reply is slow to go out (rate limits, a slow network): for a
     # reply that arrives at once it would be one more request and nothing to see
@@ -147,7 +175,7 @@ async def _answer(
     if not answer.found:
         key = "empty_question" if answer.reason == "empty" else "not_found"
         _log(state, update, answer, "")  # queued first: the log never waits on Telegram
-        await send_retrying(lambda: message.reply_text(t(key, lang, examples=examples_text(state))))
+        await reply(message, t(key, lang, examples=examples_text(state)))
         return
     size = state.library.top_k
     everything = answer.passages + answer.more
@@ -158,7 +186,7 @@ async def _answer(
     for i, html_text in enumerate(messages):
         last = i == len(messages) - 1
         markup = answer_keyboard(answer_id, lang, more_page=more_page) if last else None
-        await send_retrying(partial(message.reply_text, html_text, reply_markup=markup))
+        await reply(message, html_text, markup)
 
 
 async def _within_limits(update: Update, context: Context, state: BotState, lang: Lang) -> bool:
@@ -296,9 +324,7 @@ async def _ask(update: Update, context: Context, question: str) -> None:
     if not question:
         state = get_state(context)
         example = examples_of(state)[0] if examples_of(state) else "Apa isi artikel?"
-        await send_retrying(
-            lambda: message.reply_text(t("ask_usage", lang_of(update), example=escape(example)))
-        )
+        await reply(message, t("ask_usage", lang_of(update), example=escape(example)))
         return
     await answer_question(update, context, question)
 
@@ -308,7 +334,7 @@ async def on_non_text(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or is_from_bot(update):
         return
-    await send_retrying(lambda: message.reply_text(t("non_text", lang_of(update))))
+    await reply(message, t("non_text", lang_of(update)))
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
@@ -339,7 +365,7 @@ async def on_start(update: Update, context: Context) -> None:
     lang = lang_of(update)
     key = "welcome" if len(docs) == 1 else "welcome_many"
     text = t(key, lang, title=escape(docs[0].title), count=len(docs))
-    await send_retrying(lambda: message.reply_text(text, reply_markup=start_keyboard(state)))
+    await reply(message, text, start_keyboard(state))
 
 
 async def on_help(update: Update, context: Context) -> None:
@@ -347,7 +373,7 @@ async def on_help(update: Update, context: Context) -> None:
     if message is None:
         return
     mention = f"@{context.bot.username}"
-    await send_retrying(lambda: message.reply_text(t("help", lang_of(update), mention=mention)))
+    await reply(message, t("help", lang_of(update), mention=mention))
 
 
 async def on_about(update: Update, context: Context) -> None:
@@ -371,7 +397,7 @@ async def on_about(update: Update, context: Context) -> None:
         sentences=len(corpus.chunks),
         count=len(corpus.documents),
     )
-    await send_retrying(lambda: message.reply_text(text))
+    await reply(message, text)
 
 
 # --------------------------------------------------------------------------- buttons
@@ -397,9 +423,7 @@ async def on_example_button(update: Update, context: Context) -> None:
     lang = lang_of(update)
     answer = state.library.answerer.ask(question)
     if not answer.found:
-        await send_retrying(
-            lambda: message.reply_text(t("not_found", lang, examples=examples_text(state)))
-        )
+        await reply(message, t("not_found", lang, examples=examples_text(state)))
         return
     everything = answer.passages + answer.more
     answer_id = state.answers.add(SentAnswer(question, everything, lang))
@@ -408,12 +432,8 @@ async def on_example_button(update: Update, context: Context) -> None:
     _log(state, update, answer, answer_id)
     header = t("example_header", lang, question=escape(question)) + "\n\n"
     body = answer_html(page_of(everything, 0, size), lang)[0]
-    await send_retrying(
-        lambda: message.reply_text(
-            header + body if len(header) + len(body) <= 4096 else body,
-            reply_markup=answer_keyboard(answer_id, lang, more_page=more_page),
-        )
-    )
+    text = header + body if utf16_len(header + body) <= TELEGRAM_LIMIT else body
+    await reply(message, text, answer_keyboard(answer_id, lang, more_page=more_page))
 
 
 async def pressed_button(update: Update) -> tuple[CallbackQuery, str, int] | None:
