@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from telegram.request import HTTPXRequest
 
 from bot.telegram.logs import protect_secret, setup_logging
+from bot.telegram.transport import AiohttpRequest
 from tests.conftest import ROOT
 from tests.fakeapi import TOKEN, FakeBotApi, parse_html
 from tests.telegram_harness import RunningBot, bot_env, make_settings, running_bot, spawn_bot
@@ -52,7 +52,7 @@ async def test_server_errors_are_retried_and_logged(
 async def test_a_timeout_is_retried_and_the_bot_keeps_running(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
-    request = HTTPXRequest(connection_pool_size=8, read_timeout=0.5, write_timeout=0.5)
+    request = AiohttpRequest(8, read_timeout=0.5)
     async with running_bot(api, make_settings(api, tmp_path), request=request) as bot:
         bot.api.fail("sendMessage", 200, delay=1.0)  # answers, but too late
         await bot.ask(bot.api.message(QUESTION))

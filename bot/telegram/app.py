@@ -38,6 +38,7 @@ from bot.storage import Storage
 from bot.telegram import admin, handlers
 from bot.telegram.logs import setup_logging
 from bot.telegram.state import STATE_KEY, BotState, get_state
+from bot.telegram.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -92,12 +93,8 @@ def build_application(
     )
     if settings.rate_limiter:
         builder = builder.rate_limiter(telegram_pacing())  # type: ignore[arg-type]
-    if request is not None:
-        builder = builder.request(request)
-    else:  # a small pool: httpcore scans every pooled connection on each request
-        builder = builder.connection_pool_size(HTTP_POOL_SIZE)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+    builder = builder.request(request or AiohttpRequest(HTTP_POOL_SIZE))
+    builder = builder.get_updates_request(get_updates_request or AiohttpRequest(1))
     application = builder.build()
     application.bot_data[STATE_KEY] = BotState.create(settings, library, storage)
     register_handlers(application, settings)
