@@ -221,8 +221,8 @@ class Storage:
         try:
             db = await self._connect()
             await db.execute("BEGIN")
-            for sql, params in batch:
-                await db.execute(sql, params)
+            for sql, rows in _runs(batch):  # one call (one thread hop) per run of a statement
+                await db.executemany(sql, rows)
             await db.commit()
         except (sqlite3.Error, OSError, ValueError) as exc:
             await self._drop_connection()
@@ -391,6 +391,17 @@ class Storage:
         deadline = time.monotonic() + wait
         while self.backlog and time.monotonic() < deadline:  # noqa: ASYNC110 - bounded poll
             await asyncio.sleep(0.01)
+
+
+def _runs(batch: list[Write]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """Consecutive writes of the same statement, grouped, in order."""
+    runs: list[tuple[str, list[tuple[Any, ...]]]] = []
+    for sql, params in batch:
+        if runs and runs[-1][0] == sql:
+            runs[-1][1].append(params)
+        else:
+            runs.append((sql, [params]))
+    return runs
 
 
 class StorageError(Exception):

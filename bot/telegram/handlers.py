@@ -86,12 +86,13 @@ async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None
     Fallbacks keep an answer coming from a strict or unusual API server: HTML it rejects is sent
     as plain text, and a reply reference it rejects is dropped (the answer is sent unquoted).
     """
-    plain = strip_tags(text)
     attempts: list[Callable[[], Awaitable[Message]]] = [
         lambda: message.reply_text(text, reply_markup=markup),
-        lambda: message.reply_text(plain, reply_markup=markup, parse_mode=None),
+        lambda: message.reply_text(strip_tags(text), reply_markup=markup, parse_mode=None),
         lambda: message.reply_text(text, reply_markup=markup, do_quote=False),
-        lambda: message.reply_text(plain, reply_markup=markup, parse_mode=None, do_quote=False),
+        lambda: message.reply_text(
+            strip_tags(text), reply_markup=markup, parse_mode=None, do_quote=False
+        ),
     ]
     for n, attempt in enumerate(attempts):
         try:
