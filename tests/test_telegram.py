@@ -21,14 +21,22 @@ async def test_private_question_gets_a_quoted_answer_in_reply(bot: RunningBot) -
     assert "Presiden Rusia Vladimir Putin telah meluncurkan satuan tugas AI nasional" in plain
     assert "paragraf 1" in plain
     assert any(data.startswith("fb:") for data in buttons(sent))
-    assert bot.api.sent("sendChatAction") == []  # a quick reply needs no "typing…"
+    typing = bot.api.sent("sendChatAction")
+    assert [t["action"] for t in typing] == ["typing"]
+    first = [c.method for c in bot.api.calls if c.method in {"sendChatAction", "sendMessage"}]
+    assert first[:2] == ["sendChatAction", "sendMessage"]  # typing before the answer
 
 
-async def test_typing_is_shown_while_a_reply_is_slow_to_go_out(bot: RunningBot) -> None:
+async def test_typing_is_shown_in_a_group_while_a_reply_is_slow_to_go_out(
+    bot: RunningBot,
+) -> None:
+    quick = bot.api.message(f"@{BOT_USERNAME} {QUESTION}", chat_id=-100, chat_type="group")
+    await bot.ask(quick)
+    assert bot.api.sent("sendChatAction") == []  # a quick group answer: no "typing…"
     bot.api.fail("sendMessage", 200, delay=1.0)
-    update = bot.api.message(QUESTION)
-    await bot.api.push(update)
-    await bot.api.reply_for(update["message"]["message_id"])
+    slow = bot.api.message(f"@{BOT_USERNAME} {QUESTION}", chat_id=-100, chat_type="group")
+    await bot.api.push(slow)
+    await bot.api.reply_for(slow["message"]["message_id"])
     assert bot.api.sent("sendChatAction")[0]["action"] == "typing"
 
 

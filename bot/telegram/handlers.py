@@ -50,6 +50,7 @@ T = TypeVar("T")
 
 INLINE_MAX_RESULTS = 10
 TYPING_DELAY = 0.3
+TYPING_REPEAT = 4.0
 INLINE_QUERY_MAX = 256
 
 
@@ -160,9 +161,13 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     if len(question) > MAX_QUESTION_CHARS:
         await reply(message, t("question_too_long", lang, limit=MAX_QUESTION_CHARS))
         return
-    # "typing…" only when the reply is slow to go out (rate limits, a slow network): for a
-    # reply that arrives at once it would be one more request and nothing to see
-    typing = asyncio.create_task(_typing_after(context, chat.id, TYPING_DELAY))
+    # "typing…": at once in a private chat (the reader is waiting for it), and in any chat
+    # again while a reply is slow to go out (rate limits, a slow network)
+    if chat.type == ChatType.PRIVATE:
+        await _send_typing(context, chat.id)
+        typing = asyncio.create_task(_typing_after(context, chat.id, TYPING_REPEAT))
+    else:
+        typing = asyncio.create_task(_typing_after(context, chat.id, TYPING_DELAY))
     try:
         await _answer(update, state, message, question, lang)
     finally:
@@ -209,14 +214,18 @@ async def _within_limits(update: Update, context: Context, state: BotState, lang
 
 
 async def _typing_after(context: Context, chat_id: int, delay: float) -> None:
-    """Show "typing…" after `delay` seconds, and again every 4 s, until cancelled."""
+    """Show "typing…" after `delay` seconds, and again every few seconds, until cancelled."""
     await asyncio.sleep(delay)
     while True:
-        try:
-            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-        except TelegramError as exc:  # cosmetic: never let it stop the answer
-            log.debug("typing action failed: %s", exc)
-        await asyncio.sleep(4.0)  # Telegram shows the action for about 5 s
+        await _send_typing(context, chat_id)
+        await asyncio.sleep(TYPING_REPEAT)  # Telegram shows the action for about 5 s
+
+
+async def _send_typing(context: Context, chat_id: int) -> None:
+    try:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError as exc:  # cosmetic: never let it stop the answer
+        log.debug("typing action failed: %s", exc)
 
 
 def _log(state: BotState, update: Update, answer: Answer, answer_id: str) -> None:
