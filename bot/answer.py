@@ -10,7 +10,7 @@ import itertools
 import re
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -105,7 +105,7 @@ class Answer:
     question: str
     found: bool
     passages: tuple[Passage, ...]
-    reason: str = ""  # for a not-found: "empty" | "too_long" | "no_match" | "weak_match"
+    reason: str = ""  # for a not-found: "empty" | "no_match" | "weak_match"
     more: tuple[Passage, ...] = ()  # further passages, for a "more" button
     elapsed_ms: float = 0.0
 
@@ -148,22 +148,20 @@ def _name_groups(question: str, tokens: Sequence[text.Token]) -> dict[int, str]:
     one thing; maps each such word's start offset to the name."""
     groups: dict[int, str] = {}
     run: list[text.Token] = []
-    for token in [*tokens, None]:
-        joined = (
-            token is not None
-            and token.terms
-            and question[token.start].isupper()
-            and (not run or question[run[-1].end : token.start].strip() == "")
-        )
-        if joined and token is not None:
-            run.append(token)
-            continue
+
+    def close_run() -> None:
         if len(run) > 1:
             name = " ".join(t.word for t in run)
             groups.update({t.start: name for t in run})
-        run = (
-            [token] if token is not None and token.terms and question[token.start].isupper() else []
-        )
+
+    for token in tokens:
+        capital = bool(token.terms) and question[token.start].isupper()
+        if capital and run and not question[run[-1].end : token.start].strip():
+            run.append(token)
+            continue
+        close_run()
+        run = [token] if capital else []
+    close_run()
     return groups
 
 
@@ -238,10 +236,7 @@ class Answerer:
     def ask(self, question: str) -> Answer:
         started = time.perf_counter()
         answer = self._ask(question)
-        elapsed = (time.perf_counter() - started) * 1000
-        return Answer(
-            answer.question, answer.found, answer.passages, answer.reason, answer.more, elapsed
-        )
+        return replace(answer, elapsed_ms=(time.perf_counter() - started) * 1000)
 
     def _ask(self, question: str) -> Answer:
         if not question.strip() or not text.TOKEN_RE.search(question):
