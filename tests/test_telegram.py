@@ -266,3 +266,18 @@ async def test_mention_and_ask_without_entities_still_work_in_groups(bot: Runnin
     other = bot.api.message("/ask@OtherBot LLMs", chat_id=-100, chat_type="group", entities=False)
     await bot.silent(other)
     await bot.silent(bot.api.message("LLMs", chat_id=-100, chat_type="group", entities=False))
+
+
+async def test_more_after_a_restart_rebuilds_the_answer_from_the_stored_question(
+    bot: RunningBot,
+) -> None:
+    from bot.telegram.state import RecentAnswers, get_state
+
+    sent = await bot.ask(bot.api.message("Rusia AI"))
+    more = next(d for d in buttons(sent) if d.startswith("more:"))
+    await bot.storage.flush()
+    get_state(bot.app).answers = RecentAnswers()  # what a restart forgets
+    edited = await bot.ask(
+        bot.callback(more, bot.bot_message(sent), bot.api.user()), "editMessageText"
+    )
+    assert "<blockquote>" in edited["text"]
