@@ -87,7 +87,8 @@ class Passage:
     paragraph: int
     score: float
     highlights: tuple[tuple[int, int], ...]  # (start, end) in `text` of matched words
-    chunk_ids: tuple[int, ...]
+    chunk_ids: tuple[int, ...]  # the sentences quoted
+    chunk: int  # the sentence that matched
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -361,6 +362,7 @@ class Answerer:
             score=cand.score,
             highlights=spans,
             chunk_ids=cand.window,
+            chunk=cand.chunk,
         )
 
 

@@ -207,7 +207,7 @@ async def _within_limits(update: Update, context: Context, state: BotState, lang
         return True
     if Verdict.NOTICE in verdicts and message is not None:
         try:
-            await message.reply_text(t("flood", lang))
+            await reply(message, t("flood", lang))
         except TelegramError as exc:
             log.warning("flood notice not sent: %s", exc)
     return False
@@ -239,7 +239,7 @@ def _log(state: BotState, update: Update, answer: Answer, answer_id: str) -> Non
         user_id=user.id if user else None,
         question=answer.question,
         found=answer.found,
-        passages=[(p.doc, p.chunk_ids[0], p.score) for p in passages[: state.library.top_k]],
+        passages=[(p.doc, p.chunk, p.score) for p in passages[: state.library.top_k]],
         latency_ms=answer.elapsed_ms,
     )
 
