@@ -175,7 +175,13 @@ async def answer_question(update: Update, context: Context, question: str) -> No
 
 
 async def _answer(
-    update: Update, state: BotState, message: Message, question: str, lang: Lang
+    update: Update,
+    state: BotState,
+    message: Message,
+    question: str,
+    lang: Lang,
+    *,
+    show_question: bool = False,
 ) -> None:
     answer = state.library.answerer.ask(question)
     if not answer.found:
@@ -187,6 +193,10 @@ async def _answer(
     everything = answer.passages + answer.more
     answer_id = state.answers.add(SentAnswer(question, everything, lang))
     messages = answer_html(page_of(everything, 0, size), lang)
+    if show_question:  # the question was a button, so say what is being answered
+        header = t("example_header", lang, question=escape(question)) + "\n\n"
+        if utf16_len(header + messages[0]) <= TELEGRAM_LIMIT:
+            messages[0] = header + messages[0]
     more_page = 1 if len(everything) > size else None
     _log(state, update, answer, answer_id)
     for i, html_text in enumerate(messages):
@@ -428,22 +438,8 @@ async def on_example_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     message = query.message
-    if not isinstance(message, Message):
-        return
-    lang = lang_of(update)
-    answer = state.library.answerer.ask(question)
-    if not answer.found:
-        await reply(message, t("not_found", lang, examples=examples_text(state)))
-        return
-    everything = answer.passages + answer.more
-    answer_id = state.answers.add(SentAnswer(question, everything, lang))
-    size = state.library.top_k
-    more_page = 1 if len(everything) > size else None
-    _log(state, update, answer, answer_id)
-    header = t("example_header", lang, question=escape(question)) + "\n\n"
-    body = answer_html(page_of(everything, 0, size), lang)[0]
-    text = header + body if utf16_len(header + body) <= TELEGRAM_LIMIT else body
-    await reply(message, text, answer_keyboard(answer_id, lang, more_page=more_page))
+    if isinstance(message, Message):
+        await _answer(update, state, message, question, lang_of(update), show_question=True)
 
 
 async def pressed_button(update: Update) -> tuple[CallbackQuery, str, int] | None:
