@@ -10,6 +10,7 @@ whole corpus. Scores equal rank-bm25's `get_scores` for the same tokens.
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -35,13 +36,55 @@ class Bm25Params:
     epsilon: float = 0.25  # BM25Okapi: idf floor as a fraction of the mean idf
     delta: float = 0.5  # BM25L / BM25Plus
 
-    def reference(self, tokenized: list[list[str]]) -> BM25Okapi | BM25L | BM25Plus:
-        """The rank-bm25 model these parameters describe."""
+    def reference(
+        self, tokenized: Sequence[list[str]], *, lean: bool = False
+    ) -> BM25Okapi | BM25L | BM25Plus:
+        """The rank-bm25 model these parameters describe.
+
+        `lean` keeps rank-bm25's lengths and idf (with its floor) but not its per-sentence term
+        dictionaries, which the index does not need and which dominate memory on a large corpus.
+        """
         if self.variant == "okapi":
-            return BM25Okapi(tokenized, k1=self.k1, b=self.b, epsilon=self.epsilon)
-        if self.variant == "plus":
-            return BM25Plus(tokenized, k1=self.k1, b=self.b, delta=self.delta)
-        return BM25L(tokenized, k1=self.k1, b=self.b, delta=self.delta)
+            cls = _LeanOkapi if lean else BM25Okapi
+            return cls(tokenized, k1=self.k1, b=self.b, epsilon=self.epsilon)
+        cls = (
+            (_LeanPlus if lean else BM25Plus)
+            if self.variant == "plus"
+            else (_LeanL if lean else BM25L)
+        )
+        return cls(tokenized, k1=self.k1, b=self.b, delta=self.delta)
+
+
+class _DocumentCounts:
+    """rank-bm25's `_initialize` without keeping a term dictionary per sentence."""
+
+    doc_len: list[int]
+    corpus_size: int
+    avgdl: float
+
+    def _initialize(self, corpus: Iterable[list[str]]) -> dict[str, int]:
+        nd: dict[str, int] = {}
+        total = 0
+        for document in corpus:
+            self.doc_len.append(len(document))
+            total += len(document)
+            for word in set(document):
+                nd[word] = nd.get(word, 0) + 1
+        self.corpus_size = len(self.doc_len)
+        self.avgdl = total / self.corpus_size
+        return nd
+
+
+class _LeanOkapi(_DocumentCounts, BM25Okapi):  # type: ignore[misc]
+    pass
+
+
+class _LeanPlus(_DocumentCounts, BM25Plus):  # type: ignore[misc]
+    pass
+
+
+class _LeanL(_DocumentCounts, BM25L):  # type: ignore[misc]
+    pass
 
 
 @dataclass(frozen=True)
@@ -79,17 +122,16 @@ class Index:
     def build(cls, tokenized: Sequence[list[str]], params: Bm25Params | None = None) -> Index:
         """Build from each sentence's terms (sentence id = position in `tokenized`)."""
         params = params or Bm25Params()
-        docs = [list(t) for t in tokenized]
-        if not docs:
+        if not tokenized:
             raise ValueError("cannot index an empty corpus")
-        model = params.reference(docs)
+        model = params.reference(tokenized, lean=True)
         vocabulary: dict[str, int] = {}
         # machine-int arrays, not lists of Python ints: a large corpus has millions of postings
         term_ids = array("i")
         doc_ids = array("i")
         tfs = array("i")
-        for d, freqs in enumerate(model.doc_freqs):
-            for term, tf in freqs.items():
+        for d, document in enumerate(tokenized):
+            for term, tf in Counter(document).items():
                 tid = vocabulary.setdefault(term, len(vocabulary))
                 term_ids.append(tid)
                 doc_ids.append(d)
@@ -107,7 +149,7 @@ class Index:
         doc_len = np.asarray(model.doc_len, dtype=np.float64)[postings]
         term_idf = idf[tid_arr[order]]
         weights, base = _weights(params, model.avgdl, term_idf, tf_arr, doc_len, idf)
-        return cls(vocabulary, offsets, postings, weights, idf, base, len(docs), params)
+        return cls(vocabulary, offsets, postings, weights, idf, base, len(tokenized), params)
 
     def to_arrays(self) -> tuple[dict[str, npt.NDArray[np.generic]], list[str]]:
         """The index as plain arrays and the vocabulary in id order (for the disk cache)."""
