@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from rank_bm25 import BM25Okapi
 
@@ -106,7 +107,15 @@ def naive_system(corpus: Corpus, k: int = 3) -> System:
     return ask
 
 
-def table(scores: Sequence[Score]) -> str:
+class Figures(Protocol):
+    """A system's name and its figures by row label."""
+
+    name: str
+
+    def rows(self) -> dict[str, str]: ...
+
+
+def table(scores: Sequence[Figures]) -> str:
     """The figures side by side, one column per system."""
     keys = list(scores[0].rows())
     width = max(len(k) for k in keys) + 2

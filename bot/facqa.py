@@ -24,6 +24,7 @@ from rank_bm25 import BM25Okapi
 from bot import text
 from bot.answer import Answerer
 from bot.corpus import Corpus, build_corpus, parse_document
+from bot.evaluate import table
 from bot.index import Bm25Params
 from bot.knowledge import KnowledgeBase
 
@@ -104,7 +105,7 @@ class Recall:
     refused: int = 0
     seconds: float = 0.0
 
-    def row(self) -> dict[str, str]:
+    def rows(self) -> dict[str, str]:
         n = max(self.questions, 1)
         return {
             "R@1": f"{self.r1 / n:.3f}",
@@ -182,18 +183,5 @@ def run_facqa(folder: Path, splits: Sequence[str], params: Bm25Params | None = N
             continue
         results = [measure(name, ranker, questions) for name, ranker in systems]
         lines.append(f"\n{split} ({len(questions)} questions)")
-        lines.append(_table(results))
+        lines.append(table(results))
     return "\n".join(lines)
-
-
-def _table(results: Sequence[Recall]) -> str:
-    keys = list(results[0].row())
-    width = max(len(k) for k in keys) + 2
-    cols = [max(len(r.name), 8) + 2 for r in results]
-    out = [" " * width + "".join(r.name.rjust(c) for r, c in zip(results, cols, strict=True))]
-    for key in keys:
-        out.append(
-            key.ljust(width)
-            + "".join(r.row()[key].rjust(c) for r, c in zip(results, cols, strict=True))
-        )
-    return "\n".join(out)

@@ -224,6 +224,14 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
+async def started_with_one_row(path: Path) -> Storage:
+    store = Storage(path)
+    await store.start()
+    log_question(store, 0)
+    await store.flush()
+    return store
+
+
 def remount(mount: Path, options: str) -> None:
     subprocess.run(["mount", "-o", f"remount,{options}", str(mount)], check=True)
 
@@ -231,10 +239,7 @@ def remount(mount: Path, options: str) -> None:
 async def test_full_disk_is_reported_once_and_writing_resumes(
     small_disk: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    store = Storage(small_disk / "bot.sqlite3")
-    await store.start()
-    log_question(store, 0)
-    await store.flush()
+    store = await started_with_one_row(small_disk / "bot.sqlite3")
     filler = small_disk / "filler"
     with filler.open("wb") as handle, contextlib.suppress(OSError):
         handle.write(b"\0" * 2_000_000)  # fills the disk
@@ -254,10 +259,7 @@ async def test_full_disk_is_reported_once_and_writing_resumes(
 async def test_read_only_database_is_reported_once_and_writing_resumes(
     small_disk: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    store = Storage(small_disk / "bot.sqlite3")
-    await store.start()
-    log_question(store, 0)
-    await store.flush()
+    store = await started_with_one_row(small_disk / "bot.sqlite3")
     await store._drop_connection()  # as after a restart
     remount(small_disk, "ro")
     caplog.set_level(logging.ERROR, logger="bot.storage")
