@@ -73,6 +73,7 @@ class Query:
     question: str
     terms: tuple[QueryTerm, ...]
     missing: tuple[str, ...]
+    words: frozenset[str] = frozenset()  # every word of the question, normalised
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,12 @@ def read_query(question: str, kb: KnowledgeBase) -> Query:
                 found.extend(alternatives)
             else:
                 missing.append(term)
-    return Query(question, tuple(_dedupe(found)), tuple(dict.fromkeys(missing)))
+    return Query(
+        question,
+        tuple(_dedupe(found)),
+        tuple(dict.fromkeys(missing)),
+        frozenset(t.word for t in tokens),
+    )
 
 
 def _name_groups(question: str, tokens: Sequence[text.Token]) -> dict[int, str]:
@@ -271,7 +277,6 @@ class Answerer:
         followers = [h + 1 for h in hits if h + 1 < len(chunks) and self._continues(h + 1)]
         total = _importance(query, index)
         cue = answer_cue(query.question)
-        asked = {t.word for t in text.analyze(query.question)}
         wanted = frozenset(qt.term for qt in query.terms)
         candidates = []
         ids = list(dict.fromkeys(hits + followers))
@@ -290,7 +295,7 @@ class Answerer:
                 + COVERAGE_WEIGHT * coverage * index.max_idf
                 + PARAGRAPH_WEIGHT * paragraph * index.max_idf
                 + PROXIMITY_WEIGHT * _proximity(query, self._sequence(window), index)
-                + CUE_WEIGHT * index.max_idf * has_cue(cue, sentence, asked, wanted)
+                + CUE_WEIGHT * index.max_idf * has_cue(cue, sentence, query.words, wanted)
             )
             candidates.append(Candidate(chunk_id, tuple(window), score, coverage))
         candidates.sort(key=lambda c: (-c.score, c.chunk))
@@ -433,7 +438,7 @@ def answer_cue(question: str) -> str | None:
 
 
 def has_cue(
-    cue: str | None, sentence: str, asked: set[str], wanted: frozenset[str] = frozenset()
+    cue: str | None, sentence: str, asked: frozenset[str], wanted: frozenset[str] = frozenset()
 ) -> bool:
     """Does the sentence hold a word of the wanted kind that the question does not already have
     (near one of the question's words, when `wanted` terms are given and CUE_REACH is set)?"""

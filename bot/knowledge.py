@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -93,13 +93,21 @@ class KnowledgeBase:
 # --------------------------------------------------------------------------- cache
 
 
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """The code that tokenizes and scores: a cache built by other code is not reused."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _CODE_FILES:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()
+
+
 def cache_key(corpus: Corpus, params: Bm25Params) -> str:
     digest = hashlib.sha256()
     digest.update(corpus.content_hash.encode())
     digest.update(repr(params).encode())
-    here = Path(__file__).parent
-    for name in _CODE_FILES:
-        digest.update((here / name).read_bytes())
+    digest.update(_code_digest().encode())
     return digest.hexdigest()[:32]
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -162,11 +161,6 @@ def _hyphenated_terms(word: str) -> tuple[str, ...]:
     for part in parts:
         terms.extend(word_terms(part)[1] if part.isdigit() else _plain_terms(part))
     return tuple(terms)
-
-
-def tokenize(text: str) -> Iterator[re.Match[str]]:
-    """The word matches of a text, in order."""
-    return TOKEN_RE.finditer(text)
 
 
 def _unshout(text: str) -> str:
