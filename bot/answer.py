@@ -63,7 +63,7 @@ class QueryTerm:
     term: str
     word: str
     weight: float
-    how: str = "exact"  # exact | name | english | plural | synonym | fuzzy
+    how: str = "exact"  # exact | name | english | plural | synonym | root | fuzzy
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,51 @@ def _second_look(word: str, term: str, kb: KnowledgeBase) -> list[QueryTerm]:
     synonyms = _synonyms(term, kb)
     if synonyms:
         return [QueryTerm(t, word, SYNONYM_WEIGHT, "synonym") for t in synonyms]
+    root = _root(word, kb)
+    if root:
+        return [QueryTerm(root, word, PLURAL_WEIGHT, "root")]
     return _typo(word, kb)
+
+
+_PREFIXES = (
+    "",
+    "di",
+    "ke",
+    "se",
+    "ber",
+    "ter",
+    "me",
+    "mem",
+    "men",
+    "meng",
+    "pe",
+    "pem",
+    "pen",
+    "per",
+)
+_SUFFIXES = ("", "i", "an", "kan", "nya")
+
+
+def _root(word: str, kb: KnowledgeBase) -> str | None:
+    """The longest corpus term left when common affixes are taken off a word the stemmer got
+    wrong ("dikepalai" -> "kepala", where the stemmer says "palai")."""
+    if len(word) < 6 or not word.isalpha():
+        return None
+    best: str | None = None
+    for prefix in _PREFIXES:
+        if not word.startswith(prefix):
+            continue
+        for suffix in _SUFFIXES:
+            core = word[len(prefix) : len(word) - len(suffix)]
+            if not word.endswith(suffix) or len(core) < 4 or core == word:
+                continue
+            if (
+                core in kb.index
+                and core not in STOPWORDS
+                and (best is None or len(core) > len(best))
+            ):
+                best = core
+    return best
 
 
 def _english(word: str) -> str | None:
@@ -301,9 +345,14 @@ class Answerer:
         candidates.sort(key=lambda c: (-c.score, c.chunk))
         chosen: list[Candidate] = []
         used: set[int] = set()
+        quoted: set[str] = set()
         for cand in candidates:
             if cand.chunk in used:
                 continue
+            same = " ".join(chunks[cand.chunk].text.casefold().split())
+            if same in quoted:  # the same sentence in another document: quoted once
+                continue
+            quoted.add(same)
             kept = tuple(i for i in cand.window if i not in used or i == cand.chunk)
             chosen.append(Candidate(cand.chunk, kept, cand.score, cand.coverage))
             used.update(kept)

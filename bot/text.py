@@ -17,7 +17,8 @@ from typing import NamedTuple
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-from bot.lexicon import CURRENCY_SIGNS, PHRASES, SLANG, STOPWORDS
+from bot.lexicon import CURRENCY_SIGNS, PHRASES, SPELLING, STOPWORDS
+from bot.lexicon import SLANG as _SLANG
 
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 _MARKS += "\u0900-\u0903\u093a-\u094f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u20d0-\u20ff\ufe20-\ufe2f"
@@ -32,6 +33,8 @@ TOKEN_RE = re.compile(
 _INVISIBLE_RE = re.compile(rf"[{_INVISIBLE}]")
 _ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9]+s?")
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
+SLANG = {**SPELLING, **_SLANG}  # how a word is written -> the standard word(s)
+_RESPELT = {k: v for k, v in SPELLING.items() if " " not in v}  # for stems ("penasehat")
 _PHRASE_FIRST = frozenset(k[0] for k in PHRASES)
 # words that may start a phrase, as written or as an informal spelling of its first word
 _PHRASE_START = _PHRASE_FIRST | {k for k, v in SLANG.items() if v in _PHRASE_FIRST}
@@ -116,6 +119,8 @@ def word_terms(surface: str) -> tuple[str, tuple[str, ...]]:
         return surface, (CURRENCY_SIGNS[surface],)
     if _ACRONYM_RE.fullmatch(surface) and surface.lower() not in STOPWORDS:
         # LLM, LLMs, GPT, BRICS, G20: kept whole, English plural folded
+        if surface.lower() in SPELLING:  # SBY, HUT, TGL
+            return surface.lower(), _plain_terms(surface.lower())
         acronym = surface[:-1] if surface.endswith("s") else surface
         return surface.lower(), (acronym.lower(),)
     word = normalize(surface)
@@ -137,15 +142,18 @@ def word_terms(surface: str) -> tuple[str, tuple[str, ...]]:
     return word, _plain_terms(word)
 
 
+_PARTICLES = ("pun", "lah", "kah", "tah")
+
+
 def _plain_terms(word: str) -> tuple[str, ...]:
     expanded = SLANG.get(word, word)
     terms = []
     for part in expanded.split():
-        if part in STOPWORDS:
-            continue
+        if part in STOPWORDS or (part.endswith(_PARTICLES) and part[:-3] in STOPWORDS):
+            continue  # "apapun", "itulah", "siapakah" are stopwords too
         stemmed = stem(part)
         if stemmed:
-            terms.append(stemmed)
+            terms.append(_RESPELT.get(stemmed, stemmed))  # "beresiko" -> "resiko" -> "risiko"
     return tuple(terms)
 
 

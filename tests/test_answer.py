@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import Answerer, read_query
+from bot.corpus import build_corpus, parse_document
 from bot.evaluate import load_questions, project_system, score
 from bot.knowledge import KnowledgeBase
 from tests.conftest import DEV_QUESTIONS, EXTRA_QUESTIONS
@@ -116,3 +117,49 @@ def test_answer_json_shape(answerer: Answerer) -> None:
 
 def test_top_k_is_configurable(article_kb: KnowledgeBase) -> None:
     assert len(Answerer(article_kb, top_k=1).ask("Rusia AI").passages) == 1
+
+
+_FILLER = (
+    "Harga beras di pasar induk naik lagi pekan ini.",
+    "Tim nasional bulu tangkis berlatih di Cipayung.",
+    "Hujan deras membuat banjir di beberapa ruas jalan.",
+)
+
+
+def _kb(*texts: str) -> KnowledgeBase:
+    texts += _FILLER  # enough documents for words to have a weight
+    docs = [parse_document(f"doc{i}.txt", t, markdown=False) for i, t in enumerate(texts)]
+    return KnowledgeBase.build(build_corpus(docs))
+
+
+def test_the_same_sentence_in_two_documents_is_quoted_once() -> None:
+    same = "Kantor pusat WHO berada di Jenewa, Swiss."
+    kb = _kb(
+        f"{same} Lembaga itu didirikan tahun 1948.",
+        f"Berita lain hari ini. {same}",
+        "WHO juga punya kantor regional di New Delhi.",
+    )
+    answer = Answerer(kb, top_k=3).ask("Di mana kantor pusat WHO?")
+    assert answer.found
+    sentences = [p.sentence for p in answer.passages + answer.more]
+    assert sentences.count(same) == 1
+    assert len(sentences) >= 2
+
+
+def test_a_word_the_stemmer_gets_wrong_still_finds_its_root() -> None:
+    kb = _kb("Sumarjati Arjoso menjadi kepala badan itu sejak tahun lalu.")
+    query = read_query("Badan apa yang dikepalai Sumarjati Arjoso?", kb)
+    assert ("kepala", "root") in {(t.term, t.how) for t in query.terms}
+    assert not query.missing
+    assert Answerer(kb).ask("Badan apa yang dikepalai Sumarjati Arjoso?").found
+
+
+def test_location_frame_words_are_not_required_in_the_answer() -> None:
+    kb = _kb(
+        "Nota damai itu ditandatangani di Helsinki, Finlandia.",
+        "Kota Pagar Alam terletak di antara Bengkulu dan Lahat, lokasi yang sejuk.",
+    )
+    assert [t.term for t in read_query("Dimana letak Helsinki?", kb).terms] == ["helsinki"]
+    answer = Answerer(kb).ask("Dimana letak Helsinki?")
+    assert answer.found
+    assert "Helsinki" in answer.passages[0].sentence

@@ -47,6 +47,30 @@ def test_informal_spellings_read_as_standard_words() -> None:
     assert terms("satgas") == terms("satuan tugas")
 
 
+@pytest.mark.parametrize(
+    ("variant", "standard"),
+    [
+        ("propinsi", "provinsi"),
+        ("ibukota", "ibu kota"),
+        ("olahraga", "olah raga"),
+        ("beresiko", "berisiko"),  # the stem is respelt too
+        ("penasehat", "penasihat"),
+        ("Dubes", "duta besar"),
+        ("SBY", "Susilo Bambang Yudhoyono"),
+    ],
+)
+def test_non_standard_spellings_and_abbreviations_read_as_the_standard_words(
+    variant: str, standard: str
+) -> None:
+    assert terms(variant) == terms(standard)
+    assert terms(variant)
+
+
+def test_question_word_with_a_particle_is_a_stopword() -> None:
+    assert terms("apapun siapakah itulah") == []
+    assert terms("berada buatan") != []  # a stem that is a stopword is not enough
+
+
 def test_acronyms_stay_whole_and_their_plural_folds() -> None:
     assert terms("LLMs") == ["llm"]
     assert terms("LLM") == ["llm"]
