@@ -45,6 +45,8 @@ ANAPHORA_WEIGHT = 0.5
 PARAGRAPH_WEIGHT = 2.0
 CUE_WEIGHT = 2.0
 CUE_REACH = 4  # the cue word must stand this close to a question word (0: anywhere)
+EXPANSION_DEPTH = 5  # sentences spelling out a short form added to the candidates
+EXPANSION_SCAN = 2000  # a term in more sentences than this is not looked through
 # Passages after the first are shown only when they are still about the question.
 SECONDARY_COVERAGE = 0.5
 SECONDARY_SCORE = 0.25
@@ -317,10 +319,12 @@ class Answerer:
         weighted = [(qt.term, qt.weight) for qt in query.terms]
         scores = index.scores(weighted)
         hits = [h.chunk for h in index.search(weighted, k=depth)]
+        cue = answer_cue(query.question)
+        if cue == "expansion":  # where a short form is spelt out, however its words score
+            hits += self._spelling_out(query)
         # a sentence that opens with "Mereka"/"Ia" continues the one before it
         followers = [h + 1 for h in hits if h + 1 < len(chunks) and self._continues(h + 1)]
         total = _importance(query, index)
-        cue = answer_cue(query.question)
         wanted = frozenset(qt.term for qt in query.terms)
         candidates = []
         ids = list(dict.fromkeys(hits + followers))
@@ -357,6 +361,18 @@ class Answerer:
             chosen.append(Candidate(cand.chunk, kept, cand.score, cand.coverage))
             used.update(kept)
         return chosen
+
+    def _spelling_out(self, query: Query, limit: int = EXPANSION_DEPTH) -> list[int]:
+        """Sentences that spell out one of the question's short forms ("... (LIPI)")."""
+        found: list[int] = []
+        for qt in query.terms:
+            postings = self.kb.index.postings(qt.term)
+            if len(postings) > EXPANSION_SCAN:
+                continue  # a common word, not a short form
+            found.extend(
+                int(i) for i in postings if _spelt_out(qt.term, self.kb.chunks[int(i)].text)
+            )
+        return found[:limit]
 
     def support(self, query: Query, candidates: Sequence[Candidate]) -> float:
         """How much of the question the best candidate's paragraph covers (0..1).
@@ -472,14 +488,32 @@ _REASON_WORDS = frozenset("karena sebab akibat disebabkan lantaran penyebab agar
 _DATE = re.compile(r"\b\d{1,2}\s?/\s?\d{1,2}\b")
 
 
+# "Partai apa ...", "Badan apakah ...": things whose answer is a proper name
+_NAMED_KIND = re.compile(
+    r"\b(badan|perusahaan|partai|organisasi|lembaga|departemen|kementerian|penghargaan|kelompok"
+    r"|film|universitas|negara|kejuaraan|dinas|kota|asosiasi|yayasan|provinsi|kabupaten|balai"
+    r"|bank|komisi|dewan|klub|tim|pulau|fraksi|divisi|bandara|kapal|satelit|maskapai|majalah"
+    r"|koran|harian|stasiun|televisi|festival|ajang|turnamen|liga|lagu|album|buku|judul|program"
+    r"|proyek|operasi|gunung|sungai|danau|selat|teluk|benua|institusi|instansi|sekolah|hotel"
+    r"|gedung|jalan|desa|kecamatan|wilayah|daerah|suku|bahasa|merek|perjanjian) (apa|apakah)\b"
+)
+
+
 def answer_cue(question: str) -> str | None:
-    """What kind of answer the question word asks for: time, number, name or reason."""
+    """What kind of answer the question word asks for: a short form spelt out, time, number,
+    name or reason."""
     q = " " + text.normalize(question) + " "
+    if re.search(r"\b(kepanjangan\w*|singkatan\w*|akronim|nama lengkap|stands? for)\b", q):
+        return "expansion"
     if re.search(r"\b(kapan|bilamana|kapankah|when)\b|tahun berapa|tanggal berapa|what year", q):
         return "time"
     if re.search(r"\b(berapa|berapakah|brp|how many|how much)\b", q):
         return "number"
-    if re.search(r"\b(siapa|siapakah|who|whom|di ?mana|dimanakah|mana|manakah|where|nama)\b", q):
+    if re.search(
+        r"\b(siapa|siapakah|who|whom|di ?mana|dimanakah|ke ?mana(kah)?|mana|manakah"
+        r"|where|nama)\b",
+        q,
+    ) or _NAMED_KIND.search(q):
         return "name"
     if re.search(r"\b(mengapa|kenapa|knp|why)\b", q):
         return "reason"
@@ -495,6 +529,8 @@ def has_cue(
         return False
     if cue == "time" and _DATE.search(sentence):
         return True
+    if cue == "expansion":  # "Lembaga Ilmu Pengetahuan Indonesia (LIPI)", "LIPI (Lembaga ...)"
+        return any(_spelt_out(term, sentence) for term in wanted)
     tokens = _tokens(sentence)
     near = [i for i, tk in enumerate(tokens) if wanted.intersection(tk.terms)] if wanted else []
     for i, token in enumerate(tokens):
@@ -512,6 +548,17 @@ def has_cue(
         if cue == "name" and i > 0 and sentence[token.start].isupper() and word not in STOPWORDS:
             return True
     return False
+
+
+@lru_cache(maxsize=1024)
+def _expansion_re(term: str) -> re.Pattern[str]:
+    t = re.escape(term)
+    return re.compile(rf"\(\s*{t}s?\s*[)/,]|\b{t}s?\s*\(\s*[^\W\d_]", re.IGNORECASE)
+
+
+def _spelt_out(term: str, sentence: str) -> bool:
+    """Does the sentence spell out the short form `term` beside it, in brackets?"""
+    return term.lower() in sentence.lower() and bool(_expansion_re(term).search(sentence))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import Answerer, read_query
+from bot.answer import Answerer, answer_cue, read_query
 from bot.corpus import build_corpus, parse_document
 from bot.evaluate import load_questions, project_system, score
 from bot.knowledge import KnowledgeBase
@@ -163,3 +163,38 @@ def test_location_frame_words_are_not_required_in_the_answer() -> None:
     answer = Answerer(kb).ask("Dimana letak Helsinki?")
     assert answer.found
     assert "Helsinki" in answer.passages[0].sentence
+
+
+@pytest.mark.parametrize(
+    ("question", "cue"),
+    [
+        ("Apa kepanjangan dari LIPI?", "expansion"),
+        ("LIPI singkatan dari apa?", "expansion"),
+        ("Kapan satgas dibentuk?", "time"),
+        ("Berapa dana yang disiapkan?", "number"),
+        ("Siapa ketua satgas?", "name"),
+        ("Partai apa yang menang?", "name"),
+        ("Kemanakah Putin pergi?", "name"),
+        ("Penyakit apa yang menyebar?", None),
+    ],
+)
+def test_the_question_word_says_what_kind_of_answer_is_wanted(
+    question: str, cue: str | None
+) -> None:
+    assert answer_cue(question) == cue
+
+
+def test_a_short_form_is_answered_where_it_is_spelt_out() -> None:
+    spelt = "Menurut Kepala Lembaga Ilmu Pengetahuan Indonesia (LIPI), dana riset naik."
+    kb = _kb(
+        "Peneliti LIPI menemukan spesies baru.",
+        "LIPI membuka pameran.",
+        "Kerja sama LIPI dan kampus diperluas.",
+        "Dana LIPI dipotong.",
+        "Gedung LIPI direnovasi.",
+        spelt,
+        *(f"Laporan LIPI nomor {i} terbit." for i in range(15)),  # more than the ranking depth
+    )
+    answer = Answerer(kb).ask("Apa kepanjangan dari LIPI?")
+    assert answer.found
+    assert answer.passages[0].sentence == spelt
