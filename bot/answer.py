@@ -505,9 +505,13 @@ def answer_cue(question: str) -> str | None:
     q = " " + text.normalize(question) + " "
     if re.search(r"\b(kepanjangan\w*|singkatan\w*|akronim|nama lengkap|stands? for)\b", q):
         return "expansion"
-    if re.search(r"\b(kapan|bilamana|kapankah|when)\b|tahun berapa|tanggal berapa|what year", q):
+    if re.search(
+        r"\b(kapan|bilamana|kapankah|when)\b|what year"
+        r"|\b(tahun|tanggal|bulan|hari|pukul|jam|abad) (berapa|berapakah|apa|apakah)\b",
+        q,
+    ):
         return "time"
-    if re.search(r"\b(berapa|berapakah|brp|how many|how much)\b", q):
+    if re.search(r"\b(berapa|berapakah|keberapa|keberapakah|brp|how many|how much)\b", q):
         return "number"
     if re.search(
         r"\b(siapa|siapakah|who|whom|di ?mana|dimanakah|ke ?mana(kah)?|mana|manakah"

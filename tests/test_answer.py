@@ -171,6 +171,8 @@ def test_location_frame_words_are_not_required_in_the_answer() -> None:
         ("Apa kepanjangan dari LIPI?", "expansion"),
         ("LIPI singkatan dari apa?", "expansion"),
         ("Kapan satgas dibentuk?", "time"),
+        ("Pada bulan berapa aturan itu berlaku?", "time"),
+        ("Indonesia di urutan keberapa?", "number"),
         ("Berapa dana yang disiapkan?", "number"),
         ("Siapa ketua satgas?", "name"),
         ("Partai apa yang menang?", "name"),
