@@ -32,18 +32,24 @@ PLURAL_WEIGHT = 1.0
 FUZZY_WEIGHT = 0.8
 SYNONYM_WEIGHT = 0.6
 
-# Ranking and the found / not-found decision (measured on the dev questions; README "Quality").
-COVERAGE_WEIGHT = 1.0
+# Ranking and the found / not-found decision (measured on the dev questions and on FacQA train
+# and valid; README "Quality").
 FOUND_COVERAGE = 0.35
 # A question word found nowhere in the corpus weighs more than its rarest word: it is the
 # surest sign that the question is about something else.
 MISSING_WEIGHT = 2.0
 FOUND_DEPTH = 3  # the found decision looks at this many best candidates
 PARAGRAPH_REACH = 6  # sentences either side that count as the candidate's paragraph
-PROXIMITY_WEIGHT = 0.5
+# A sentence's score, in units of the corpus's highest idf: its BM25 score (with half that of
+# the sentence it refers back to) counts fully up to a knee and little beyond it. Past the knee
+# a sentence already holds the question's words; what then tells the answer apart is whether
+# its paragraph covers the whole question and whether it holds the kind of answer asked for.
+LEXICAL_KNEE = 2.25
+LEXICAL_TAIL = 0.05  # what BM25 above the knee still counts (and breaks ties)
 ANAPHORA_WEIGHT = 0.5
-PARAGRAPH_WEIGHT = 2.0
-CUE_WEIGHT = 2.0
+PARAGRAPH_WEIGHT = 2.5
+PROXIMITY_WEIGHT = 0.25
+CUE_WEIGHT = 1.5
 CUE_REACH = 4  # the cue word must stand this close to a question word (0: anywhere)
 EXPANSION_DEPTH = 5  # sentences spelling out a short form added to the candidates
 EXPANSION_SCAN = 2000  # a term in more sentences than this is not looked through
@@ -337,10 +343,11 @@ class Answerer:
             paragraph = _coverage(query, nearby, index) / total if total else 0.0
             context = sum(float(scores[i]) for i in window if i != chunk_id)
             sentence = chunks[chunk_id].text
+            lexical = float(scores[chunk_id]) + ANAPHORA_WEIGHT * context
+            knee = LEXICAL_KNEE * index.max_idf
             score = (
-                float(scores[chunk_id])
-                + ANAPHORA_WEIGHT * context
-                + COVERAGE_WEIGHT * coverage * index.max_idf
+                min(lexical, knee)
+                + LEXICAL_TAIL * max(lexical - knee, 0.0)
                 + PARAGRAPH_WEIGHT * paragraph * index.max_idf
                 + PROXIMITY_WEIGHT * _proximity(query, self._sequence(window), index)
                 + CUE_WEIGHT * index.max_idf * has_cue(cue, sentence, query.words, wanted)
