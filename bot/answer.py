@@ -29,6 +29,7 @@ PASSAGE_LIMIT = 1500  # a longer quote is cut around its first highlighted word
 # Weights of question terms found by a second look rather than as written.
 ENGLISH_WEIGHT = 0.9
 PLURAL_WEIGHT = 1.0
+ROOT_WEIGHT = 1.0
 FUZZY_WEIGHT = 0.8
 SYNONYM_WEIGHT = 0.6
 
@@ -203,26 +204,11 @@ def _second_look(word: str, term: str, kb: KnowledgeBase) -> list[QueryTerm]:
         return [QueryTerm(t, word, SYNONYM_WEIGHT, "synonym") for t in synonyms]
     root = _root(word, kb)
     if root:
-        return [QueryTerm(root, word, PLURAL_WEIGHT, "root")]
+        return [QueryTerm(root, word, ROOT_WEIGHT, "root")]
     return _typo(word, kb)
 
 
-_PREFIXES = (
-    "",
-    "di",
-    "ke",
-    "se",
-    "ber",
-    "ter",
-    "me",
-    "mem",
-    "men",
-    "meng",
-    "pe",
-    "pem",
-    "pen",
-    "per",
-)
+_PREFIXES = ("", *"di ke se ber ter me mem men meng pe pem pen per".split())
 _SUFFIXES = ("", "i", "an", "kan", "nya")
 
 
@@ -324,7 +310,7 @@ class Answerer:
         index, chunks = self.kb.index, self.kb.chunks
         weighted = [(qt.term, qt.weight) for qt in query.terms]
         scores = index.scores(weighted)
-        hits = [h.chunk for h in index.search(weighted, k=depth)]
+        hits = [h.chunk for h in index.top(scores, weighted, depth)]
         cue = answer_cue(query.question)
         if cue == "expansion":  # where a short form is spelt out, however its words score
             hits += self._spelling_out(query)
@@ -332,6 +318,7 @@ class Answerer:
         followers = [h + 1 for h in hits if h + 1 < len(chunks) and self._continues(h + 1)]
         total = _importance(query, index)
         wanted = frozenset(qt.term for qt in query.terms)
+        knee = LEXICAL_KNEE * index.max_idf
         candidates = []
         ids = list(dict.fromkeys(hits + followers))
         windows = [self._window(i) for i in ids]
@@ -344,7 +331,6 @@ class Answerer:
             context = sum(float(scores[i]) for i in window if i != chunk_id)
             sentence = chunks[chunk_id].text
             lexical = float(scores[chunk_id]) + ANAPHORA_WEIGHT * context
-            knee = LEXICAL_KNEE * index.max_idf
             score = (
                 min(lexical, knee)
                 + LEXICAL_TAIL * max(lexical - knee, 0.0)

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.messages import t
+
 SUPPORTED_SUFFIXES = (".txt", ".md")
 MAX_DOCUMENT_BYTES = 20_000_000
 
@@ -63,10 +65,11 @@ class Problem:
 
 
 class DocumentError(ValueError):
-    """A file that cannot be used as a document. `code` names the kind of problem."""
+    """A file that cannot be used as a document. `code` names the kind of problem; the message
+    is the plain English reason (`reason_<code>` in bot/messages.py)."""
 
-    def __init__(self, code: str, message: str, detail: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(t(f"reason_{code}", "en", detail=detail))
         self.code = code
         self.detail = detail
 
@@ -296,30 +299,27 @@ def read_document(path: Path, name: str | None = None) -> Document:
     """Read one file; raises `DocumentError` with a plain reason when it cannot be used."""
     name = name or path.name
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise DocumentError("unsupported", "not a .txt or .md file")
+        raise DocumentError("unsupported")
     try:
         data = path.read_bytes()
     except OSError as exc:
-        reason = str(exc.strerror or exc)
-        raise DocumentError("unreadable", f"cannot be read ({reason})", reason) from None
+        raise DocumentError("unreadable", str(exc.strerror or exc)) from None
     return decode_document(name, data)
 
 
 def decode_document(name: str, data: bytes) -> Document:
     """Check and parse a file's bytes (shared by the loader and uploads)."""
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise DocumentError("too_large", f"too large ({len(data):,} bytes)", f"{len(data):,}")
+        raise DocumentError("too_large", f"{len(data):,}")
     if b"\0" in data:
-        raise DocumentError("binary", "binary file, not text")
+        raise DocumentError("binary")
     try:
         raw = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DocumentError(
-            "not_utf8", f"not UTF-8 text (bad byte at offset {exc.start})", str(exc.start)
-        ) from None
+        raise DocumentError("not_utf8", str(exc.start)) from None
     doc = parse_document(name, raw, markdown=name.lower().endswith(".md"))
     if not doc.paragraphs:
-        raise DocumentError("empty", "empty: no article text")
+        raise DocumentError("empty")
     return doc
 
 

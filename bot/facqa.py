@@ -24,7 +24,7 @@ from rank_bm25 import BM25Okapi
 from bot import text
 from bot.answer import Answerer
 from bot.corpus import Corpus, build_corpus, parse_document
-from bot.evaluate import table
+from bot.evaluate import System, table
 from bot.index import Bm25Params
 from bot.knowledge import KnowledgeBase
 
@@ -91,10 +91,6 @@ def facqa_corpus(data: FacqaData) -> Corpus:
     return build_corpus(docs)
 
 
-# A system: question -> (refused?, ranked sentence texts)
-Ranker = Callable[[str], tuple[bool, list[str]]]
-
-
 @dataclass
 class Recall:
     name: str
@@ -116,12 +112,13 @@ class Recall:
         }
 
 
-def measure(name: str, ranker: Ranker, questions: Sequence[FacqaQuestion]) -> Recall:
+def measure(name: str, system: System, questions: Sequence[FacqaQuestion]) -> Recall:
+    """`system` gives (found, sentences best first) for a question."""
     result = Recall(name, len(questions))
     started = time.perf_counter()
     for q in questions:
-        refused, sentences = ranker(q.question)
-        result.refused += refused
+        found, sentences = system(q.question)
+        result.refused += not found
         gold = q.answer.lower()
         ranks = [i for i, s in enumerate(sentences[:10]) if gold in s.lower()]
         if ranks:
@@ -132,25 +129,25 @@ def measure(name: str, ranker: Ranker, questions: Sequence[FacqaQuestion]) -> Re
     return result
 
 
-def project_ranker(kb: KnowledgeBase) -> Ranker:
+def project_ranker(kb: KnowledgeBase) -> System:
     """What `ask --json` returns: passages' sentences best first, or nothing when not found."""
     answerer = Answerer(kb, top_k=10, more_k=0)
 
     def rank(question: str) -> tuple[bool, list[str]]:
         answer = answerer.ask(question)
-        return not answer.found, [p.sentence for p in answer.passages]
+        return answer.found, [p.sentence for p in answer.passages]
 
     return rank
 
 
-def bm25_ranker(corpus: Corpus, tokenize: Callable[[str], list[str]], **params: float) -> Ranker:
+def bm25_ranker(corpus: Corpus, tokenize: Callable[[str], list[str]], **params: float) -> System:
     sentences = [c.text for c in corpus.chunks]
     model = BM25Okapi([tokenize(s) for s in sentences], **params)
 
     def rank(question: str) -> tuple[bool, list[str]]:
         scores = model.get_scores(tokenize(question))
         top = np.argsort(-scores, kind="stable")[:10]
-        return False, [sentences[i] for i in top]
+        return True, [sentences[i] for i in top]
 
     return rank
 
@@ -167,7 +164,7 @@ def run_facqa(folder: Path, splits: Sequence[str], params: Bm25Params | None = N
     data = read_facqa(folder)
     corpus = facqa_corpus(data)
     kb = KnowledgeBase.build(corpus, params)
-    systems: list[tuple[str, Ranker]] = [
+    systems: list[tuple[str, System]] = [
         ("project", project_ranker(kb)),
         ("plain bm25", bm25_ranker(corpus, whitespace)),
         ("careful bm25", bm25_ranker(corpus, sastrawi_stopped, k1=0.9, b=0.4)),

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 _CODE_FILES = ("text.py", "lexicon.py", "index.py", "knowledge.py")
+CACHE_MIN_SENTENCES = 2000  # below this, building is faster than reading a cache
 
 
 @dataclass
@@ -192,9 +193,6 @@ def load_knowledge(
     if cache_dir is not None and len(corpus.chunks) >= CACHE_MIN_SENTENCES:
         save_cache(kb, cache_dir)
     return kb
-
-
-CACHE_MIN_SENTENCES = 2000  # below this, building is faster than reading a cache
 
 
 def open_knowledge(settings: Settings, progress: Progress | None = None) -> KnowledgeBase:

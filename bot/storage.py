@@ -132,7 +132,7 @@ class Storage:
         self._writer = asyncio.create_task(self._write_loop(), name="storage-writer")
 
     async def close(self, wait: float = 10.0) -> None:
-        """Write everything accepted so far (within `timeout`), then close."""
+        """Write everything accepted so far (waiting at most `wait` seconds), then close."""
         if self._writer is not None:
             self._queue.put_nowait(None)
             try:

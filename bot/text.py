@@ -17,8 +17,7 @@ from typing import NamedTuple
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-from bot.lexicon import CURRENCY_SIGNS, PHRASES, SPELLING, STOPWORDS
-from bot.lexicon import SLANG as _SLANG
+from bot.lexicon import CURRENCY_SIGNS, PHRASES, SLANG, SPELLING, STOPWORDS
 
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 _MARKS += "\u0900-\u0903\u093a-\u094f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u20d0-\u20ff\ufe20-\ufe2f"
@@ -33,11 +32,11 @@ TOKEN_RE = re.compile(
 _INVISIBLE_RE = re.compile(rf"[{_INVISIBLE}]")
 _ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9]+s?")
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
-SLANG = {**SPELLING, **_SLANG}  # how a word is written -> the standard word(s)
+_STANDARD = {**SPELLING, **SLANG}  # how a word is written -> the standard word(s)
 _RESPELT = {k: v for k, v in SPELLING.items() if " " not in v}  # for stems ("penasehat")
 _PHRASE_FIRST = frozenset(k[0] for k in PHRASES)
 # words that may start a phrase, as written or as an informal spelling of its first word
-_PHRASE_START = _PHRASE_FIRST | {k for k, v in SLANG.items() if v in _PHRASE_FIRST}
+_PHRASE_START = _PHRASE_FIRST | {k for k, v in _STANDARD.items() if v in _PHRASE_FIRST}
 
 
 class Token(NamedTuple):
@@ -146,7 +145,7 @@ _PARTICLES = ("pun", "lah", "kah", "tah")
 
 
 def _plain_terms(word: str) -> tuple[str, ...]:
-    expanded = SLANG.get(word, word)
+    expanded = _STANDARD.get(word, word)
     terms = []
     for part in expanded.split():
         if part in STOPWORDS or (part.endswith(_PARTICLES) and part[:-3] in STOPWORDS):
@@ -211,7 +210,7 @@ def terms(text: str, seen: dict[str, tuple[str, ...]] | None = None) -> list[str
         if seen is not None:
             seen[word] = found
     if phrase:
-        for a, b in itertools.pairwise(SLANG.get(w, w) for w in words):
+        for a, b in itertools.pairwise(_STANDARD.get(w, w) for w in words):
             if a in _PHRASE_FIRST:
                 out.extend(_phrase_terms(a, b))
     return out
@@ -221,8 +220,8 @@ def _add_phrase_terms(tokens: list[Token], *, replace: bool) -> None:
     for i in range(len(tokens) - 1):
         if tokens[i].word not in _PHRASE_START:
             continue
-        a = SLANG.get(tokens[i].word, tokens[i].word)
-        b = SLANG.get(tokens[i + 1].word, tokens[i + 1].word)
+        a = _STANDARD.get(tokens[i].word, tokens[i].word)
+        b = _STANDARD.get(tokens[i + 1].word, tokens[i + 1].word)
         meaning = _phrase_terms(a, b)
         if meaning:
             first, last = tokens[i], tokens[i + 1]

@@ -342,8 +342,8 @@ async def _ask(update: Update, context: Context, question: str) -> None:
     if message is None:
         return
     if not question:
-        state = get_state(context)
-        example = examples_of(state)[0] if examples_of(state) else "Apa isi artikel?"
+        examples = examples_of(get_state(context))
+        example = examples[0] if examples else "Apa isi artikel?"
         await reply(message, t("ask_usage", lang_of(update), example=escape(example)))
         return
     await answer_question(update, context, question)

@@ -57,7 +57,6 @@ class BotState:
     answers: RecentAnswers = field(default_factory=RecentAnswers)
     user_gate: FloodGate = field(default_factory=lambda: FloodGate(20))
     group_gate: FloodGate = field(default_factory=lambda: FloodGate(30))
-    examples: tuple[str, ...] = ()
 
     @classmethod
     def create(cls, settings: Settings, library: Library, storage: Storage | None) -> BotState:
