@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -329,21 +330,45 @@ def iter_corpus_files(folder: Path) -> Iterator[Path]:
         rel = path.relative_to(folder)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        # a dangling link is yielded too, so that the loader reports it as unreadable
-        if (path.is_file() or path.is_symlink()) and path.suffix.lower() in SUPPORTED_SUFFIXES:
+        # links, pipes and devices are yielded too, so that the loader names them as skipped
+        if path.suffix.lower() in SUPPORTED_SUFFIXES and (path.is_symlink() or not path.is_dir()):
             yield path
 
 
+def inside_folder(path: Path, root: Path) -> Path:
+    """The file `path` really is, if it is a regular file inside `root` (already resolved)
+    once links are resolved; raises `DocumentError` for anything else (a link out of the
+    folder, a device, a pipe, a directory)."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise DocumentError("unreadable", "broken link") from None
+    if not real.is_relative_to(root):
+        raise DocumentError("outside")
+    try:
+        regular = stat.S_ISREG(real.stat().st_mode)
+    except OSError as exc:
+        raise DocumentError("unreadable", str(exc.strerror or exc)) from None
+    if not regular:
+        raise DocumentError("not_regular")
+    return real
+
+
 def load_corpus(folder: Path) -> Corpus:
-    """Load every document in `folder`; bad files are skipped and reported in `problems`."""
+    """Load every document in `folder`; bad files are skipped and reported in `problems`.
+
+    Only regular files inside the folder are read: a link that leads out of it (say, to
+    /etc/passwd) is skipped and reported, never quoted.
+    """
     if not folder.is_dir():
         raise CorpusError(f"corpus folder {str(folder)!r} does not exist")
+    root = folder.resolve()
     documents: list[Document] = []
     problems: list[Problem] = []
     for path in iter_corpus_files(folder):
         name = path.relative_to(folder).as_posix()
         try:
-            documents.append(read_document(path, name))
+            documents.append(read_document(inside_folder(path, root), name))
         except DocumentError as exc:
             problems.append(Problem(name, str(exc), exc.code, exc.detail))
     if not documents:

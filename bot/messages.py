@@ -143,6 +143,11 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "id": "bukan teks UTF-8 (byte salah di posisi {detail})",
         "en": "not UTF-8 text (bad byte at offset {detail})",
     },
+    "reason_outside": {
+        "id": "tautan ke luar folder korpus",
+        "en": "a link leading out of the corpus folder",
+    },
+    "reason_not_regular": {"id": "bukan file biasa", "en": "not a regular file"},
     "reason_empty": {"id": "kosong: tidak ada teks berita", "en": "empty: no article text"},
     "no_storage": {
         "id": "Penyimpanan tidak aktif; tidak ada statistik.",

@@ -243,3 +243,15 @@ async def test_english_admin_gets_english_reports(bot: RunningBot) -> None:
     (bot.corpus_dir / "kosong.txt").write_text("", encoding="utf-8")
     report = parse_html((await bot.ask(bot.api.message("/reload", user=english_admin)))["text"])
     assert "Reloaded" in report and "kosong.txt: empty" in report
+
+
+async def test_a_link_to_a_system_file_is_never_quoted_and_is_named_in_the_report(
+    bot: RunningBot,
+) -> None:
+    (bot.corpus_dir / "passwd.txt").symlink_to("/etc/passwd")
+    report = parse_html((await bot.ask(bot.api.message("/reload", user=admin(bot.api))))["text"])
+    assert "passwd.txt" in report and "luar folder" in report
+    assert "root:" not in await ask_text(bot, "root bin bash nologin daemon")
+    inline = {"inline_query": {"id": "q", "from": bot.api.user(), "query": "root", "offset": ""}}
+    answered = await bot.ask(inline, "answerInlineQuery")
+    assert "root:" not in str(answered["results"])

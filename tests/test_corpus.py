@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,33 @@ def test_news_about_copyright_is_not_mistaken_for_boilerplate() -> None:
     assert parse_document("e.txt", raw, markdown=False).paragraphs == (
         "DPR mengesahkan RUU Hak Cipta yang baru.",
     )
+
+
+def test_a_link_out_of_the_corpus_folder_is_skipped_and_named(tmp_path: Path) -> None:
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "good.txt").write_text("Kalimat yang baik.", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash", encoding="utf-8")
+    (corpus_dir / "passwd.txt").symlink_to(secret)
+    (corpus_dir / "etc.txt").symlink_to("/etc/passwd")
+    corpus = load_corpus(corpus_dir)
+    assert [d.name for d in corpus.documents] == ["good.txt"]
+    assert not any("root:x" in c.text for c in corpus.chunks)
+    assert {p.name: p.code for p in corpus.problems} == {
+        "passwd.txt": "outside",
+        "etc.txt": "outside",
+    }
+
+
+def test_a_link_inside_the_corpus_folder_is_read(tmp_path: Path) -> None:
+    (tmp_path / "asli.txt").write_text("Kalimat asli.", encoding="utf-8")
+    (tmp_path / "salinan.txt").symlink_to(tmp_path / "asli.txt")
+    assert [d.name for d in load_corpus(tmp_path).documents] == ["asli.txt", "salinan.txt"]
+
+
+def test_a_pipe_named_like_a_document_is_skipped_and_named(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Kalimat yang baik.", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    corpus = load_corpus(tmp_path)  # must not block reading the pipe
+    assert {p.name: p.code for p in corpus.problems} == {"pipe.txt": "not_regular"}
