@@ -100,7 +100,13 @@ class Corpus:
 
 
 class CorpusError(Exception):
-    """The corpus cannot be used at all (missing folder, no readable document)."""
+    """The corpus cannot be used at all: `code` is "missing" (no such folder) or "empty" (no
+    readable document; `problems` says why each file was skipped)."""
+
+    def __init__(self, message: str, code: str = "empty", problems: tuple[Problem, ...] = ()):
+        super().__init__(message)
+        self.code = code
+        self.problems = problems
 
 
 # --------------------------------------------------------------------------- sentence splitting
@@ -361,7 +367,7 @@ def load_corpus(folder: Path) -> Corpus:
     /etc/passwd) is skipped and reported, never quoted.
     """
     if not folder.is_dir():
-        raise CorpusError(f"corpus folder {str(folder)!r} does not exist")
+        raise CorpusError(f"corpus folder {str(folder)!r} does not exist", "missing")
     root = folder.resolve()
     documents: list[Document] = []
     problems: list[Problem] = []
@@ -375,7 +381,9 @@ def load_corpus(folder: Path) -> Corpus:
         detail = "; ".join(f"{p.name}: {p.reason}" for p in problems)
         raise CorpusError(
             f"no readable .txt or .md document in {str(folder)!r}"
-            + (f" ({detail})" if detail else "")
+            + (f" ({detail})" if detail else ""),
+            "empty",
+            tuple(problems),
         )
     return build_corpus(documents, problems)
 

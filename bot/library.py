@@ -8,6 +8,7 @@ index. If the folder cannot be loaded at all, the last good knowledge base keeps
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from pathlib import Path
 from bot.answer import Answerer
 from bot.corpus import CorpusError, Problem
 from bot.knowledge import KnowledgeBase, folder_fingerprint, load_knowledge
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class ReloadReport:
     removed: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     skipped: tuple[Problem, ...] = ()
-    error: str = ""
+    error: str = ""  # why it failed, as a code: "missing", "empty" or "internal"
     content_hash: str = ""
 
 
@@ -70,13 +73,11 @@ class Library:
                     load_knowledge, self.folder, old.index.params, self.cache_dir
                 )
             except CorpusError as exc:
-                return ReloadReport(
-                    False,
-                    len(old.corpus.documents),
-                    len(old.chunks),
-                    time.perf_counter() - started,
-                    error=str(exc),
-                )
+                log.warning("reload failed: %s", exc)
+                return self._failed(started, exc.code, exc.problems)
+            except Exception:  # a bug or an exhausted machine: keep serving the last good index
+                log.exception("reload failed")
+                return self._failed(started, "internal")
             self._kb = new
             self._answerer = Answerer(new, self.top_k)
             self.fingerprint = fingerprint
@@ -95,6 +96,19 @@ class Library:
                 skipped=new.corpus.problems,
                 content_hash=new.corpus.content_hash,
             )
+
+    def _failed(
+        self, started: float, code: str, problems: tuple[Problem, ...] = ()
+    ) -> ReloadReport:
+        old = self._kb
+        return ReloadReport(
+            False,
+            len(old.corpus.documents),
+            len(old.chunks),
+            time.perf_counter() - started,
+            skipped=problems,
+            error=code,
+        )
 
 
 def _fingerprint_or_empty(folder: Path) -> tuple[tuple[str, int, int], ...]:

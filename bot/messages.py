@@ -123,6 +123,18 @@ _TEXTS: dict[str, dict[Lang, str]] = {
             "{sentences} sentences).\nReason: {error}"
         ),
     },
+    "reload_error_missing": {
+        "id": "folder korpus tidak ada",
+        "en": "the corpus folder does not exist",
+    },
+    "reload_error_empty": {
+        "id": "tidak ada dokumen .txt atau .md yang bisa dibaca",
+        "en": "no readable .txt or .md document",
+    },
+    "reload_error_internal": {
+        "id": "kesalahan internal (rinciannya ada di log)",
+        "en": "an internal error (the details are in the log)",
+    },
     "reload_done": {
         "id": (
             "✅ <b>Reload selesai</b> dalam {seconds} dtk: {documents} dokumen, "
@@ -154,8 +166,8 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Storage is off; there are no statistics.",
     },
     "storage_unreadable": {
-        "id": "⚠️ Database tidak bisa dibaca: {error}",
-        "en": "⚠️ The database cannot be read: {error}",
+        "id": "⚠️ Database tidak bisa dibaca saat ini; rinciannya ada di log.",
+        "en": "⚠️ The database cannot be read right now; the details are in the log.",
     },
     "stats": {
         "id": (
@@ -204,8 +216,8 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "en": "The file is too large ({size} bytes; at most {limit}).",
     },
     "upload_failed": {
-        "id": "File tidak bisa diunduh: {error}",
-        "en": "The file could not be downloaded: {error}",
+        "id": "File tidak bisa diunduh dari Telegram. Coba kirim lagi sebentar lagi.",
+        "en": "The file could not be downloaded from Telegram. Please send it again shortly.",
     },
     "upload_rejected": {"id": "File ditolak: {reason}.", "en": "File rejected: {reason}."},
     "upload_added": {

@@ -115,6 +115,7 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.errors: list[tuple[str, str]] = []
         self.files: dict[str, bytes] = {}
+        self.redirect_loops: set[str] = set()  # file ids whose download redirects forever
         self.deleted: set[int] = set()  # message ids the user deleted
         self.strict_server = False  # reject replies and HTML, as an older or odd server might
         self.replies: dict[int, int] = {}  # message id -> replies sent to it
@@ -321,6 +322,8 @@ class FakeBotApi:
         return web.json_response({"ok": True, "result": result})
 
     async def _file(self, request: web.Request) -> web.Response:
+        if request.match_info["path"] in self.redirect_loops:
+            raise web.HTTPFound(str(request.url))
         data = self.files.get(request.match_info["path"])
         if data is None:
             return web.Response(status=404)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.telegram.admin import safe_target
-from tests.fakeapi import FakeBotApi, parse_html
+from tests.fakeapi import TOKEN, FakeBotApi, parse_html
 from tests.telegram_harness import ADMIN_ID, RunningBot, make_settings, running_bot
 
 NEW_DOC = """---
@@ -255,3 +255,31 @@ async def test_a_link_to_a_system_file_is_never_quoted_and_is_named_in_the_repor
     inline = {"inline_query": {"id": "q", "from": bot.api.user(), "query": "root", "offset": ""}}
     answered = await bot.ask(inline, "answerInlineQuery")
     assert "root:" not in str(answered["results"])
+
+
+async def test_a_failed_download_tells_the_admin_in_our_words_never_the_file_url(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot.api.files["loop"] = NEW_DOC.encode()
+    bot.api.redirect_loops.add("loop")
+    document = {"document": {"file_id": "loop", "file_unique_id": "ul", "file_name": "loop.txt",
+                             "file_size": 100}}  # fmt: skip
+    sent = await bot.ask(bot.api.message(None, user=admin(bot.api), extra=document))
+    text = parse_html(sent["text"])
+    assert "tidak bisa diunduh" in text
+    assert TOKEN not in text and "http" not in text and TOKEN.split(":")[1] not in text
+    assert any("download failed" in r.getMessage() for r in caplog.records)
+    await bot.storage.flush()
+    assert TOKEN not in str(audit_rows(bot))
+
+
+async def test_a_failed_reload_reports_in_our_words_with_each_skipped_file(
+    bot: RunningBot,
+) -> None:
+    for path in bot.corpus_dir.iterdir():
+        path.unlink()
+    (bot.corpus_dir / "kosong.txt").write_text("", encoding="utf-8")
+    report = parse_html((await bot.ask(bot.api.message("/reload", user=admin(bot.api))))["text"])
+    assert "tidak ada dokumen .txt atau .md yang bisa dibaca" in report
+    assert "kosong.txt: kosong" in report
+    assert str(bot.corpus_dir) not in report

@@ -51,8 +51,8 @@ def admin_only(
             raise ApplicationHandlerStop  # handled: no reader handler answers it as well
         try:
             result = await action(update, context, state)
-        except Exception as exc:
-            _audit(state, update, command, True, f"error: {exc}")
+        except Exception as exc:  # logged by the error handler; no exception text is stored
+            _audit(state, update, command, True, f"error: {type(exc).__name__}")
             raise
         _audit(state, update, command, True, result)
         raise ApplicationHandlerStop
@@ -91,13 +91,19 @@ def reason_text(code: str, detail: str, lang: Lang) -> str:
 
 def describe_reload(report: ReloadReport, lang: Lang) -> str:
     if not report.ok:
-        return t(
-            "reload_failed",
-            lang,
-            documents=report.documents,
-            sentences=report.sentences,
-            error=escape(report.error),
+        lines = [
+            t(
+                "reload_failed",
+                lang,
+                documents=report.documents,
+                sentences=report.sentences,
+                error=t(f"reload_error_{report.error}", lang),
+            )
+        ]
+        lines.extend(
+            f"• {escape(p.name)}: {reason_text(p.code, p.detail, lang)}" for p in report.skipped
         )
+        return "\n".join(lines)
     seconds = f"{report.seconds:.2f}"
     lines = [
         t(
@@ -153,7 +159,8 @@ async def stats_action(update: Update, context: Context, state: BotState) -> str
     try:
         stats = await state.storage.stats()
     except StorageError as exc:
-        await _reply(update, t("storage_unreadable", lang, error=escape(str(exc))))
+        log.warning("/stats: %s", exc)
+        await _reply(update, t("storage_unreadable", lang))
         return "storage error"
     lines = [
         t(
@@ -259,8 +266,9 @@ async def upload_action(update: Update, context: Context, state: BotState) -> st
         try:
             file = await document.get_file()
             data = bytes(await file.download_as_bytearray())
-        except TelegramError as exc:
-            await _reply(update, t("upload_failed", lang, error=escape(str(exc))))
+        except TelegramError as exc:  # its text can hold the file URL, and so the token
+            log.warning("upload %r: download failed: %s", name, exc)
+            await _reply(update, t("upload_failed", lang))
             return "download failed"
         size = len(data)
     if size > limit:
