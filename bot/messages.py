@@ -83,13 +83,9 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "id": "Saya hanya bisa membaca pertanyaan berupa teks. Tulis pertanyaan Anda, ya.",
         "en": "I can only read questions written as text. Please type your question.",
     },
-    "more_none": {
-        "id": "Tidak ada kutipan lain yang cocok.",
-        "en": "There are no more matching quotes.",
-    },
-    "more_gone": {
-        "id": "Jawaban ini sudah kedaluwarsa. Tanyakan lagi, ya.",
-        "en": "This answer has expired. Please ask again.",
+    "button_expired": {
+        "id": "Tombol ini sudah kedaluwarsa. Tanyakan lagi, ya.",
+        "en": "This button has expired. Please ask again.",
     },
     "more_button": {"id": "Lainnya ▸", "en": "More ▸"},
     "feedback_thanks": {"id": "Terima kasih atas masukannya!", "en": "Thanks for the feedback!"},

@@ -370,6 +370,10 @@ class Storage:
         rows = await self._read("SELECT question FROM questions WHERE answer_id = ?", (answer_id,))
         return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
+    async def has_answer(self, answer_id: str) -> bool:
+        """Was an answer with this id logged?"""
+        return bool(await self._read("SELECT 1 FROM questions WHERE answer_id = ?", (answer_id,)))
+
     async def purge(self, retention_days: int, now: float | None = None) -> int:
         """Delete questions and feedback older than the retention period; returns rows removed."""
         if retention_days <= 0:

@@ -281,3 +281,64 @@ async def test_more_after_a_restart_rebuilds_the_answer_from_the_stored_question
         bot.callback(more, bot.bot_message(sent), bot.api.user()), "editMessageText"
     )
     assert "<blockquote>" in edited["text"]
+
+
+# --------------------------------------------------------------------------- button data
+
+
+async def press(bot: RunningBot, data: str, sent: dict[str, object]) -> dict[str, object]:
+    """Press a button with `data` on message `sent`; returns the answerCallbackQuery call."""
+    return await bot.ask(
+        bot.callback(data, bot.bot_message(sent), bot.api.user()), "answerCallbackQuery"
+    )
+
+
+async def test_forged_feedback_is_not_stored_and_gets_an_expired_toast(bot: RunningBot) -> None:
+    sent = await bot.ask(bot.api.message(QUESTION))
+    answer_id = buttons(sent)[-1].split(":")[1]
+    for data in ("fb:0123456789:1", "fb:abcdefabcd:-1", f"fb:{answer_id}:5", f"fb:{answer_id}:0"):
+        ack = await press(bot, data, sent)
+        assert "kedaluwarsa" in str(ack["text"]), data
+    await bot.storage.flush()
+    stats = await bot.storage.stats()
+    assert (stats.votes_up, stats.votes_down) == (0, 0)
+
+
+async def test_feedback_on_an_answer_from_before_a_restart_is_still_taken(
+    bot: RunningBot,
+) -> None:
+    from bot.telegram.state import RecentAnswers, get_state
+
+    sent = await bot.ask(bot.api.message(QUESTION))
+    up = next(d for d in buttons(sent) if d.startswith("fb:") and d.endswith(":1"))
+    await bot.storage.flush()
+    get_state(bot.app).answers = RecentAnswers()  # what a restart forgets
+    ack = await press(bot, up, sent)
+    assert "Terima kasih" in str(ack["text"])
+
+
+async def test_more_for_a_page_that_does_not_exist_is_expired(bot: RunningBot) -> None:
+    sent = await bot.ask(bot.api.message("Rusia AI"))
+    answer_id = next(d for d in buttons(sent) if d.startswith("more:")).split(":")[1]
+    for data in (f"more:{answer_id}:99", f"more:{answer_id}:-1", f"more:{answer_id}:0",
+                 "more:0123456789:1", f"more:{answer_id}:1:2"):  # fmt: skip
+        ack = await press(bot, data, sent)
+        assert "kedaluwarsa" in str(ack["text"]), data
+    assert bot.api.sent("editMessageText") == []
+
+
+async def test_example_button_minus_one_does_not_answer_the_last_example(
+    bot: RunningBot,
+) -> None:
+    sent = await bot.ask(bot.api.message("/start"))
+    before = len(bot.api.sent())
+    for data in ("ex:-1", "ex:3", "ex:1x", "ex:"):
+        ack = await press(bot, data, sent)
+        assert "kedaluwarsa" in str(ack["text"]), data
+    assert len(bot.api.sent()) == before
+
+
+async def test_unknown_button_data_is_acknowledged(bot: RunningBot) -> None:
+    sent = await bot.ask(bot.api.message("/start"))
+    ack = await press(bot, "zzz:1", sent)
+    assert "kedaluwarsa" in str(ack["text"])

@@ -169,9 +169,13 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
     application.add_handler(
         MessageHandler(PRIVATE & NEW & ~filters.TEXT & ~filters.StatusUpdate.ALL, h.on_non_text)
     )
-    application.add_handler(CallbackQueryHandler(h.on_more, pattern=r"^more:"))
-    application.add_handler(CallbackQueryHandler(h.on_feedback, pattern=r"^fb:"))
-    application.add_handler(CallbackQueryHandler(h.on_example_button, pattern=r"^ex:"))
+    for pattern, on_press in (
+        (r"^more:", h.on_more),
+        (r"^fb:", h.on_feedback),
+        (r"^ex:", h.on_example_button),
+        (None, h.on_unknown_button),  # anything else: "expired", never a spinning button
+    ):
+        application.add_handler(CallbackQueryHandler(h.acknowledged(on_press), pattern=pattern))
     application.add_handler(InlineQueryHandler(h.on_inline_query))
     application.add_error_handler(h.on_error)
 

@@ -422,68 +422,94 @@ async def on_about(update: Update, context: Context) -> None:
 
 # --------------------------------------------------------------------------- buttons
 
+# Button data the bot issues; anything else is forged or from another version of the bot.
+_EXAMPLE_DATA = re.compile(r"ex:(\d{1,2})")
+_ANSWER_DATA = re.compile(r"(more|fb):([0-9a-f]{10}):(-1|\d{1,3})")
+
+
+def acknowledged(
+    handler: Callable[[Update, Context], Awaitable[None]],
+) -> Callable[[Update, Context], Awaitable[None]]:
+    """Every button press gets an answerCallbackQuery, even when the handler fails (else the
+    user's button spins); a second answer for an already answered press is harmless."""
+
+    async def wrapped(update: Update, context: Context) -> None:
+        try:
+            await handler(update, context)
+        except Exception:
+            query = update.callback_query
+            if query is not None:
+                with contextlib.suppress(TelegramError):
+                    await query.answer()
+            raise
+
+    return wrapped
+
+
+async def expired(query: CallbackQuery, lang: Lang) -> None:
+    """The polite answer to a press the bot cannot honour (unknown, old or forged data)."""
+    with contextlib.suppress(TelegramError):
+        await query.answer(t("button_expired", lang))
+
+
+async def on_unknown_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    if query is not None:
+        await expired(query, lang_of(update))
+
 
 async def on_example_button(update: Update, context: Context) -> None:
     """A /start example button asks its question."""
     query = update.callback_query
-    if query is None or query.data is None:
+    if query is None:
         return
     state = get_state(context)
     examples = examples_of(state)
-    try:
-        index = int(query.data.split(":", 1)[1])
-        question = examples[index]
-    except (ValueError, IndexError):
-        await query.answer()
+    match = _EXAMPLE_DATA.fullmatch(query.data or "")
+    if match is None or int(match.group(1)) >= len(examples):
+        await expired(query, lang_of(update))
         return
+    question = examples[int(match.group(1))]
     await query.answer()
     message = query.message
     if isinstance(message, Message):
         await _answer(update, state, message, question, lang_of(update), show_question=True)
 
 
-async def pressed_button(update: Update) -> tuple[CallbackQuery, str, int] | None:
-    """The button press, its answer id and number (data "kind:answer_id:number").
-
-    A malformed press is acknowledged and gives None.
-    """
-    query = update.callback_query
-    if query is None:
+def answer_button(query: CallbackQuery, kind: str) -> tuple[str, int] | None:
+    """The answer id and number of a "kind:answer_id:number" press the bot could have issued."""
+    match = _ANSWER_DATA.fullmatch(query.data or "")
+    if match is None or match.group(1) != kind:
         return None
-    try:
-        _, answer_id, number = (query.data or "").split(":")
-        return query, answer_id, int(number)
-    except ValueError:
-        await query.answer()
-        return None
+    return match.group(2), int(match.group(3))
 
 
 async def on_more(update: Update, context: Context) -> None:
     """The "More" button: show the next passages by editing the same message."""
-    pressed = await pressed_button(update)
-    if pressed is None:
+    query = update.callback_query
+    if query is None:
         return
-    query, answer_id, page = pressed
+    pressed = answer_button(query, "more")
     state = get_state(context)
-    sent = state.answers.get(answer_id) or await _recover(state, answer_id, lang_of(update))
-    lang = sent.lang if sent else lang_of(update)
-    if sent is None:
-        await query.answer(t("more_gone", lang), show_alert=True)
-        return
     size = state.library.top_k
-    passages = page_of(sent.passages, page, size)
-    if not passages:
-        await query.answer(t("more_none", lang))
+    sent = None
+    if pressed is not None and pressed[1] >= 1:
+        answer_id, page = pressed
+        sent = state.answers.get(answer_id) or await _recover(state, answer_id, lang_of(update))
+    if pressed is None or sent is None or not page_of(sent.passages, pressed[1], size):
+        await expired(query, sent.lang if sent else lang_of(update))
         return
+    answer_id, page = pressed
+    lang = sent.lang
     more_page = page + 1 if len(sent.passages) > (page + 1) * size else None
-    text = answer_html(passages, lang)[0]
+    text = answer_html(page_of(sent.passages, page, size), lang)[0]
     try:
         await send_retrying(
             lambda: query.edit_message_text(
                 text, reply_markup=answer_keyboard(answer_id, lang, more_page=more_page)
             )
         )
-    except BadRequest as exc:  # e.g. the message is too old to edit
+    except TelegramError as exc:  # e.g. the message is too old to edit
         log.info("could not edit for More: %s", exc)
     await query.answer()
 
@@ -507,13 +533,30 @@ async def _recover(state: BotState, answer_id: str, lang: Lang) -> SentAnswer | 
     return sent
 
 
+async def _issued(state: BotState, answer_id: str) -> bool:
+    """Did this bot give an answer with this id (still in memory, or in the question log)?"""
+    if state.answers.get(answer_id) is not None:
+        return True
+    if state.storage is None:
+        return False
+    try:
+        return await state.storage.has_answer(answer_id)
+    except Exception as exc:
+        log.info("cannot look up answer %s: %s", answer_id, exc)
+        return False
+
+
 async def on_feedback(update: Update, context: Context) -> None:
-    """👍 / 👎: stored (one vote per user per answer, changeable) and acknowledged."""
-    pressed = await pressed_button(update)
-    if pressed is None:
+    """👍 / 👎 on an answer the bot gave: stored (one vote per user per answer, changeable)."""
+    query = update.callback_query
+    if query is None:
         return
-    query, answer_id, vote = pressed
+    pressed = answer_button(query, "fb")
     state = get_state(context)
+    if pressed is None or pressed[1] not in (1, -1) or not await _issued(state, pressed[0]):
+        await expired(query, lang_of(update))
+        return
+    answer_id, vote = pressed
     if state.storage is not None and query.from_user is not None:
         state.storage.log_feedback(answer_id, query.from_user.id, vote)
     await query.answer(t("feedback_thanks", lang_of(update)))
