@@ -12,8 +12,8 @@ import logging
 import re
 import time
 import warnings
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any, TypeVar
 
 from telegram import (
     CallbackQuery,
@@ -429,7 +429,7 @@ _ANSWER_DATA = re.compile(r"(more|fb):([0-9a-f]{10}):(-1|\d{1,3})")
 
 def acknowledged(
     handler: Callable[[Update, Context], Awaitable[None]],
-) -> Callable[[Update, Context], Awaitable[None]]:
+) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
     """Every button press gets an answerCallbackQuery, even when the handler fails (else the
     user's button spins); a second answer for an already answered press is harmless."""
 
