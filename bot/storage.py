@@ -3,7 +3,11 @@ the admin audit log, and the figures for `/stats`.
 
 Writes go through a queue drained by one background task, so a reply never waits for the disk and
 a broken database never breaks a reply: failures are logged once, entries are kept in memory
-(bounded) and written when the database is usable again. `close()` drains what was accepted.
+(bounded) and written when the database is usable again. A row the database cannot take (text
+with a lone surrogate, an integer past 64 bits) is skipped and counted, never retried forever.
+The task is supervised: if it dies it is restarted, and `healthy` is false meanwhile. It alone
+owns the write connection (the retention purge is queued to it); reads have their own.
+`close()` drains what was accepted.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import logging
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,21 +109,49 @@ async def migrate(db: aiosqlite.Connection) -> int:
 
 
 Write = tuple[str, tuple[Any, ...]]
+Job = Callable[[aiosqlite.Connection], Awaitable[int]]
+
+# Errors that belong to one row (text SQLite cannot encode, an integer past 64 bits, a broken
+# constraint) rather than to the database: that row is skipped, the others are written.
+_ROW_ERRORS = (UnicodeEncodeError, OverflowError, sqlite3.IntegrityError)
+
+
+def _row_error(exc: BaseException) -> bool:
+    if isinstance(exc, _ROW_ERRORS):
+        return True
+    return isinstance(exc, sqlite3.ProgrammingError) and "binding" in str(exc)
+
+
+@dataclass
+class _Task:
+    """A write that is not a row, such as the retention purge, run in turn by the writer."""
+
+    job: Job
+    done: asyncio.Future[int]
 
 
 class Storage:
-    """The bot's database. Writes are queued and never raise; reads raise `StorageError`."""
+    """The bot's database. Writes are queued and never raise; reads raise `StorageError`.
+
+    One task, the writer, owns the write connection: every row, and the retention purge, goes
+    through it. Reads use a connection of their own (WAL lets them run beside the writer).
+    """
 
     def __init__(self, path: Path, *, store_question_text: bool = True) -> None:
         self.path = path
         self.store_question_text = store_question_text
-        self._queue: asyncio.Queue[Write | None] = asyncio.Queue()
+        self._queue: asyncio.Queue[Write | _Task | None] = asyncio.Queue()
         self._pending: deque[Write] = deque()
-        self._writer: asyncio.Task[None] | None = None
-        self._db: aiosqlite.Connection | None = None
+        self._tasks: deque[_Task] = deque()
+        self._writer: asyncio.Task[None] | None = None  # the supervisor
+        self._loop: asyncio.Task[None] | None = None  # the write loop it restarts
+        self._db: aiosqlite.Connection | None = None  # the writer's
+        self._reader: aiosqlite.Connection | None = None
         self._failing = False
         self._dropped = 0
         self._retry_delay = 0.5
+        self.rejected = 0  # rows the database could not take, skipped
+        self.restarts = 0  # times the write loop died and was restarted
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -129,7 +161,7 @@ class Storage:
             await self._connect()
         if self._db is None:
             self._report_failure("cannot open the database")
-        self._writer = asyncio.create_task(self._write_loop(), name="storage-writer")
+        self._writer = asyncio.create_task(self._supervise(), name="storage-writer")
 
     async def close(self, wait: float = 10.0) -> None:
         """Write everything accepted so far (waiting at most `wait` seconds), then close."""
@@ -141,10 +173,9 @@ class Storage:
                 log.error("storage: %d entries not written at shutdown", self.backlog)
                 self._writer.cancel()
             self._writer = None
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.Error, OSError, ValueError):
-                await self._db.close()
-            self._db = None
+        for task in self._tasks:
+            task.done.cancel()
+        await self._drop_connection()
 
     @property
     def backlog(self) -> int:
@@ -152,7 +183,27 @@ class Storage:
 
     @property
     def healthy(self) -> bool:
-        return not self._failing
+        """True while the writer runs and the database takes what it writes."""
+        running = self._loop is not None and not self._loop.done()
+        return running and not self._failing
+
+    async def _supervise(self) -> None:
+        """Run the write loop; if it ever dies, log why and start it again."""
+        delay = 0.1
+        while True:
+            loop = self._loop = asyncio.create_task(self._write_loop(), name="storage-write-loop")
+            try:
+                await asyncio.wait({loop})
+            except asyncio.CancelledError:
+                loop.cancel()
+                raise
+            if not loop.cancelled() and loop.exception() is None:
+                return  # close() asked it to stop
+            self.restarts += 1
+            reason = "cancelled" if loop.cancelled() else repr(loop.exception())
+            log.error("storage: the writer died (%s); restarting it in %.1fs", reason, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
 
     async def _connect(self) -> aiosqlite.Connection:
         if self._db is not None:
@@ -170,7 +221,26 @@ class Storage:
         self._db = db
         return db
 
+    async def _connect_reader(self) -> aiosqlite.Connection:
+        if self._reader is not None:
+            return self._reader
+        db = await aiosqlite.connect(f"file:{self.path}?mode=ro", uri=True, timeout=2.0)
+        try:
+            await db.execute("PRAGMA busy_timeout = 2000")
+        except BaseException:
+            await db.close()
+            raise
+        self._reader = db
+        return db
+
     async def _drop_connection(self) -> None:
+        for db in (self._db, self._reader):
+            if db is not None:
+                with contextlib.suppress(Exception):
+                    await db.close()
+        self._db = self._reader = None
+
+    async def _drop_writer(self) -> None:
         db, self._db = self._db, None
         if db is not None:
             with contextlib.suppress(Exception):
@@ -184,33 +254,38 @@ class Storage:
     async def _write_loop(self) -> None:
         stopping = False
         while True:
-            if not self._pending:
-                item = await self._queue.get()
-                if item is None:
-                    stopping = True
-                else:
-                    self._pending.append(item)
+            if not self._pending and not self._tasks:
+                stopping = self._take(await self._queue.get()) or stopping
             stopping = self._drain_queue() or stopping
             if self._pending:
                 ok = await self._flush()
                 if not ok:
+                    self._fail_tasks()
                     if stopping:
                         await self._flush_last_chance()
                         return
                     await asyncio.sleep(self._retry_delay)
                     self._retry_delay = min(self._retry_delay * 2, 30.0)
                     continue
+            while self._tasks:
+                await self._run(self._tasks.popleft())
             if stopping and self._queue.empty():
                 return
+
+    def _take(self, item: Write | _Task | None) -> bool:
+        """File one queue item; True for the stop signal."""
+        if item is None:
+            return True
+        if isinstance(item, _Task):
+            self._tasks.append(item)
+        else:
+            self._pending.append(item)
+        return False
 
     def _drain_queue(self) -> bool:
         stopping = False
         while not self._queue.empty():
-            item = self._queue.get_nowait()
-            if item is None:
-                stopping = True
-            else:
-                self._pending.append(item)
+            stopping = self._take(self._queue.get_nowait()) or stopping
         while len(self._pending) > MAX_PENDING:
             self._pending.popleft()
             self._dropped += 1
@@ -221,11 +296,18 @@ class Storage:
         try:
             db = await self._connect()
             await db.execute("BEGIN")
-            for sql, rows in _runs(batch):  # one call (one thread hop) per run of a statement
-                await db.executemany(sql, rows)
+            try:
+                for sql, rows in _runs(batch):  # one call (one thread hop) per run of a statement
+                    await db.executemany(sql, rows)
+            except Exception as exc:
+                if not _row_error(exc):
+                    raise
+                await db.rollback()
+                await db.execute("BEGIN")
+                await self._write_one_by_one(db, batch)
             await db.commit()
         except (sqlite3.Error, OSError, ValueError) as exc:
-            await self._drop_connection()
+            await self._drop_writer()
             self._report_failure(str(exc))
             return False
         for _ in batch:
@@ -240,6 +322,42 @@ class Storage:
             self._dropped = 0
         self._retry_delay = 0.5
         return True
+
+    async def _write_one_by_one(self, db: aiosqlite.Connection, batch: list[Write]) -> None:
+        """Write each row on its own, skipping (and recording) those the database cannot take."""
+        for sql, params in batch:
+            try:
+                await db.execute(sql, params)
+            except Exception as exc:
+                if not _row_error(exc):
+                    raise
+                self.rejected += 1
+                table = sql.split(" INTO ", 1)[-1].split(" ", 1)[0]
+                log.warning(
+                    "storage: skipped a %s row the database cannot take (%s); %d skipped so far",
+                    table,
+                    type(exc).__name__,
+                    self.rejected,
+                )
+
+    async def _run(self, task: _Task) -> None:
+        if task.done.done():
+            return
+        try:
+            db = await self._connect()
+            result = await task.job(db)
+            await db.commit()
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            await self._drop_writer()
+            task.done.set_exception(StorageError(str(exc)))
+            return
+        task.done.set_result(result)
+
+    def _fail_tasks(self) -> None:
+        while self._tasks:
+            task = self._tasks.popleft()
+            if not task.done.done():
+                task.done.set_exception(StorageError("the database is not usable"))
 
     async def _flush_last_chance(self) -> None:
         for delay in (0.2, 0.5, 1.0):
@@ -327,11 +445,14 @@ class Storage:
 
     async def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         try:
-            db = await self._connect()
+            db = await self._connect_reader()
             async with db.execute(sql, params) as cur:
                 return [tuple(row) for row in await cur.fetchall()]
         except (sqlite3.Error, OSError, ValueError) as exc:
-            await self._drop_connection()
+            reader, self._reader = self._reader, None
+            if reader is not None:
+                with contextlib.suppress(Exception):
+                    await reader.close()
             raise StorageError(str(exc)) from exc
 
     async def stats(self, now: float | None = None, top: int = 5) -> Stats:
@@ -375,20 +496,30 @@ class Storage:
         return bool(await self._read("SELECT 1 FROM questions WHERE answer_id = ?", (answer_id,)))
 
     async def purge(self, retention_days: int, now: float | None = None) -> int:
-        """Delete questions and feedback older than the retention period; returns rows removed."""
+        """Delete questions and feedback older than the retention period; returns rows removed.
+
+        Runs on the writer, in turn with the queued rows; raises `StorageError` if it fails.
+        """
         if retention_days <= 0:
             return 0
         cutoff = (time.time() if now is None else now) - retention_days * DAY
-        try:
-            db = await self._connect()
-            cur1 = await db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,))
-            cur2 = await db.execute("DELETE FROM feedback WHERE voted_at < ?", (cutoff,))
-            cur3 = await db.execute("DELETE FROM admin_audit WHERE at < ?", (cutoff,))
-            await db.commit()
-            return cur1.rowcount + cur2.rowcount + cur3.rowcount
-        except (sqlite3.Error, OSError, ValueError) as exc:
-            await self._drop_connection()
-            raise StorageError(str(exc)) from exc
+
+        async def delete_old(db: aiosqlite.Connection) -> int:
+            removed = 0
+            for sql in (
+                "DELETE FROM questions WHERE asked_at < ?",
+                "DELETE FROM feedback WHERE voted_at < ?",
+                "DELETE FROM admin_audit WHERE at < ?",
+            ):
+                cur = await db.execute(sql, (cutoff,))
+                removed += cur.rowcount
+            return removed
+
+        if self._writer is None or self._writer.done():
+            raise StorageError("the writer is not running")
+        task = _Task(delete_old, asyncio.get_running_loop().create_future())
+        self._queue.put_nowait(task)
+        return await task.done
 
     async def flush(self, wait: float = 5.0) -> None:
         """Wait until what has been queued so far is written (for tests and admin reads)."""

@@ -273,3 +273,71 @@ async def test_read_only_database_is_reported_once_and_writing_resumes(
     assert store.healthy
     assert (await store.stats()).today == 10
     await store.close()
+
+
+# --------------------------------------------------------------------------- rows it cannot take
+
+
+async def rows(path: Path, table: str = "questions") -> int:
+    with sqlite3.connect(path) as db:
+        return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+@pytest.mark.parametrize(
+    ("question", "user"),
+    [("lone \ud800 surrogate", 1), ("apa?", 2**63), ("apa?", -(2**63) - 1)],
+)
+async def test_a_row_the_database_cannot_take_is_skipped_and_never_blocks_the_queue(
+    storage: Storage, question: str, user: int
+) -> None:
+    log_question(storage, 1)
+    log_question(storage, 2, question=question, user=user)
+    log_question(storage, 3)
+    await storage.flush()
+    storage.log_feedback("a", user, 1)
+    log_question(storage, 4)
+    await storage.flush()
+    assert storage.backlog == 0
+    assert await rows(storage.path) == 3
+    assert storage.rejected == (1 if user == 1 else 2)
+    assert storage.healthy
+
+
+async def test_the_writer_is_restarted_if_it_dies(storage: Storage) -> None:
+    assert storage.healthy
+    assert storage._loop is not None
+    storage._loop.cancel()  # the write loop dies, whatever the cause
+    await asyncio.sleep(0)
+    assert not storage.healthy  # while it is down, `healthy` says so
+    log_question(storage, 1)
+    await storage.flush()
+    assert await rows(storage.path) == 1
+    assert storage.healthy and storage.restarts == 1
+
+
+async def test_purge_runs_on_the_writer_after_what_was_queued_before_it(storage: Storage) -> None:
+    now = time.time()
+    log_question(storage, 1, at=now - 40 * DAY)  # queued, not yet written
+    log_question(storage, 2, at=now)
+    assert await storage.purge(30, now=now) == 1
+    assert await rows(storage.path) == 1
+
+
+async def test_stats_are_read_while_the_writer_waits_for_a_lock(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    store = Storage(path)
+    await store.start()
+    log_question(store, 1)
+    await store.flush()
+    blocker = sqlite3.connect(path, timeout=0.1, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    log_question(store, 2)  # the writer now waits on the lock (busy timeout)
+    await asyncio.sleep(0.2)
+    started = time.monotonic()
+    assert (await store.stats()).today == 1  # reads have their own connection: no waiting
+    assert time.monotonic() - started < 0.5
+    blocker.rollback()
+    blocker.close()
+    await store.flush(wait=10)
+    assert (await store.stats()).today == 2
+    await store.close()
