@@ -58,10 +58,6 @@ class Library:
     def answerer(self) -> Answerer:
         return self._answerer
 
-    @property
-    def reloading(self) -> bool:
-        return self._lock.locked()
-
     async def reload(self) -> ReloadReport:
         """Rebuild from the folder off the event loop, then swap; one reload at a time."""
         async with self._lock:

@@ -283,3 +283,37 @@ async def test_a_failed_reload_reports_in_our_words_with_each_skipped_file(
     assert "tidak ada dokumen .txt atau .md yang bisa dibaca" in report
     assert "kosong.txt: kosong" in report
     assert str(bot.corpus_dir) not in report
+
+
+async def test_two_removes_sent_together_never_leave_the_corpus_empty(bot: RunningBot) -> None:
+    (bot.corpus_dir / "durian.txt").write_text(NEW_DOC, encoding="utf-8")
+    await bot.ask(bot.api.message("/reload", user=admin(bot.api)))
+    before = len(bot.api.sent())
+    for name in ("durian.txt", "putin-satgas-ai.txt"):
+        await bot.api.push(bot.api.message(f"/remove {name}", user=admin(bot.api)))
+    replies = [parse_html(r["text"]) for r in (await bot.api.wait_for("sendMessage", before + 2))]
+    left = [p.name for p in bot.corpus_dir.iterdir() if not p.name.startswith(".")]
+    assert len(left) == 1
+    assert len(bot.library.kb.corpus.documents) == 1
+    assert bot.library.kb.corpus.documents[0].name == left[0]
+    assert any("terakhir" in r for r in replies[before:])
+    assert list(bot.corpus_dir.glob(".*")) == []  # nothing left set aside
+
+
+@pytest.mark.parametrize("name", ["berita  dua.txt", "berita-ñandú.txt", "kabar_é.md"])
+async def test_remove_takes_any_name_the_corpus_lists(bot: RunningBot, name: str) -> None:
+    (bot.corpus_dir / name).write_text(NEW_DOC, encoding="utf-8")
+    await bot.ask(bot.api.message("/reload", user=admin(bot.api)))
+    sent = await bot.ask(bot.api.message(f"/remove {name}", user=admin(bot.api)))
+    assert "dihapus" in parse_html(sent["text"])
+    assert not (bot.corpus_dir / name).exists()
+    assert [d.name for d in bot.library.kb.corpus.documents] == ["putin-satgas-ai.txt"]
+
+
+async def test_an_upload_from_a_non_admin_is_audited(bot: RunningBot) -> None:
+    bot.api.files["f4"] = NEW_DOC.encode()
+    document = {"document": {"file_id": "f4", "file_unique_id": "u4", "file_name": "durian.txt",
+                             "file_size": 10}}  # fmt: skip
+    await bot.ask(bot.api.message(None, extra=document))
+    await bot.storage.flush()
+    assert audit_rows(bot)[-1] == (42, "private", "upload", 0, "refused")

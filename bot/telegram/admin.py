@@ -17,7 +17,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.corpus import SUPPORTED_SUFFIXES, DocumentError, decode_document
+from bot.corpus import SUPPORTED_SUFFIXES, DocumentError, decode_document, iter_corpus_files
 from bot.library import ReloadReport
 from bot.messages import Lang, t
 from bot.render import escape, pack
@@ -58,6 +58,12 @@ def admin_only(
         raise ApplicationHandlerStop
 
     return handler
+
+
+async def refused_upload(update: Update, context: Context) -> None:
+    """A document from a non-admin in a private chat: audited, then left to the reader's
+    handlers (which answer with the hint to type a question)."""
+    _audit(get_state(context), update, "upload", False, "refused")
 
 
 def _audit(state: BotState, update: Update, command: str, allowed: bool, result: str) -> None:
@@ -143,7 +149,8 @@ def record_version(state: BotState, report: ReloadReport, user_id: int | None) -
 
 
 async def reload_action(update: Update, context: Context, state: BotState) -> str:
-    report = await _reload(update, state)
+    async with state.corpus_lock:
+        report = await _reload(update, state)
     await _reply(update, describe_reload(report, lang_of(update)))
     return "ok" if report.ok else f"failed: {report.error}"
 
@@ -219,22 +226,45 @@ def safe_target(folder: Path, name: str) -> Path | None:
     return target
 
 
+def command_argument(update: Update) -> str:
+    """The text after the command, as typed: "/remove a  b.txt" gives "a  b.txt"."""
+    message = update.effective_message
+    text = (message.text or "") if message else ""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def corpus_file(folder: Path, name: str) -> Path | None:
+    """The file in the corpus folder listed under `name` (as /docs shows it), else None.
+
+    Only names the loader itself lists can match, so no name can reach outside the folder.
+    """
+    for path in iter_corpus_files(folder):
+        if path.relative_to(folder).as_posix() == name:
+            return path
+    return None
+
+
 async def remove_action(update: Update, context: Context, state: BotState) -> str:
     lang = lang_of(update)
-    name = " ".join(context.args or []).strip()
+    name = command_argument(update)
     if not name:
         await _reply(update, t("remove_usage", lang))
         return "usage"
-    target = safe_target(state.library.folder, name)
-    if target is None or not target.is_file():
-        await _reply(update, t("remove_unknown", lang, name=escape(name)))
-        return "not found"
-    documents = state.library.kb.corpus.documents
-    if len(documents) == 1 and documents[0].name == name:
-        await _reply(update, t("remove_last", lang))
-        return "refused: last document"
-    target.unlink()
-    report = await _reload(update, state)
+    async with state.corpus_lock:  # one change to the corpus at a time
+        target = corpus_file(state.library.folder, name)
+        if target is None:
+            await _reply(update, t("remove_unknown", lang, name=escape(name)))
+            return "not found"
+        # set aside (hidden names are not loaded), and put back if nothing usable is left
+        aside = target.with_name(f".{target.name}.removing")
+        target.replace(aside)
+        report = await _reload(update, state)
+        if not report.ok:
+            aside.replace(target)  # the last good index, still serving, has it
+            await _reply(update, t("remove_last", lang))
+            return "refused: last document"
+        aside.unlink(missing_ok=True)
     await _reply(
         update, t("removed", lang, name=escape(name)) + "\n" + describe_reload(report, lang)
     )
@@ -280,11 +310,12 @@ async def upload_action(update: Update, context: Context, state: BotState) -> st
         reason = reason_text(exc.code, exc.detail, lang)
         await _reply(update, t("upload_rejected", lang, reason=reason))
         return f"rejected: {exc}"
-    existed = target.exists()
-    temp = target.with_name(f".{target.name}.uploading")
-    temp.write_bytes(data)
-    temp.replace(target)
-    report = await _reload(update, state)
+    async with state.corpus_lock:
+        existed = target.exists()
+        temp = target.with_name(f".{target.name}.uploading")
+        temp.write_bytes(data)
+        temp.replace(target)
+        report = await _reload(update, state)
     key = "upload_replaced" if existed else "upload_added"
     await _reply(update, t(key, lang, name=escape(name)) + "\n" + describe_reload(report, lang))
     return f"saved {name}"

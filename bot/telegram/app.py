@@ -149,6 +149,12 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
         ),
         group=-1,
     )
+    application.add_handler(
+        MessageHandler(
+            PRIVATE & NEW & filters.Document.ALL & ~filters.User(admin_ids), admin.refused_upload
+        ),
+        group=-1,
+    )
 
     application.add_handler(CommandHandler("start", h.on_start, filters=NEW))
     application.add_handler(CommandHandler("help", h.on_help, filters=NEW))
@@ -255,9 +261,10 @@ async def _watch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reload by itself when the files in CORPUS_DIR change (AUTO_RELOAD=true)."""
     state = get_state(context)
     library = state.library
-    if library.reloading or folder_fingerprint(library.folder) == library.fingerprint:
+    if state.corpus_lock.locked() or folder_fingerprint(library.folder) == library.fingerprint:
         return
-    report = await library.reload()
+    async with state.corpus_lock:
+        report = await library.reload()
     admin.record_version(state, report, None)
     log.info("auto reload: %s", "ok" if report.ok else report.error)
 

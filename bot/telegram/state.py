@@ -3,6 +3,7 @@ recent answers (for the "More" button) and flood gates."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ class BotState:
     library: Library
     storage: Storage | None
     answers: RecentAnswers = field(default_factory=RecentAnswers)
+    # held by every change to the corpus (upload, /remove, /reload, auto reload)
+    corpus_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     user_gate: FloodGate = field(default_factory=lambda: FloodGate(20))
     group_gate: FloodGate = field(default_factory=lambda: FloodGate(30))
 
