@@ -268,19 +268,23 @@ def parse_document(name: str, raw: str, *, markdown: bool) -> Document:
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    """The `key: value` lines between a first line `---` and the next line `---` (an empty
+    block too), and the text after it; no block gives ({}, text)."""
     stripped = text.lstrip("\n")
     if not stripped.startswith("---\n"):
         return {}, text
-    end = stripped.find("\n---", 4)
-    if end < 0:
+    lines = stripped.split("\n")
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() == "---":
+            break
+    else:
         return {}, text
     meta: dict[str, str] = {}
-    for line in stripped[4:end].split("\n"):
+    for line in lines[1:end]:
         key, sep, value = line.partition(":")
         if sep and key.strip():
             meta[key.strip().lower()] = value.strip()
-    rest = stripped[end + 4 :]
-    return meta, rest.split("\n", 1)[1] if "\n" in rest else ""
+    return meta, "\n".join(lines[end + 1 :])
 
 
 def _markdown_paragraphs(lines: list[str]) -> tuple[list[str], str]:
@@ -318,6 +322,8 @@ def decode_document(name: str, data: bytes) -> Document:
     """Check and parse a file's bytes (shared by the loader and uploads)."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise DocumentError("too_large", f"{len(data):,}")
+    if _looks_utf16(data):
+        raise DocumentError("utf16")
     if b"\0" in data:
         raise DocumentError("binary")
     try:
@@ -328,6 +334,24 @@ def decode_document(name: str, data: bytes) -> Document:
     if not doc.paragraphs:
         raise DocumentError("empty")
     return doc
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 text (as Windows Notepad saves it): a byte-order mark, or a NUL in every other
+    byte of a sample that decodes as UTF-16."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = data[:2000]
+    if len(sample) < 4:
+        return False
+    for zeros, codec in ((sample[1::2], "utf-16-le"), (sample[0::2], "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                sample[: len(sample) // 2 * 2].decode(codec)
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
 
 
 def iter_corpus_files(folder: Path) -> Iterator[Path]:

@@ -147,6 +147,10 @@ _TEXTS: dict[str, dict[Lang, str]] = {
     "reason_unreadable": {"id": "tidak bisa dibaca ({detail})", "en": "cannot be read ({detail})"},
     "reason_too_large": {"id": "terlalu besar ({detail} byte)", "en": "too large ({detail} bytes)"},
     "reason_binary": {"id": "file biner, bukan teks", "en": "binary file, not text"},
+    "reason_utf16": {
+        "id": "teks UTF-16; simpan ulang sebagai UTF-8",
+        "en": "UTF-16 text; save it again as UTF-8",
+    },
     "reason_not_utf8": {
         "id": "bukan teks UTF-8 (byte salah di posisi {detail})",
         "en": "not UTF-8 text (bad byte at offset {detail})",

@@ -102,6 +102,7 @@ async def test_reload_picks_up_a_new_document_and_reports_the_change(bot: Runnin
     [
         ("latin1.txt", "Kalimat caf\xe9 berita.".encode("latin-1"), "bukan teks UTF-8"),
         ("gambar.md", b"\x89PNG\x00\x00\x01", "file biner"),
+        ("notepad.txt", "Berita tentang AI.".encode("utf-16"), "UTF-16"),
         ("kosong.txt", b"   \n\n", "tidak ada teks"),
     ],
 )

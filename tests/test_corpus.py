@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import CorpusError, build_corpus, load_corpus, parse_document, split_sentences
+from bot.corpus import (
+    CorpusError,
+    DocumentError,
+    build_corpus,
+    decode_document,
+    load_corpus,
+    parse_document,
+    split_sentences,
+)
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -176,3 +184,23 @@ def test_a_pipe_named_like_a_document_is_skipped_and_named(tmp_path: Path) -> No
     os.mkfifo(tmp_path / "pipe.txt")
     corpus = load_corpus(tmp_path)  # must not block reading the pipe
     assert {p.name: p.code for p in corpus.problems} == {"pipe.txt": "not_regular"}
+
+
+@pytest.mark.parametrize("raw", ["---\n---\nIsi berita.", "---\n---\n\nIsi berita.\n"])
+def test_an_empty_front_matter_block_is_not_article_text(raw: str) -> None:
+    doc = parse_document("f.txt", raw, markdown=False)
+    assert doc.paragraphs == ("Isi berita.",)
+
+
+def test_a_file_of_only_an_empty_front_matter_block_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Kalimat yang baik.", encoding="utf-8")
+    (tmp_path / "kosong.md").write_text("---\n---\n", encoding="utf-8")
+    assert {p.name: p.code for p in load_corpus(tmp_path).problems} == {"kosong.md": "empty"}
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_text_is_named_as_such_not_binary(codec: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        decode_document("berita.txt", "Berita tentang AI di Rusia.".encode(codec))
+    assert info.value.code == "utf16"
+    assert "UTF-8" in str(info.value)
