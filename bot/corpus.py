@@ -29,6 +29,7 @@ from bot.messages import t
 
 SUPPORTED_SUFFIXES = (".txt", ".md")
 MAX_DOCUMENT_BYTES = 20_000_000
+MAX_CHUNK_CHARS = 1000  # a longer sentence is indexed as pieces of at most this many characters
 
 
 @dataclass(frozen=True)
@@ -412,12 +413,32 @@ def load_corpus(folder: Path) -> Corpus:
     return build_corpus(documents, problems)
 
 
+def bounded(spans: Iterable[tuple[int, int]], text: str, limit: int) -> Iterator[tuple[int, int]]:
+    """The spans, each longer than `limit` characters cut into pieces of at most `limit`, at
+    the last space before the limit where there is one.
+
+    A news sentence is a few hundred characters; a "sentence" of megabytes (a file without
+    punctuation) would make every question that matches it cost seconds to score and quote.
+    """
+    for lo, hi in spans:
+        while hi - lo > limit:
+            cut = text.rfind(" ", lo + 1, lo + limit + 1)
+            end = cut if cut > lo else lo + limit
+            yield _trim(text, lo, end)
+            lo = end
+            while lo < hi and text[lo].isspace():
+                lo += 1
+        if hi > lo:
+            yield lo, hi
+
+
 def build_corpus(documents: Iterable[Document], problems: Iterable[Problem] = ()) -> Corpus:
-    """Split documents into sentence chunks, numbered in reading order."""
+    """Split documents into sentence chunks (at most MAX_CHUNK_CHARS), in reading order."""
     docs = tuple(documents)
     chunks: list[Chunk] = []
     for doc in docs:
         for p_no, paragraph in enumerate(doc.paragraphs, start=1):
-            for pos, (lo, hi) in enumerate(split_sentences(paragraph)):
+            spans = bounded(split_sentences(paragraph), paragraph, MAX_CHUNK_CHARS)
+            for pos, (lo, hi) in enumerate(spans):
                 chunks.append(Chunk(len(chunks), doc.name, p_no, pos, paragraph[lo:hi]))
     return Corpus(docs, tuple(chunks), tuple(problems))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import random
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.corpus import (
+    MAX_CHUNK_CHARS,
     CorpusError,
     DocumentError,
     build_corpus,
@@ -16,6 +19,7 @@ from bot.corpus import (
     parse_document,
     split_sentences,
 )
+from tests.paths import CORPUS_DIR
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -204,3 +208,33 @@ def test_utf16_text_is_named_as_such_not_binary(codec: str) -> None:
         decode_document("berita.txt", "Berita tentang AI di Rusia.".encode(codec))
     assert info.value.code == "utf16"
     assert "UTF-8" in str(info.value)
+
+
+def test_a_huge_sentence_is_indexed_as_bounded_pieces_that_keep_every_word() -> None:
+    words = [f"kata{i % 977}" for i in range(40_000)]
+    raw = " ".join(words)  # one line, no full stop: one "sentence" of ~300 KB
+    chunks = build_corpus([parse_document("besar.txt", raw, markdown=False)]).chunks
+    assert max(len(c.text) for c in chunks) <= MAX_CHUNK_CHARS
+    assert " ".join(c.text for c in chunks).split() == words
+    assert [c.position for c in chunks] == list(range(len(chunks)))
+
+
+def test_a_matching_question_on_a_1_9_mb_one_sentence_document_takes_at_most_50_ms(
+    tmp_path: Path,
+) -> None:
+    from bot.answer import Answerer
+    from bot.knowledge import load_knowledge
+
+    article = (CORPUS_DIR / "putin-satgas-ai.txt").read_text(encoding="utf-8")
+    vocabulary = article.replace(".", " ").replace(",", " ").split()
+    rng = random.Random(1)
+    line = " ".join(rng.choice(vocabulary) for _ in range(300_000))[:1_900_000]
+    (tmp_path / "huge.txt").write_text(line + "\n", encoding="utf-8")
+    answerer = Answerer(load_knowledge(tmp_path), top_k=3)
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        answer = answerer.ask("Siapa yang meluncurkan satuan tugas AI nasional?")
+        timings.append(time.perf_counter() - started)
+        assert answer.found
+    assert sorted(timings)[1] <= 0.050, timings
