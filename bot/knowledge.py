@@ -28,7 +28,9 @@ from bot.index import Bm25Params, Index
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-_CODE_FILES = ("text.py", "lexicon.py", "index.py", "knowledge.py")
+# everything that shapes the indexed sentences or their scores: sentence splitting and
+# boilerplate removal (corpus.py) as much as tokenizing and BM25
+_CODE_FILES = ("corpus.py", "text.py", "lexicon.py", "index.py", "knowledge.py")
 CACHE_MIN_SENTENCES = 2000  # below this, building is faster than reading a cache
 
 
