@@ -125,6 +125,12 @@ def examples_text(state: BotState) -> str:
 # --------------------------------------------------------------------------- answering
 
 
+async def ask(state: BotState, question: str) -> Answer:
+    """Answer in a worker thread: a heavy question (a large corpus, a long quote) must not
+    hold up the event loop, and with it everyone else's replies."""
+    return await asyncio.to_thread(state.library.answerer.ask, question)
+
+
 def answer_keyboard(answer_id: str, lang: Lang, *, more_page: int | None) -> InlineKeyboardMarkup:
     rows = []
     if more_page is not None:
@@ -183,7 +189,7 @@ async def _answer(
     *,
     show_question: bool = False,
 ) -> None:
-    answer = state.library.answerer.ask(question)
+    answer = await ask(state, question)
     if not answer.found:
         key = "empty_question" if answer.reason == "empty" else "not_found"
         _log(state, update, answer, "")  # queued first: the log never waits on Telegram
@@ -525,7 +531,7 @@ async def _recover(state: BotState, answer_id: str, lang: Lang) -> SentAnswer | 
         return None
     if not question:
         return None
-    answer = state.library.answerer.ask(question)
+    answer = await ask(state, question)
     if not answer.found:
         return None
     sent = SentAnswer(question, answer.passages + answer.more, lang)
@@ -574,7 +580,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
     lang = lang_of(update)
     text = inline.query.strip()[:INLINE_QUERY_MAX]
     if not text:
-        passages = _example_passages(state)
+        passages = await _example_passages(state)
         results = [_inline_result(str(i), p, lang) for i, p in enumerate(passages)]
         await inline.answer(results, cache_time=300, is_personal=False)
         return
@@ -582,7 +588,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
     if user is not None and state.user_gate.check(user.id) is not Verdict.OK:
         await inline.answer([], cache_time=5, is_personal=True)
         return
-    answer = state.library.answerer.ask(text)
+    answer = await ask(state, text)
     if answer.found:
         found = (answer.passages + answer.more)[:INLINE_MAX_RESULTS]
         results = [_inline_result(str(i), p, lang) for i, p in enumerate(found)]
@@ -600,10 +606,10 @@ async def on_inline_query(update: Update, context: Context) -> None:
     await inline.answer(results, cache_time=60, is_personal=False)
 
 
-def _example_passages(state: BotState) -> list[Passage]:
+async def _example_passages(state: BotState) -> list[Passage]:
     out: list[Passage] = []
     for question in examples_of(state):
-        answer = state.library.answerer.ask(question)
+        answer = await ask(state, question)
         if answer.found:
             out.append(answer.passages[0])
     return out
