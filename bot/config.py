@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     flood_limit_per_minute: int = Field(default=20, ge=1)
     group_cooldown_seconds: float = Field(default=3.0, ge=0)
     edited_messages: Literal["answer", "ignore"] = "answer"
+    # keep fetched updates on disk until answered (bot/telegram/inbox.py); false only to compare
+    durable_inbox: bool = True
 
     # Storage and privacy
     retention_days: int = Field(default=90, ge=0)

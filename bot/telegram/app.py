@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from urllib.parse import urlparse
 
 from telegram import (
@@ -36,6 +37,7 @@ from bot.knowledge import folder_fingerprint, open_knowledge, terminal_progress
 from bot.library import Library
 from bot.storage import Storage
 from bot.telegram import admin, handlers
+from bot.telegram.inbox import Inbox, InboxQueue, InboxUpdateProcessor
 from bot.telegram.logs import setup_logging
 from bot.telegram.state import STATE_KEY, BotState, get_state
 from bot.telegram.transport import AiohttpRequest
@@ -87,7 +89,6 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .concurrent_updates(True)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -95,10 +96,22 @@ def build_application(
         builder = builder.rate_limiter(telegram_pacing())  # type: ignore[arg-type]
     builder = builder.request(request or AiohttpRequest(HTTP_POOL_SIZE))
     builder = builder.get_updates_request(get_updates_request or AiohttpRequest(1))
+    inbox = Inbox(inbox_path(settings)) if settings.durable_inbox else None
+    if inbox is not None:
+        builder = builder.update_queue(InboxQueue(inbox))
+        builder = builder.concurrent_updates(InboxUpdateProcessor(inbox))
+    else:
+        builder = builder.concurrent_updates(True)
     application = builder.build()
-    application.bot_data[STATE_KEY] = BotState.create(settings, library, storage)
+    application.bot_data[STATE_KEY] = BotState.create(settings, library, storage, inbox)
     register_handlers(application, settings)
     return application
+
+
+def inbox_path(settings: Settings) -> Path:
+    """The inbox file, beside the database: data/bot.sqlite3 -> data/bot.inbox.sqlite3."""
+    path = settings.database_path
+    return path.with_name(f"{path.stem}.inbox{path.suffix or '.sqlite3'}")
 
 
 def telegram_pacing() -> AIORateLimiter:
@@ -188,6 +201,9 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     state = get_state(application)
+    queue = application.update_queue
+    if state.inbox is not None and isinstance(queue, InboxQueue):
+        queue.replay(state.inbox.open(), application.bot)
     if state.storage is not None:
         await state.storage.start()
         kb = state.library.kb
@@ -242,6 +258,8 @@ async def set_command_menus(application: Application, settings: Settings) -> Non
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
     state = get_state(application)
+    if state.inbox is not None:
+        state.inbox.close()
     if state.storage is not None:
         await state.storage.close()
 

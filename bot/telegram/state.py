@@ -16,6 +16,7 @@ from bot.library import Library
 from bot.messages import Lang
 from bot.storage import Storage
 from bot.telegram.flood import FloodGate
+from bot.telegram.inbox import Inbox
 
 STATE_KEY = "state"
 
@@ -55,6 +56,7 @@ class BotState:
     settings: Settings
     library: Library
     storage: Storage | None
+    inbox: Inbox | None = None
     answers: RecentAnswers = field(default_factory=RecentAnswers)
     # held by every change to the corpus (upload, /remove, /reload, auto reload)
     corpus_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -62,7 +64,13 @@ class BotState:
     group_gate: FloodGate = field(default_factory=lambda: FloodGate(30))
 
     @classmethod
-    def create(cls, settings: Settings, library: Library, storage: Storage | None) -> BotState:
+    def create(
+        cls,
+        settings: Settings,
+        library: Library,
+        storage: Storage | None,
+        inbox: Inbox | None = None,
+    ) -> BotState:
         per_minute = (
             max(1, int(60 / settings.group_cooldown_seconds))
             if settings.group_cooldown_seconds
@@ -72,6 +80,7 @@ class BotState:
             settings=settings,
             library=library,
             storage=storage,
+            inbox=inbox,
             user_gate=FloodGate(settings.flood_limit_per_minute),
             group_gate=FloodGate(per_minute),
         )

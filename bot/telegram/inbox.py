@@ -1,0 +1,174 @@
+"""At-least-once answering: every update is on disk before Telegram is told it was received.
+
+Long polling acknowledges updates with the offset of the next `getUpdates`, long before they are
+answered; a webhook is acknowledged by its HTTP 200. Either way, a process killed in between
+loses what it had fetched. So the application's update queue writes each update to a small
+SQLite inbox (its own file beside the database) as it is queued, which is before the next
+`getUpdates` or the 200; the update processor marks it done once it has been handled. At start,
+updates left undone are queued again. An update id already in the inbox (Telegram delivering
+again what was fetched but not acknowledged) is not queued twice.
+
+A handled update keeps only its id (for duplicate suppression), never its text. If the inbox
+file cannot be used, updates flow as before (at most once) and the problem is logged once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import sqlite3
+import time
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import Any
+
+from telegram import Bot, Update
+from telegram.ext import SimpleUpdateProcessor
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3  # an update whose handling was cut short this often (it kills us?) is dropped
+KEEP_DONE_SECONDS = 86_400.0  # ids of handled updates kept this long against redelivery
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS inbox (
+    update_id INTEGER PRIMARY KEY,
+    received_at REAL NOT NULL,
+    payload TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    done INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+
+class Inbox:
+    """The on-disk record of fetched updates and whether each has been handled."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._failing = False
+
+    def open(self) -> list[dict[str, Any]]:
+        """Open (or create) the inbox; returns the updates left undone by the last run."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode = WAL")
+            # a killed process loses nothing committed; only a power cut could (and then the
+            # update is delivered again, as the offset was not acknowledged either)
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.executescript(_SCHEMA)
+            db.execute(
+                "DELETE FROM inbox WHERE done = 1 AND received_at < ?",
+                (time.time() - KEEP_DONE_SECONDS,),
+            )
+            rows = db.execute(
+                "SELECT update_id, payload, attempts FROM inbox WHERE done = 0 ORDER BY update_id"
+            ).fetchall()
+        except (sqlite3.Error, OSError) as exc:
+            self._report(exc)
+            return []
+        self._db = db
+        pending = []
+        for update_id, payload, attempts in rows:
+            if attempts >= MAX_ATTEMPTS or payload is None:
+                log.error("inbox: update %s given up after %d attempts", update_id, attempts)
+                self.done(update_id)
+                continue
+            pending.append(json.loads(payload))
+        if pending:
+            log.warning(
+                "inbox: %d updates left unanswered by the last run, answering now", len(pending)
+            )
+        return pending
+
+    def close(self) -> None:
+        db, self._db = self._db, None
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+
+    def record(self, update: Update) -> bool:
+        """Keep `update` until it is handled; False if its id is already here (a duplicate)."""
+        if self._db is None:
+            return True
+        try:
+            cur = self._db.execute(
+                "INSERT OR IGNORE INTO inbox (update_id, received_at, payload) VALUES (?, ?, ?)",
+                (update.update_id, time.time(), update.to_json()),
+            )
+        except (sqlite3.Error, OSError, ValueError, OverflowError) as exc:
+            self._report(exc)
+            return True  # better answered at most once than not at all
+        return cur.rowcount == 1
+
+    def started(self, update_id: int) -> None:
+        """Handling begins: counted, so that an update that kills the process each time it is
+        handled is eventually given up rather than replayed forever."""
+        self._execute("UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", update_id)
+
+    def done(self, update_id: int) -> None:
+        """The update has been handled: forget its content, keep its id."""
+        self._execute("UPDATE inbox SET done = 1, payload = NULL WHERE update_id = ?", update_id)
+
+    def _execute(self, sql: str, update_id: int) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.execute(sql, (update_id,))
+        except (sqlite3.Error, OSError) as exc:
+            self._report(exc)
+
+    def _report(self, exc: BaseException) -> None:
+        if not self._failing:
+            log.error("inbox %s unusable (%s); updates are answered at most once", self.path, exc)
+        self._failing = True
+
+
+class InboxQueue(asyncio.Queue[object]):
+    """The application's update queue: an update is recorded in the inbox as it is queued (the
+    updater then acknowledges it to Telegram), and a duplicate is not queued again."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+
+    def put_nowait(self, item: object) -> None:
+        if isinstance(item, Update) and not self.inbox.record(item):
+            log.info("inbox: update %s already received; not queued again", item.update_id)
+            return
+        super().put_nowait(item)
+
+    def replay(self, payloads: list[dict[str, Any]], bot: Bot) -> None:
+        """Queue the updates a previous run left unanswered (already in the inbox)."""
+        for payload in payloads:
+            update = Update.de_json(payload, bot)
+            if update is not None:
+                super().put_nowait(update)
+
+
+class InboxUpdateProcessor(SimpleUpdateProcessor):
+    """Handles updates concurrently, as PTB's default does, and marks each done when handled."""
+
+    def __init__(self, inbox: Inbox, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self.inbox = inbox
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if isinstance(update, Update):
+            self.inbox.started(update.update_id)
+        try:
+            await coroutine
+        except asyncio.CancelledError:
+            raise  # shutting down mid-way: answered again at the next start
+        except Exception:
+            self._done(update)  # handled, if badly (the error handler has run): not retried
+            raise
+        self._done(update)
+
+    def _done(self, update: object) -> None:
+        if isinstance(update, Update):
+            self.inbox.done(update.update_id)

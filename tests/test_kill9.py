@@ -1,0 +1,44 @@
+"""At-least-once answering: kill -9 at random moments under load loses no fetched question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from telegram import Bot, Update
+
+from bot.telegram.app import inbox_path
+from bot.telegram.inbox import Inbox
+from tests.fakeapi import TOKEN, FakeBotApi
+from tests.kill9 import run_kill9
+from tests.telegram_harness import RunningBot, make_settings, running_bot
+
+
+async def test_kill_9_under_load_leaves_no_fetched_question_unanswered(tmp_path: Path) -> None:
+    result = await run_kill9(tmp_path, questions=400, rate=150, kills=5, seed=3)
+    assert result.fetched == result.questions
+    assert result.unanswered == 0, result
+    assert result.seconds < 60
+
+
+async def test_an_update_delivered_again_is_not_answered_twice(bot: RunningBot) -> None:
+    update = bot.api.message("Berapa triliun rubel?")
+    update_id = await bot.api.push(update)
+    await bot.api.reply_for(update["message"]["message_id"])
+    await bot.silent({"update_id": update_id, **update})  # Telegram redelivers it
+    assert bot.api.replies[update["message"]["message_id"]] == 1
+
+
+async def test_an_update_fetched_by_a_killed_run_is_answered_at_the_next_start(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    settings = make_settings(api, tmp_path)
+    fetched = api.message("Berapa triliun rubel?")
+    inbox = Inbox(inbox_path(settings))  # what the killed run had written, and acknowledged
+    inbox.open()
+    assert inbox.record(Update.de_json({"update_id": 7, **fetched}, Bot(TOKEN)))
+    inbox.close()
+    async with running_bot(api, settings):
+        await api.reply_for(fetched["message"]["message_id"], within=10)
+    reopened = Inbox(inbox_path(settings))
+    assert reopened.open() == []  # handled: not replayed again
+    reopened.close()
