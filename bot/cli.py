@@ -27,7 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         code: int = args.func(args, settings)
         return code
-    except (SettingsError, CorpusError) as exc:
+    except SettingsError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlparse
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -57,16 +58,47 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: Any) -> Any:
         if isinstance(value, str):
             parts = [p.strip() for p in value.replace(";", ",").split(",")]
-            return frozenset(int(p) for p in parts if p)
+            if any(not p for p in parts):
+                raise ValueError(f"{value!r} has an empty entry; use ids separated by commas")
+            for part in parts:
+                if not part.isdigit() or int(part) == 0:
+                    raise ValueError(f"{part!r} is not a Telegram user id (a positive number)")
+            return frozenset(int(p) for p in parts)
         if isinstance(value, int):
-            return frozenset({value})
+            value = frozenset({value})
+        if isinstance(value, (set, frozenset)) and any(
+            not isinstance(v, int) or v <= 0 for v in value
+        ):
+            raise ValueError("Telegram user ids are positive numbers")
         return value
 
     @field_validator("telegram_base_url")
     @classmethod
     def _check_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+        if not _is_http_url(value):
+            raise ValueError(f"{value!r} is not an http:// or https:// URL")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        if value is not None and not _is_http_url(value):
+            raise ValueError(f"{value!r} is not a URL such as https://bot.example.com/telegram")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not one of {', '.join(LOG_LEVELS)}")
+        return level
+
+    @field_validator("database_path")
+    @classmethod
+    def _check_database_path(cls, value: Path) -> Path:
+        if value.is_dir():
+            raise ValueError(f"{str(value)!r} is a folder; give a file such as data/bot.sqlite3")
         return value
 
     @property
@@ -83,12 +115,28 @@ class Settings(BaseSettings):
         return token or None
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _is_http_url(value: str) -> bool:
+    parts = urlparse(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 class SettingsError(Exception):
-    """A setting has a bad value; the message is one line that names the variable."""
+    """Settings with bad values: one line per problem, each naming its variable."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read the settings, turning a validation error into a one-line `SettingsError`."""
+    """Read and check every setting (no network is touched): `SettingsError` lists what is wrong.
+
+    Every check lives in `Settings`; this turns pydantic's report, and an unreadable `.env`,
+    into one plain line per problem.
+    """
     try:
         return Settings(**overrides)
     except ValidationError as exc:
@@ -96,5 +144,11 @@ def load_settings(**overrides: Any) -> Settings:
         for error in exc.errors():
             name = str(error["loc"][0]).upper() if error["loc"] else "settings"
             message = str(error["msg"]).removeprefix("Value error, ")
-            problems.append(f"{name}: {message}")
-        raise SettingsError("Invalid setting " + "; ".join(problems)) from None
+            problems.append(f"invalid setting {name}: {message}")
+        raise SettingsError(problems) from None
+    except UnicodeDecodeError as exc:
+        raise SettingsError(
+            [f".env is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8"]
+        ) from None
+    except OSError as exc:
+        raise SettingsError([f".env cannot be read: {exc.strerror or exc}"]) from None

@@ -25,7 +25,7 @@ def test_defaults() -> None:
 
 
 def test_admin_ids_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ADMIN_IDS", " 12, 34 ,,56")
+    monkeypatch.setenv("ADMIN_IDS", " 12, 34 ;56")
     assert load_settings().admin_ids == frozenset({12, 34, 56})
 
 
@@ -45,7 +45,17 @@ def test_token_is_hidden_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("ADMIN_IDS", "12,abc"), ("TELEGRAM_BASE_URL", "ftp://x"), ("TOP_K", "zero")],
+    [
+        ("ADMIN_IDS", "12,abc"),
+        ("ADMIN_IDS", "1,,2"),
+        ("ADMIN_IDS", "-5"),
+        ("ADMIN_IDS", "0"),
+        ("TELEGRAM_BASE_URL", "ftp://x"),
+        ("TELEGRAM_BASE_URL", "https://"),
+        ("TOP_K", "zero"),
+        ("LOG_LEVEL", "verbose"),
+        ("WEBHOOK_URL", "not-a-url"),
+    ],
 )
 def test_bad_value_is_one_line_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch, name: str, value: str
@@ -67,3 +77,34 @@ def test_env_example_as_dotenv_gives_working_defaults(tmp_path: Path) -> None:
     assert settings.webhook_url is None
     assert settings.admin_ids == frozenset()
     assert settings.index_cache_dir == Path("data/cache")
+
+
+def test_log_level_is_accepted_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    assert load_settings().log_level == "DEBUG"
+
+
+def test_database_path_that_is_a_folder_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path))
+    with pytest.raises(SettingsError, match=r"DATABASE_PATH.*folder"):
+        load_settings()
+
+
+def test_a_dotenv_that_is_not_utf8_is_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes("ADMIN_IDS=1\nLOG_LEVEL=INFO # caf\xe9\n".encode("latin-1"))
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert str(info.value).startswith(".env is not UTF-8")
+    assert "\n" not in str(info.value)
+
+
+def test_every_problem_gets_its_own_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "verbose")
+    monkeypatch.setenv("ADMIN_IDS", "1,,2")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    lines = str(info.value).splitlines()
+    assert len(lines) == 2
+    assert any("LOG_LEVEL" in line for line in lines) and any("ADMIN_IDS" in line for line in lines)

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import signal
+import socket
 import sqlite3
 import time
 from pathlib import Path
@@ -229,3 +230,59 @@ async def test_a_server_rejecting_html_and_replies_still_gets_an_answer(bot: Run
     sent = await bot.ask(bot.api.message(QUESTION))
     assert "11 triliun rubel" in sent["text"]
     assert "<" not in sent["text"] and "parse_mode" not in sent
+
+
+# --------------------------------------------------------------------------- settings and start
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("LOG_LEVEL", "verbose"), ("DATABASE_PATH", "{tmp}"), ("WEBHOOK_URL", "not-a-url"),
+     ("ADMIN_IDS", "1,,2"), ("ADMIN_IDS", "-5")],
+)  # fmt: skip
+async def test_a_bad_setting_stops_run_before_any_network_call_with_one_line(
+    api: FakeBotApi, tmp_path: Path, name: str, value: str
+) -> None:
+    env = bot_env(api, make_settings(api, tmp_path), **{name: value.format(tmp=tmp_path)})
+    proc = await spawn_bot(env, tmp_path)
+    _, stderr = await asyncio.wait_for(proc.communicate(), 60)
+    message = stderr.decode()
+    assert proc.returncode == 2
+    assert message.count("\n") == 1 and name in message, message
+    assert "Traceback" not in message
+    assert api.calls == []
+
+
+async def test_a_dotenv_that_is_not_utf8_stops_run_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes("TELEGRAM_BOT_TOKEN=1:x # caf\xe9\n".encode("latin-1"))
+    env = {"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "")}
+    proc = await spawn_bot(env, tmp_path)
+    _, stderr = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 2
+    assert stderr.decode().count("\n") == 1 and ".env" in stderr.decode()
+    assert "Traceback" not in stderr.decode()
+
+
+async def test_an_unreachable_bot_api_is_reported_at_once_and_retried(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = make_settings(api, tmp_path)
+    env = bot_env(api, settings, TELEGRAM_BASE_URL=f"http://127.0.0.1:{port}/bot")
+    proc = await spawn_bot(env, tmp_path)
+    assert proc.stderr is not None
+    started = time.monotonic()
+    lines: list[str] = []
+    try:
+        while len([line for line in lines if "cannot reach" in line]) < 2:
+            line = await asyncio.wait_for(proc.stderr.readline(), 15)
+            lines.append(line.decode())
+    finally:
+        proc.kill()
+        await proc.wait()
+    assert time.monotonic() - started < 15
+    reports = [line for line in lines if "cannot reach" in line]
+    assert f"127.0.0.1:{port}" in reports[0] and "trying again" in reports[0]
+    assert all(TOKEN not in line and TOKEN.split(":")[1] not in line for line in lines)

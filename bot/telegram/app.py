@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
@@ -16,7 +18,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import Forbidden, InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -38,7 +40,7 @@ from bot.library import Library
 from bot.storage import Storage
 from bot.telegram import admin, handlers
 from bot.telegram.inbox import Inbox, InboxQueue, InboxUpdateProcessor
-from bot.telegram.logs import setup_logging
+from bot.telegram.logs import redact, setup_logging
 from bot.telegram.state import STATE_KEY, BotState, get_state
 from bot.telegram.transport import AiohttpRequest
 
@@ -304,6 +306,13 @@ def run_bot(settings: Settings) -> int:
         return 2
     for problem in kb.corpus.problems:
         log.warning("skipped %s: %s", problem.name, problem.reason)
+    try:
+        reached = asyncio.run(reach_bot_api(settings))
+    except KeyboardInterrupt:
+        return 130
+    if not reached:
+        print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check it in .env", file=sys.stderr)
+        return 2
     library = Library(kb, settings.corpus_dir, settings.top_k, settings.index_cache_dir)
     storage = Storage(settings.database_path, store_question_text=settings.store_question_text)
     application = build_application(settings, library, storage)
@@ -333,6 +342,40 @@ def run_bot(settings: Settings) -> int:
         return 2
     except (TelegramError, OSError, RuntimeError) as exc:
         log.error("the bot stopped: %s", exc)
-        print(f"error: the bot stopped: {exc}", file=sys.stderr)
+        print(f"error: the bot stopped: {redact(str(exc))}", file=sys.stderr)
         return 1
     return 0
+
+
+async def reach_bot_api(settings: Settings, first_delay: float = 1.0) -> bool:
+    """Wait until the Bot API answers getMe; False if it rejects the token.
+
+    An unreachable server is logged at once (host only, never the URL with the token) and
+    tried again with backoff, up to a minute apart, until it answers or the bot is stopped.
+    """
+    host = urlparse(settings.telegram_base_url).netloc
+    request = AiohttpRequest(1, read_timeout=10.0, connect_timeout=5.0)
+    bot = Bot(settings.token or "", base_url=settings.telegram_base_url, request=request)
+    delay = first_delay
+    try:
+        await request.initialize()
+        while True:
+            try:
+                await bot.get_me()
+            except (InvalidToken, Forbidden):
+                return False
+            except TelegramError as exc:
+                log.error(
+                    "cannot reach the Bot API at %s (%s); trying again in %.0f s",
+                    host,
+                    redact(str(exc)) or type(exc).__name__,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
+                continue
+            if delay > first_delay:
+                log.warning("the Bot API at %s answers again", host)
+            return True
+    finally:
+        await request.shutdown()
