@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from telegram import Bot, Update
 
 from bot.telegram.app import inbox_path
-from bot.telegram.inbox import Inbox
+from bot.telegram.inbox import MAX_ATTEMPTS, Inbox
 from tests.fakeapi import TOKEN, FakeBotApi
 from tests.kill9 import run_kill9
 from tests.telegram_harness import RunningBot, make_settings, running_bot
 
 
 async def test_kill_9_under_load_leaves_no_fetched_question_unanswered(tmp_path: Path) -> None:
-    result = await run_kill9(tmp_path, questions=400, rate=150, kills=5, seed=3)
+    result = await run_kill9(tmp_path, questions=1000, rate=200, kills=6, seed=1)
     assert result.fetched == result.questions
     assert result.unanswered == 0, result
     assert result.seconds < 60
@@ -42,3 +43,22 @@ async def test_an_update_fetched_by_a_killed_run_is_answered_at_the_next_start(
     reopened = Inbox(inbox_path(settings))
     assert reopened.open() == []  # handled: not replayed again
     reopened.close()
+
+
+def test_an_update_cut_short_many_times_is_given_up_only_when_old(tmp_path: Path) -> None:
+    path = tmp_path / "inbox.sqlite3"
+    inbox = Inbox(path)
+    inbox.open()
+    bot = Bot(TOKEN)
+    for update_id in (1, 2, 3):
+        update = Update.de_json({"update_id": update_id, **FakeBotApi().message("apa?")}, bot)
+        assert inbox.record(update)
+        for _ in range(MAX_ATTEMPTS):
+            inbox.started(update_id)  # and each time the process died
+    inbox.close()
+    with sqlite3.connect(path) as db:  # update 1 has been failing for long
+        db.execute("UPDATE inbox SET received_at = received_at - 3600 WHERE update_id = 1")
+        db.execute("UPDATE inbox SET attempts = 1 WHERE update_id = 3")
+    again = Inbox(path)
+    assert [u["update_id"] for u in again.open()] == [2, 3]
+    again.close()

@@ -29,7 +29,11 @@ from telegram.ext import SimpleUpdateProcessor
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3  # an update whose handling was cut short this often (it kills us?) is dropped
+# An update whose handling was cut short this often, over at least this long, is given up: it
+# may be what kills the process. (Kills under load cut hundreds of updates short at once, so
+# a count alone would give up good updates.)
+MAX_ATTEMPTS = 5
+GIVE_UP_AFTER_SECONDS = 300.0
 KEEP_DONE_SECONDS = 86_400.0  # ids of handled updates kept this long against redelivery
 
 _SCHEMA = """
@@ -66,15 +70,18 @@ class Inbox:
                 (time.time() - KEEP_DONE_SECONDS,),
             )
             rows = db.execute(
-                "SELECT update_id, payload, attempts FROM inbox WHERE done = 0 ORDER BY update_id"
+                "SELECT update_id, payload, attempts, received_at FROM inbox WHERE done = 0"
+                " ORDER BY update_id"
             ).fetchall()
         except (sqlite3.Error, OSError) as exc:
             self._report(exc)
             return []
         self._db = db
         pending = []
-        for update_id, payload, attempts in rows:
-            if attempts >= MAX_ATTEMPTS or payload is None:
+        now = time.time()
+        for update_id, payload, attempts, received_at in rows:
+            old = now - received_at > GIVE_UP_AFTER_SECONDS
+            if (attempts >= MAX_ATTEMPTS and old) or payload is None:
                 log.error("inbox: update %s given up after %d attempts", update_id, attempts)
                 self.done(update_id)
                 continue
