@@ -22,7 +22,7 @@ from bot.library import ReloadReport
 from bot.messages import Lang, t
 from bot.render import escape, pack
 from bot.storage import StorageError
-from bot.telegram.handlers import lang_of, reply
+from bot.telegram.send import lang_of, reply
 from bot.telegram.state import BotState, get_state
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,8 @@ import contextlib
 import logging
 import re
 import time
-import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from telegram import (
     CallbackQuery,
@@ -26,88 +25,31 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.answer import MAX_QUESTION_CHARS, Answer, Passage
-from bot.messages import Lang, language_of, t
+from bot.messages import Lang, t
 from bot.render import (
     TELEGRAM_LIMIT,
     answer_html,
     escape,
     passage_html,
     passage_plain,
-    strip_tags,
     utf16_len,
 )
 from bot.telegram.flood import Verdict
+from bot.telegram.send import lang_of, reply, send_retrying
 from bot.telegram.state import BotState, SentAnswer, get_state
 
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-T = TypeVar("T")
 
 INLINE_MAX_RESULTS = 10
 TYPING_DELAY = 0.3
 TYPING_REPEAT = 4.0
 INLINE_QUERY_MAX = 256
-
-
-# --------------------------------------------------------------------------- sending
-
-
-async def send_retrying(send: Callable[[], Awaitable[T]], attempts: int = 4) -> T:
-    """Send, retrying timeouts, network errors and 429s with backoff; the last error is raised."""
-    delay = 0.5
-    for attempt in range(1, attempts + 1):
-        try:
-            return await send()
-        except RetryAfter as exc:
-            if attempt == attempts:
-                raise
-            with warnings.catch_warnings():  # PTB warns that the type becomes timedelta
-                warnings.simplefilter("ignore")
-                wait = exc.retry_after
-            seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
-            log.warning("Telegram asked to wait %.1fs (429); retrying", seconds)
-            await asyncio.sleep(seconds)
-        except (TimedOut, NetworkError) as exc:
-            if attempt == attempts or isinstance(exc, BadRequest):
-                raise
-            log.warning("sending failed (%s); retry %d in %.1fs", exc, attempt, delay)
-            await asyncio.sleep(delay)
-            delay *= 2
-    raise AssertionError("unreachable")
-
-
-async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
-    """Reply to `message` in HTML, quoting it; retried like every send.
-
-    Fallbacks keep an answer coming from a strict or unusual API server: HTML it rejects is sent
-    as plain text, and a reply reference it rejects is dropped (the answer is sent unquoted).
-    """
-    attempts: list[Callable[[], Awaitable[Message]]] = [
-        lambda: message.reply_text(text, reply_markup=markup),
-        lambda: message.reply_text(strip_tags(text), reply_markup=markup, parse_mode=None),
-        lambda: message.reply_text(text, reply_markup=markup, do_quote=False),
-        lambda: message.reply_text(
-            strip_tags(text), reply_markup=markup, parse_mode=None, do_quote=False
-        ),
-    ]
-    for n, attempt in enumerate(attempts):
-        try:
-            return await send_retrying(attempt)
-        except BadRequest as exc:
-            if n == len(attempts) - 1:
-                raise
-            log.warning("reply rejected (%s); trying a plainer form", exc)
-    raise AssertionError("unreachable")
-
-
-def lang_of(update: Update) -> Lang:
-    user = update.effective_user
-    return language_of(user.language_code if user else None)
 
 
 def examples_of(state: BotState) -> tuple[str, ...]:
