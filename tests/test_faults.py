@@ -286,3 +286,21 @@ async def test_an_unreachable_bot_api_is_reported_at_once_and_retried(
     reports = [line for line in lines if "cannot reach" in line]
     assert f"127.0.0.1:{port}" in reports[0] and "trying again" in reports[0]
     assert all(TOKEN not in line and TOKEN.split(":")[1] not in line for line in lines)
+
+
+async def test_example_buttons_count_against_the_flood_limit(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    async with running_bot(api, make_settings(api, tmp_path, flood_limit_per_minute=3)) as bot:
+        start = await bot.ask(bot.api.message("/start"))
+        user = bot.api.user()
+        for _ in range(3):
+            sent = await bot.ask(bot.callback("ex:1", bot.bot_message(start), user))
+            assert "11 triliun rubel" in parse_html(sent["text"])
+        before = len(bot.api.sent())
+        toast = await bot.ask(
+            bot.callback("ex:1", bot.bot_message(start), user), "answerCallbackQuery"
+        )
+        assert "terlalu banyak" in str(toast["text"])
+        await bot.ask(bot.callback("ex:1", bot.bot_message(start), user), "answerCallbackQuery")
+        assert len(bot.api.sent()) == before  # no answer past the limit, and no spinning button

@@ -40,6 +40,7 @@ from bot.library import Library
 from bot.storage import Storage
 from bot.telegram import admin, handlers
 from bot.telegram.inbox import Inbox, InboxQueue, InboxUpdateProcessor
+from bot.telegram.limits import limited
 from bot.telegram.logs import redact, setup_logging
 from bot.telegram.state import STATE_KEY, BotState, get_state
 from bot.telegram.transport import AiohttpRequest
@@ -174,16 +175,18 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
     application.add_handler(CommandHandler("start", h.on_start, filters=NEW))
     application.add_handler(CommandHandler("help", h.on_help, filters=NEW))
     application.add_handler(CommandHandler("about", h.on_about, filters=NEW))
-    application.add_handler(CommandHandler("ask", h.on_ask, filters=question_updates))
+    # every handler that answers a question is flood-limited here, where it is registered
+    application.add_handler(CommandHandler("ask", limited(h.on_ask), filters=question_updates))
     application.add_handler(
         MessageHandler(
             PRIVATE & question_updates & filters.TEXT & ~filters.COMMAND & not_bot,
-            h.on_private_text,
+            limited(h.on_private_text),
         )
     )
     application.add_handler(
         MessageHandler(
-            GROUPS & question_updates & filters.TEXT & ~filters.COMMAND & not_bot, h.on_group_text
+            GROUPS & question_updates & filters.TEXT & ~filters.COMMAND & not_bot,
+            limited(h.on_group_text, h.is_group_question),
         )
     )
     application.add_handler(MessageHandler(PRIVATE & NEW & filters.COMMAND, h.on_unknown_command))
@@ -193,11 +196,11 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
     for pattern, on_press in (
         (r"^more:", h.on_more),
         (r"^fb:", h.on_feedback),
-        (r"^ex:", h.on_example_button),
+        (r"^ex:", limited(h.on_example_button)),
         (None, h.on_unknown_button),  # anything else: "expired", never a spinning button
     ):
         application.add_handler(CallbackQueryHandler(h.acknowledged(on_press), pattern=pattern))
-    application.add_handler(InlineQueryHandler(h.on_inline_query))
+    application.add_handler(InlineQueryHandler(limited(h.on_inline_query, h.is_inline_question)))
     application.add_error_handler(h.on_error)
 
 

@@ -38,7 +38,6 @@ from bot.render import (
     passage_plain,
     utf16_len,
 )
-from bot.telegram.flood import Verdict
 from bot.telegram.send import lang_of, reply, send_retrying
 from bot.telegram.state import BotState, SentAnswer, get_state
 
@@ -104,8 +103,6 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     if message is None or chat is None:
         return
     lang = lang_of(update)
-    if not await _within_limits(update, context, state, lang):
-        return
     if len(question) > MAX_QUESTION_CHARS:
         await reply(message, t("question_too_long", lang, limit=MAX_QUESTION_CHARS))
         return
@@ -151,24 +148,6 @@ async def _answer(
         last = i == len(messages) - 1
         markup = answer_keyboard(answer_id, lang, more_page=more_page) if last else None
         await reply(message, html_text, markup)
-
-
-async def _within_limits(update: Update, context: Context, state: BotState, lang: Lang) -> bool:
-    """Flood control per user and per group: one polite notice, then silence."""
-    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
-    verdicts = []
-    if user is not None:
-        verdicts.append(state.user_gate.check(user.id))
-    if chat is not None and chat.type != ChatType.PRIVATE:
-        verdicts.append(state.group_gate.check(chat.id))
-    if all(v is Verdict.OK for v in verdicts):
-        return True
-    if Verdict.NOTICE in verdicts and message is not None:
-        try:
-            await reply(message, t("flood", lang))
-        except TelegramError as exc:
-            log.warning("flood notice not sent: %s", exc)
-    return False
 
 
 async def _typing_after(context: Context, chat_id: int, delay: float) -> None:
@@ -231,6 +210,23 @@ async def on_group_text(update: Update, context: Context) -> None:
     if question is None:
         return  # not for us: never answered, never logged
     await answer_question(update, context, question)
+
+
+def is_group_question(update: Update, context: Context) -> bool:
+    """Is this group message addressed to the bot (and so a question that counts)?"""
+    message = update.effective_message
+    if message is None or message.text is None or is_from_bot(update):
+        return False
+    bot = context.bot
+    return (
+        bare_ask(message, bot.username) is not None
+        or addressed_question(message, bot.username, bot.id) is not None
+    )
+
+
+def is_inline_question(update: Update, context: Context) -> bool:
+    """An inline query with text (an empty one only shows examples)."""
+    return update.inline_query is not None and bool(update.inline_query.query.strip())
 
 
 def addressed_question(message: Message, username: str, bot_id: int) -> str | None:
@@ -525,10 +521,6 @@ async def on_inline_query(update: Update, context: Context) -> None:
         passages = await _example_passages(state)
         results = [_inline_result(str(i), p, lang) for i, p in enumerate(passages)]
         await inline.answer(results, cache_time=300, is_personal=False)
-        return
-    user = update.effective_user
-    if user is not None and state.user_gate.check(user.id) is not Verdict.OK:
-        await inline.answer([], cache_time=5, is_personal=True)
         return
     answer = await ask(state, text)
     if answer.found:
