@@ -122,6 +122,7 @@ class FakeBotApi:
         self._reply_waiters: dict[int, asyncio.Future[float]] = {}
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
+        self.last_update_id = 0
         self._message_ids = itertools.count(1000)
         self._new_update = asyncio.Condition()
         self._faults: dict[str, list[Fault]] = {}
@@ -167,11 +168,15 @@ class FakeBotApi:
         )
 
     async def push(self, update: dict[str, Any]) -> int:
-        update_id = next(self._update_ids)
+        update_id = self.last_update_id = next(self._update_ids)
         async with self._new_update:
             self._updates.append({"update_id": update_id, **update})
             self._new_update.notify_all()
         return update_id
+
+    def pending_updates(self) -> list[dict[str, Any]]:
+        """Updates not yet acknowledged by the bot (with the offset of a later getUpdates)."""
+        return list(self._updates)
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         """Successful calls of `method`, oldest first."""
@@ -200,10 +205,6 @@ class FakeBotApi:
         raise AssertionError(
             f"expected {count} {method} calls, got {len(self.sent(method))}: {self.errors}"
         )
-
-    async def quiet(self, seconds: float = 0.3) -> None:
-        """Let in-flight updates finish (for asserting that nothing was sent)."""
-        await asyncio.sleep(seconds)
 
     # ------------------------------------------------------------------ update builders
 

@@ -101,7 +101,7 @@ async def run_kill9(
             proc.send_signal(signal.SIGTERM)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(proc.communicate(), 30)
-        pending = {u["message"]["message_id"] for u in api._updates if "message" in u}
+        pending = {u["message"]["message_id"] for u in api.pending_updates() if "message" in u}
         fetched = [m for m in asked if m not in pending]
         replies = {m: api.replies.get(m, 0) for m in fetched}
         answered_users = {

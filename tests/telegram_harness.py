@@ -46,10 +46,26 @@ class RunningBot:
     async def silent(self, update: dict[str, Any]) -> None:
         """Push an update and check the bot sends nothing for it."""
         before = len(self.api.calls)
-        await self.api.push(update)
-        await self.api.quiet()
+        await self.settled(await self.api.push(update))
         sent = [c.method for c in self.api.calls[before:] if c.method not in {"getUpdates"}]
         assert sent == [], sent
+
+    async def settled(self, update_id: int | None = None, within: float = 10.0) -> None:
+        """Until the bot has fetched every update up to `update_id` (default: the last pushed)
+        and has finished handling all it fetched: then what it sends for them has been sent."""
+        update_id = self.api.last_update_id if update_id is None else update_id
+        deadline = time.monotonic() + within
+        calm = 0
+        while calm < 2:  # idle twice in a row: nothing was between the queue and a handler
+            if time.monotonic() > deadline:
+                raise AssertionError(f"update {update_id} not handled within {within}s")
+            await asyncio.sleep(0.01)
+            fetched = all(u["update_id"] > update_id for u in self.api.pending_updates())
+            idle = (
+                self.app.update_queue.empty()
+                and self.app.update_processor.current_concurrent_updates == 0
+            )
+            calm = calm + 1 if fetched and idle else 0
 
     def callback(self, data: str, message: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -220,11 +220,11 @@ async def test_an_admin_command_gets_exactly_one_reply(bot: RunningBot) -> None:
     for command in ("/docs", "/reload"):
         before = len(bot.api.sent())
         await bot.ask(bot.api.message(command, user=admin(bot.api)))
-        await bot.api.quiet()
+        await bot.settled()
         assert len(bot.api.sent()) == before + 1
     before = len(bot.api.sent())
     await bot.ask(bot.api.message("/reload"))  # a reader: one refusal, no help text as well
-    await bot.api.quiet()
+    await bot.settled()
     assert len(bot.api.sent()) == before + 1
 
 

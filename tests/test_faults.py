@@ -85,7 +85,7 @@ async def test_a_failing_send_is_logged_and_the_next_question_answered(
         if bot.api.attempts("sendMessage") >= 5:
             break
         await asyncio.sleep(0.01)
-    await bot.api.quiet()
+    await bot.settled()
     assert any(r.name == "bot.telegram.handlers" for r in caplog.records)
     sent = await bot.ask(bot.api.message("LLMs"))
     assert "LLMs" in parse_html(sent["text"])
