@@ -14,7 +14,9 @@ class Verdict(Enum):
 
 
 class FloodGate:
-    """At most `limit` events per `window` seconds per key; one notice, then silence."""
+    """At most `limit` events per `window` seconds per key; one notice, then silence.
+
+    Remembers at most `max_keys` keys (idle ones are forgotten first), so memory is bounded."""
 
     def __init__(self, limit: int, window: float = 60.0, max_keys: int = 50_000) -> None:
         self.limit = limit
@@ -29,6 +31,10 @@ class FloodGate:
         if events is None:
             if len(self._events) >= self.max_keys:
                 self._forget_idle(now)
+            while len(self._events) >= self.max_keys:  # all active: forget the oldest key
+                oldest = next(iter(self._events))
+                del self._events[oldest]
+                self._noticed.discard(oldest)
             events = self._events[key] = deque()
         while events and now - events[0] >= self.window:
             events.popleft()

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 GIVE_UP_AFTER_SECONDS = 300.0
 KEEP_DONE_SECONDS = 86_400.0  # ids of handled updates kept this long against redelivery
+PRUNE_EVERY = 10_000  # handled updates between prunings of older ids
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbox (
@@ -54,6 +55,7 @@ class Inbox:
         self.path = path
         self._db: sqlite3.Connection | None = None
         self._failing = False
+        self._handled = 0
 
     def open(self) -> list[dict[str, Any]]:
         """Open (or create) the inbox; returns the updates left undone by the last run."""
@@ -118,8 +120,15 @@ class Inbox:
         self._execute("UPDATE inbox SET attempts = attempts + 1 WHERE update_id = ?", update_id)
 
     def done(self, update_id: int) -> None:
-        """The update has been handled: forget its content, keep its id."""
+        """The update has been handled: forget its content, keep its id (for a day)."""
         self._execute("UPDATE inbox SET done = 1, payload = NULL WHERE update_id = ?", update_id)
+        self._handled += 1
+        if self._handled % PRUNE_EVERY == 0 and self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute(
+                    "DELETE FROM inbox WHERE done = 1 AND received_at < ?",
+                    (time.time() - KEEP_DONE_SECONDS,),
+                )
 
     def _execute(self, sql: str, update_id: int) -> None:
         if self._db is None:

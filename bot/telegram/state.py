@@ -39,13 +39,17 @@ class RecentAnswers:
 
     def add(self, answer: SentAnswer) -> str:
         answer_id = secrets.token_hex(5)
-        self._items[answer_id] = answer
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
+        self.put(answer_id, answer)
         return answer_id
 
     def put(self, answer_id: str, answer: SentAnswer) -> None:
         self._items[answer_id] = answer
+        self._items.move_to_end(answer_id)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
     def get(self, answer_id: str) -> SentAnswer | None:
         return self._items.get(answer_id)
