@@ -98,8 +98,6 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Easy there: too many questions in a minute. Please try again shortly.",
     },
     "quote_from": {"id": "Paragraf {paragraph}", "en": "Paragraph {paragraph}"},
-    "answer_intro": {"id": "Menurut artikel:", "en": "According to the article:"},
-    "inline_empty_title": {"id": "Contoh kutipan", "en": "Example quote"},
     "inline_none_title": {
         "id": "Artikel tidak membahas hal itu",
         "en": "The article does not say",

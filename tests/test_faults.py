@@ -304,3 +304,22 @@ async def test_example_buttons_count_against_the_flood_limit(
         assert "terlalu banyak" in str(toast["text"])
         await bot.ask(bot.callback("ex:1", bot.bot_message(start), user), "answerCallbackQuery")
         assert len(bot.api.sent()) == before  # no answer past the limit, and no spinning button
+
+
+async def test_the_transport_honours_the_pool_timeout(api: FakeBotApi) -> None:
+    from telegram.error import TimedOut
+
+    request = AiohttpRequest(1, read_timeout=5.0, pool_timeout=0.2)
+    await request.initialize()
+    try:
+        api.fail("getMe", 200, delay=1.5)  # holds the only connection
+        url = f"{api.base_url}{TOKEN}/getMe"
+        slow = asyncio.create_task(request.do_request(url, "POST"))
+        await asyncio.sleep(0.1)
+        started = time.monotonic()
+        with pytest.raises(TimedOut):
+            await request.do_request(url, "POST")
+        assert time.monotonic() - started < 1.0
+        assert (await slow)[0] == 200
+    finally:
+        await request.shutdown()

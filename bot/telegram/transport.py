@@ -9,6 +9,8 @@ errors as `NetworkError`.
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -25,12 +27,15 @@ class AiohttpRequest(BaseRequest):
         read_timeout: float | None = 5.0,
         write_timeout: float | None = 5.0,
         connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = None,  # wait for a free connection as long as it takes
     ) -> None:
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
         self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._slots = asyncio.Semaphore(connection_pool_size)
 
     @property
     def read_timeout(self) -> float | None:
@@ -61,13 +66,20 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             raise RuntimeError("AiohttpRequest is not initialized")
         read = self._pick(read_timeout, self._read_timeout)
+        write = self._pick(write_timeout, self._write_timeout)
         connect = self._pick(connect_timeout, self._connect_timeout)
+        pool = self._pick(pool_timeout, self._pool_timeout)
+        files = request_data.multipart_data if request_data is not None else None
+        # aiohttp has no write timeout: a request that uploads a file gets write + read (+
+        # connect) as its total instead
+        total = None
+        if files and write is not None and read is not None:
+            total = write + read + (connect or 0.0)
         timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=connect, sock_read=read, connect=None
+            total=total, sock_connect=connect, sock_read=read, connect=None
         )
         data: aiohttp.FormData | dict[str, str] | None = None
         if request_data is not None:
-            files = request_data.multipart_data
             if files:
                 form = aiohttp.FormData()
                 for key, value in request_data.json_parameters.items():
@@ -77,6 +89,11 @@ class AiohttpRequest(BaseRequest):
                 data = form
             else:
                 data = request_data.json_parameters
+        # the pool timeout is the wait for a free connection (a slot), as in PTB's HTTPXRequest
+        try:
+            await asyncio.wait_for(self._slots.acquire(), pool)
+        except TimeoutError:
+            raise TimedOut("Pool timeout: all connections are in use") from None
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as resp:
                 return resp.status, await resp.read()
@@ -84,6 +101,8 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        finally:
+            self._slots.release()
 
     @staticmethod
     def _pick(value: object, default: float | None) -> float | None:
