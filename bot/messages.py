@@ -67,6 +67,60 @@ _TEXTS: dict[str, dict[Lang, str]] = {
             "{examples}"
         ),
     },
+    "chat_greeting": {
+        "id": "Halo! 👋 Saya menjawab pertanyaan tentang <b>{title}</b>. Coba tanya:\n{examples}",
+        "en": "Hi! 👋 I answer questions about <b>{title}</b>. Try asking:\n{examples}",
+    },
+    "chat_thanks": {
+        "id": "Sama-sama! Ada lagi yang ingin ditanyakan tentang artikelnya? Misalnya:\n{examples}",
+        "en": "You're welcome! Anything else about the article? For example:\n{examples}",
+    },
+    "chat_goodbye": {
+        "id": "Sampai jumpa! Kapan saja ada pertanyaan tentang artikelnya, tulis saja di sini.",
+        "en": "Goodbye! Whenever you have a question about the article, just write it here.",
+    },
+    "chat_smalltalk": {
+        "id": (
+            "Saya bot yang hanya bisa menjawab pertanyaan tentang <b>{title}</b>, dengan "
+            "mengutip artikelnya. Coba tanya:\n{examples}"
+        ),
+        "en": (
+            "I am a bot that only answers questions about <b>{title}</b>, by quoting it. "
+            "Try asking:\n{examples}"
+        ),
+    },
+    "chat_identity": {
+        "id": (
+            "Saya bot tanya-jawab untuk artikel <b>{title}</b>. Saya menjawab dengan mengutip "
+            "kalimat artikel apa adanya, dan bilang terus terang kalau artikel tidak "
+            "membahasnya. Coba tanya:\n{examples}"
+        ),
+        "en": (
+            "I am a question-answering bot for the article <b>{title}</b>. I answer by quoting "
+            "its sentences word for word, and say plainly when it does not say. Try asking:\n"
+            "{examples}"
+        ),
+    },
+    "chat_capabilities": {
+        "id": (
+            "Tanyakan apa saja tentang <b>{title}</b> — siapa, apa, kapan, berapa, mengapa — "
+            "dan saya kutip kalimat artikel yang menjawabnya. Contoh:\n{examples}"
+        ),
+        "en": (
+            "Ask anything about <b>{title}</b> — who, what, when, how much, why — and I quote "
+            "the sentences that answer it. For example:\n{examples}"
+        ),
+    },
+    "chat_request": {
+        "id": (
+            "Maaf, saya tidak membuat teks baru (puisi, terjemahan, ringkasan); saya hanya "
+            "mengutip artikel <b>{title}</b> untuk menjawab pertanyaan. Coba tanya:\n{examples}"
+        ),
+        "en": (
+            "Sorry, I do not write new text (poems, translations, summaries); I only quote the "
+            "article <b>{title}</b> to answer questions. Try asking:\n{examples}"
+        ),
+    },
     "empty_question": {
         "id": "Tulis pertanyaan dalam kata-kata, misalnya:\n{examples}",
         "en": "Please write your question in words, for example:\n{examples}",

@@ -34,6 +34,7 @@ from bot.messages import Lang, language_of, t
 from bot.render import (
     TELEGRAM_LIMIT,
     answer_html,
+    chat_reply,
     escape,
     passage_html,
     passage_plain,
@@ -122,6 +123,11 @@ def examples_text(state: BotState) -> str:
     return "\n".join(f"• <i>{escape(q)}</i>" for q in examples_of(state))
 
 
+def corpus_title(state: BotState) -> str:
+    docs = state.library.kb.corpus.documents
+    return docs[0].title if docs else ""
+
+
 # --------------------------------------------------------------------------- answering
 
 
@@ -184,6 +190,9 @@ async def _answer(
     show_question: bool = False,
 ) -> None:
     answer = state.library.answerer.ask(question)
+    if answer.chat is not None:  # a greeting, thanks, a request: a friendly word, never a quote
+        await reply(message, chat_reply(answer, lang, corpus_title(state), examples_text(state)))
+        return
     if not answer.found:
         key = "empty_question" if answer.reason == "empty" else "not_found"
         _log(state, update, answer, "")  # queued first: the log never waits on Telegram
