@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # Storage and privacy
     retention_days: int = Field(default=90, ge=0)
     store_question_text: bool = True
+    # who to ask for deletion, shown by /privacy (an @username, an e-mail address, a URL)
+    privacy_contact: str = ""
 
     # Admin
     max_upload_bytes: int = Field(default=2_000_000, ge=1)

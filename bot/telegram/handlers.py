@@ -148,10 +148,18 @@ def page_of(passages: Sequence[Passage], page: int, size: int) -> list[Passage]:
     return list(passages[page * size : (page + 1) * size])
 
 
-async def answer_question(update: Update, context: Context, question: str) -> None:
-    """Answer `question` in reply to the update's message, with buttons, and log it."""
+async def answer_question(
+    update: Update,
+    context: Context,
+    question: str,
+    *,
+    show_question: bool = False,
+    reply_to: Message | None = None,
+) -> None:
+    """Answer `question` in reply to the update's message (or `reply_to`), with buttons, and log
+    it; `show_question` puts the question above the quotes when the user did not type it."""
     state = get_state(context)
-    message = update.effective_message
+    message = reply_to or update.effective_message
     chat = update.effective_chat
     if message is None or chat is None:
         return
@@ -169,7 +177,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     else:
         typing = asyncio.create_task(_typing_after(context, chat.id, TYPING_DELAY))
     try:
-        await _answer(update, state, message, question, lang)
+        await _answer(update, state, message, question, lang, show_question=show_question)
     finally:
         typing.cancel()
 
