@@ -35,7 +35,7 @@ from bot.corpus import CorpusError
 from bot.knowledge import folder_fingerprint, open_knowledge, terminal_progress
 from bot.library import Library
 from bot.storage import Storage
-from bot.telegram import admin, handlers, welcome
+from bot.telegram import access, admin, handlers, operations, welcome
 from bot.telegram.logs import setup_logging
 from bot.telegram.state import STATE_KEY, BotState, get_state
 from bot.telegram.transport import AiohttpRequest
@@ -61,6 +61,7 @@ ADMIN_COMMANDS = [
     ("stats", "Statistik pertanyaan", "Question statistics"),
     ("docs", "Daftar dokumen", "List documents"),
     ("remove", "Hapus dokumen", "Remove a document"),
+    ("status", "Status bot", "Bot status"),
 ]
 
 
@@ -132,6 +133,8 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
     edits = settings.edited_messages == "answer"
     question_updates = (NEW | EDITED) if edits else NEW
 
+    access.register(application)  # ALLOWED_CHAT_IDS / ALLOWED_USER_IDS, before everything
+    operations.register(application)  # /status, and each admin's language for alerts
     # admin (group -1 so an upload from an admin is not treated as a reader's file)
     for name, action in (
         ("reload", admin.reload_action),
@@ -180,6 +183,7 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     state = get_state(application)
+    operations.start(application)
     if state.storage is not None:
         await state.storage.start()
         kb = state.library.kb
@@ -236,6 +240,7 @@ async def set_command_menus(application: Application, settings: Settings) -> Non
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    operations.stop(application)
     state = get_state(application)
     if state.storage is not None:
         await state.storage.close()
