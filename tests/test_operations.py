@@ -76,12 +76,11 @@ async def test_an_english_admin_gets_alerts_in_english(bot: RunningBot) -> None:
     assert parse_html(alert["text"]).startswith("⚠️ Needs attention")
 
 
-async def test_a_database_that_cannot_be_opened_at_start_alerts_the_admins(
+async def test_a_corrupted_database_at_start_alerts_the_admins(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
-    blocked = tmp_path / "db-is-a-folder"
-    blocked.mkdir()
-    settings = make_settings(api, tmp_path, database_path=blocked)
+    settings = make_settings(api, tmp_path)
+    settings.database_path.write_bytes(b"garbage" * 1000)
     async with running_bot(api, settings):
         await api.wait_for("sendMessage")
     [alert] = to_admin(api)
