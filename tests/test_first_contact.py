@@ -135,3 +135,21 @@ async def test_start_with_any_other_payload_is_the_plain_welcome(
     assert TITLE in parse_html(sent["text"])
     assert buttons(sent) == ["ex:0", "ex:1", "ex:2"]
     assert bot.api.errors == []
+
+
+# --------------------------------------------------------------------------- inline mode
+
+
+async def test_inline_results_are_personal_because_they_follow_the_users_language(
+    bot: RunningBot,
+) -> None:
+    answers = []
+    for n, (lang, query) in enumerate([("en", "sanksi microchip"), ("id", ""), ("en", "")]):
+        update = {
+            "inline_query": {"id": f"iq{n}", "from": bot.api.user(lang=lang), "query": query}
+        }
+        update["inline_query"]["offset"] = ""
+        answers.append(await bot.ask(update, "answerInlineQuery"))
+    assert all(a["is_personal"] is True for a in answers)
+    english = answers[0]["results"][0]["input_message_content"]["message_text"]
+    assert "Paragraph" in english  # worded for this user: not to be served to others
