@@ -152,4 +152,4 @@ async def test_inline_results_are_personal_because_they_follow_the_users_languag
         answers.append(await bot.ask(update, "answerInlineQuery"))
     assert all(a["is_personal"] is True for a in answers)
     english = answers[0]["results"][0]["input_message_content"]["message_text"]
-    assert "Paragraph" in english  # worded for this user: not to be served to others
+    assert "paragraph 9" in english  # worded for this user: not to be served to others
