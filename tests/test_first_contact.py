@@ -145,9 +145,7 @@ async def test_inline_results_are_personal_because_they_follow_the_users_languag
 ) -> None:
     answers = []
     for n, (lang, query) in enumerate([("en", "sanksi microchip"), ("id", ""), ("en", "")]):
-        update = {
-            "inline_query": {"id": f"iq{n}", "from": bot.api.user(lang=lang), "query": query}
-        }
+        update = {"inline_query": {"id": f"iq{n}", "from": bot.api.user(lang=lang), "query": query}}
         update["inline_query"]["offset"] = ""
         answers.append(await bot.ask(update, "answerInlineQuery"))
     assert all(a["is_personal"] is True for a in answers)
