@@ -151,3 +151,14 @@ async def test_inline_results_are_personal_because_they_follow_the_users_languag
     assert all(a["is_personal"] is True for a in answers)
     english = answers[0]["results"][0]["input_message_content"]["message_text"]
     assert "paragraph 9" in english  # worded for this user: not to be served to others
+
+
+async def test_descriptions_follow_a_new_title_after_reload(bot: RunningBot) -> None:
+    path = bot.corpus_dir / "putin-satgas-ai.txt"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(TITLE, "Satgas AI Rusia"), encoding="utf-8"
+    )
+    admin = bot.api.user(ADMIN_ID, name="Admin")
+    await bot.ask(bot.api.message("/reload", user=admin))
+    assert "“Satgas AI Rusia”" in bot.api.descriptions[("description", "")]
+    assert "“Satgas AI Rusia”" in bot.api.descriptions[("short_description", "en")]

@@ -195,7 +195,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
             loaded_by=None,
         )
     await set_command_menus(application, state.settings)
-    await welcome.set_descriptions(application)
+    await welcome.set_descriptions(application.bot, state)
     jobs = application.job_queue
     if jobs is not None:
         if state.storage is not None and state.settings.retention_days > 0:
@@ -265,6 +265,8 @@ async def _watch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     report = await library.reload()
     admin.record_version(state, report, None)
+    if report.ok:
+        await welcome.set_descriptions(context.bot, state)
     log.info("auto reload: %s", "ok" if report.ok else report.error)
 
 

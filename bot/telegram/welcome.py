@@ -14,15 +14,15 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.messages import Lang, t
 from bot.render import escape
 from bot.telegram import handlers
-from bot.telegram.state import get_state
+from bot.telegram.state import BotState, get_state
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +102,10 @@ def example_link(username: str, number: int) -> str:
 # --------------------------------------------------------------------------- descriptions
 
 
-def descriptions(application: Application, lang: Lang) -> tuple[str, str]:  # type: ignore[type-arg]
+def descriptions(state: BotState, username: str, lang: Lang) -> tuple[str, str]:
     """The long and the short description in `lang`, built from the corpus title."""
-    documents = get_state(application).library.kb.corpus.documents
+    documents = state.library.kb.corpus.documents
     title = documents[0].title if documents else "?"
-    username = application.bot.username
     key = "description" if len(documents) == 1 else "description_many"
     long_text = t(key, lang, title=title, count=len(documents), username=username)
     if len(long_text) > DESCRIPTION_LIMIT:
@@ -125,13 +124,13 @@ def _shorten(text: str, room: int) -> str:
     return text[: max(room, 1)].rstrip() + "…"
 
 
-async def set_descriptions(application: Application) -> int:  # type: ignore[type-arg]
+async def set_descriptions(bot: Bot, state: BotState) -> int:
     """Set both descriptions in Indonesian (the default) and English; a text Telegram already
-    has is not sent again. Returns how many texts were sent."""
-    bot = application.bot
+    has is not sent again. Called at start and after a reload. Returns how many were sent."""
     sent = 0
-    for lang, code in (("id", None), ("en", "en")):
-        long_text, short_text = descriptions(application, lang)  # type: ignore[arg-type]
+    languages: tuple[tuple[Lang, str | None], ...] = (("id", None), ("en", "en"))
+    for lang, code in languages:
+        long_text, short_text = descriptions(state, bot.username, lang)
         try:
             current = await bot.get_my_description(language_code=code)
             if current.description != long_text:
