@@ -128,3 +128,13 @@ async def test_inline_queries_from_a_user_not_listed_get_nothing(private_bot: Ru
     query = {"inline_query": {"id": "q", "from": private_bot.api.user(), "query": "rubel"}}
     query["inline_query"]["offset"] = ""
     await private_bot.silent(query)
+
+
+async def test_the_admins_hear_once_about_a_group_that_keeps_writing(listed: RunningBot) -> None:
+    api = listed.api
+    await api.push(added_to(api, OTHER_GROUP))
+    for _ in range(3):
+        await api.push(api.message(QUESTION, chat_id=OTHER_GROUP, chat_type="supergroup"))
+    await api.wait_for("leaveChat", 4)
+    await api.quiet()
+    assert len([m for m in api.sent() if int(m["chat_id"]) == ADMIN_ID]) == 1

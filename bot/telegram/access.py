@@ -28,6 +28,7 @@ Context = ContextTypes.DEFAULT_TYPE
 
 # before everything else, flood control (-1) and admin commands included
 ACCESS_GROUP = -10
+LEFT_KEY = "access_left"  # groups left (and the admins told) since start
 _PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.RESTRICTED, ChatMember.OWNER}
 
 
@@ -85,6 +86,10 @@ async def leave(context: Context, chat: Chat) -> None:
     except TelegramError as exc:  # already gone, or a network error: the next update tries again
         log.info("could not leave chat %d: %s", chat.id, exc)
         return
+    told: set[int] = context.application.bot_data.setdefault(LEFT_KEY, set())
+    if chat.id in told:  # updates that were already on their way when it left
+        return
+    told.add(chat.id)
     title = escape(chat.title or "?")
     await operations.notify_admins(
         context.application, lambda lang: t("left_group_alert", lang, title=title, chat_id=chat.id)

@@ -94,11 +94,6 @@ async def on_start(update: Update, context: Context) -> None:
     await handlers.on_start(update, context)
 
 
-def example_link(username: str, number: int) -> str:
-    """The share link that opens the bot on example `number` (1-based)."""
-    return f"https://t.me/{username}?start=ex{number}"
-
-
 # --------------------------------------------------------------------------- descriptions
 
 
