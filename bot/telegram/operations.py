@@ -129,7 +129,7 @@ async def notify_admins(application: Application, text_in: Callable[[Lang], str]
         text = text_in(ops.admin_langs.get(admin_id, "id"))
         try:
             await application.bot.send_message(admin_id, text)
-        except TelegramError as exc:
+        except (TelegramError, RuntimeError) as exc:  # RuntimeError: the bot is shutting down
             log.info("could not notify admin %d: %s", admin_id, exc)
 
 
@@ -238,5 +238,7 @@ def stop(application: Application) -> None:  # type: ignore[type-arg]
     for handler in list(root.handlers):
         if isinstance(handler, AdminAlerts) and handler.application is application:
             root.removeHandler(handler)
+            for task in handler.sending:  # an alert still on its way would outlive the bot
+                task.cancel()
             with contextlib.suppress(Exception):
                 handler.close()
