@@ -85,3 +85,12 @@ async def test_a_corrupted_database_at_start_alerts_the_admins(
         await api.wait_for("sendMessage")
     [alert] = to_admin(api)
     assert "storage" in alert and "unusable" in alert
+
+
+async def test_alerts_never_carry_the_webhook_secret(api: FakeBotApi, tmp_path: Path) -> None:
+    settings = make_settings(api, tmp_path, webhook_secret="hook-Secret_42")
+    async with running_bot(api, settings):
+        logging.getLogger("bot.somewhere").error("bad header hook-Secret_42 from proxy")
+        await api.wait_for("sendMessage")
+    [alert] = to_admin(api)
+    assert "hook-Secret_42" not in alert and "bad header [secret] from proxy" in alert
