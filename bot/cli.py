@@ -1,4 +1,4 @@
-"""`python -m bot ...` subcommands: `ask`, `eval`, `run`, `bench`.
+"""`python -m bot ...` subcommands: `ask`, `eval`, `run`, `health`, `backup`, `bench`.
 
 `ask` and `eval` never import Telegram: they work on a fresh machine without a token.
 """
@@ -72,6 +72,15 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="start the Telegram bot (long polling, or webhook)")
     run.set_defaults(func=_run)
+
+    health = sub.add_parser(
+        "health", help="exit 0 when the corpus loads and the database is writable"
+    )
+    health.set_defaults(func=_health)
+
+    backup = sub.add_parser("backup", help="a consistent copy of the live database, safe to run")
+    backup.add_argument("file", type=Path, help="where to write the copy (replaced atomically)")
+    backup.set_defaults(func=_backup)
 
     bench = sub.add_parser("bench", help="speed and memory benchmark against rank-bm25, bm25s")
     bench.add_argument("--sizes", default="article,10000,100000", help="corpus sizes")
@@ -215,6 +224,30 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram.app import run_bot
 
     return run_bot(settings)
+
+
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.health import Unhealthy, check_health
+
+    try:
+        print(check_health(settings))
+    except Unhealthy as exc:
+        print(f"unhealthy: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.health import BackupError, backup_database
+
+    try:
+        report = backup_database(settings.database_path, args.file)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    rows = ", ".join(f"{name} {count}" for name, count in report.rows.items())
+    print(f"backup written to {report.target} ({report.size_bytes:,} bytes; rows: {rows})")
+    return 0
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:

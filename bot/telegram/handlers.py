@@ -154,10 +154,18 @@ def page_of(passages: Sequence[Passage], page: int, size: int) -> list[Passage]:
     return list(passages[page * size : (page + 1) * size])
 
 
-async def answer_question(update: Update, context: Context, question: str) -> None:
-    """Answer `question` in reply to the update's message, with buttons, and log it."""
+async def answer_question(
+    update: Update,
+    context: Context,
+    question: str,
+    *,
+    show_question: bool = False,
+    reply_to: Message | None = None,
+) -> None:
+    """Answer `question` in reply to the update's message (or `reply_to`), with buttons, and log
+    it; `show_question` puts the question above the quotes when the user did not type it."""
     state = get_state(context)
-    message = update.effective_message
+    message = reply_to or update.effective_message
     chat = update.effective_chat
     if message is None or chat is None:
         return
@@ -175,7 +183,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     else:
         typing = asyncio.create_task(_typing_after(context, chat.id, TYPING_DELAY))
     try:
-        await _answer(update, state, message, question, lang)
+        await _answer(update, state, message, question, lang, show_question=show_question)
     finally:
         typing.cancel()
 
@@ -291,6 +299,8 @@ async def on_group_text(update: Update, context: Context) -> None:
     question = addressed_question(message, context.bot.username, context.bot.id)
     if question is None:
         return  # not for us: never answered, never logged
+    if not question and await _answer_replied(update, context, message):
+        return  # "@TheBot" alone, in reply to someone's question
     await answer_question(update, context, question)
 
 
@@ -350,12 +360,37 @@ async def _ask(update: Update, context: Context, question: str) -> None:
     message = update.effective_message
     if message is None:
         return
+    if not question and await _answer_replied(update, context, message):
+        return  # "/ask" alone, in reply to someone's question
     if not question:
         examples = examples_of(get_state(context))
         example = examples[0] if examples else "Apa isi artikel?"
         await reply(message, t("ask_usage", lang_of(update), example=escape(example)))
         return
     await answer_question(update, context, question)
+
+
+def replied_question(message: Message, bot_id: int) -> tuple[str, Message] | None:
+    """The question in the message `message` replies to, and that message, when it is another
+    member's (not the bot's own answer); the part the user quoted, if they quoted one."""
+    target = message.reply_to_message
+    if target is None or target.from_user is None or target.from_user.id == bot_id:
+        return None
+    text = (message.quote.text if message.quote else None) or target.text or target.caption
+    if not text or not text.strip():
+        return None
+    return text.strip(), target
+
+
+async def _answer_replied(update: Update, context: Context, message: Message) -> bool:
+    """Answer the replied-to message's text as the question, shown above the quotes, in reply
+    to that message; False when `message` replies to nothing usable."""
+    replied = replied_question(message, context.bot.id)
+    if replied is None:
+        return False
+    question, target = replied
+    await answer_question(update, context, question, show_question=True, reply_to=target)
+    return True
 
 
 async def on_non_text(update: Update, context: Context) -> None:
@@ -532,7 +567,10 @@ async def on_feedback(update: Update, context: Context) -> None:
 
 
 async def on_inline_query(update: Update, context: Context) -> None:
-    """`@bot question` in any chat: matching passages; an empty query shows examples."""
+    """`@bot question` in any chat: matching passages; an empty query shows examples.
+
+    Results are worded in the user's language, so they are marked personal: Telegram's cache
+    then never serves one user's (English) results to another (Indonesian) user."""
     inline = update.inline_query
     if inline is None:
         return
@@ -542,7 +580,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
     if not text:
         passages = _example_passages(state)
         results = [_inline_result(str(i), p, lang) for i, p in enumerate(passages)]
-        await inline.answer(results, cache_time=300, is_personal=False)
+        await inline.answer(results, cache_time=300, is_personal=True)
         return
     user = update.effective_user
     if user is not None and state.user_gate.check(user.id) is not Verdict.OK:
@@ -563,7 +601,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
             )
         ]
     _log(state, update, answer, "")
-    await inline.answer(results, cache_time=60, is_personal=False)
+    await inline.answer(results, cache_time=60, is_personal=True)
 
 
 def _example_passages(state: BotState) -> list[Passage]:
