@@ -214,6 +214,10 @@ async def _answer(
         header = t("example_header", lang, question=escape(question)) + "\n\n"
         if utf16_len(header + messages[0]) <= TELEGRAM_LIMIT:
             messages[0] = header + messages[0]
+    if answer.tentative:  # found, but only just: say so rather than sound sure
+        hedge = "<i>" + t("tentative", lang) + "</i>\n\n"
+        if utf16_len(hedge + messages[0]) <= TELEGRAM_LIMIT:
+            messages[0] = hedge + messages[0]
     more_page = 1 if len(everything) > size else None
     _log(state, update, answer, answer_id)
     for i, html_text in enumerate(messages):
