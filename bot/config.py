@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    # groups and supergroups the bot may stay in (empty = any); users who may use it in private
+    # chats and inline (empty = everyone); admins always pass (bot/telegram/access.py)
+    allowed_chat_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    allowed_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     corpus_dir: Path = Path("corpus")
     database_path: Path = Path("data/bot.sqlite3")
     cache_dir: Path | None = None
@@ -45,6 +49,8 @@ class Settings(BaseSettings):
     # Storage and privacy
     retention_days: int = Field(default=90, ge=0)
     store_question_text: bool = True
+    # who to ask for deletion, shown by /privacy (an @username, an e-mail address, a URL)
+    privacy_contact: str = ""
 
     # Admin
     max_upload_bytes: int = Field(default=2_000_000, ge=1)
@@ -53,7 +59,7 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "allowed_chat_ids", "allowed_user_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -61,15 +67,19 @@ class Settings(BaseSettings):
             if any(not p for p in parts):
                 raise ValueError(f"{value!r} has an empty entry; use ids separated by commas")
             for part in parts:
-                if not part.isdigit() or int(part) == 0:
-                    raise ValueError(f"{part!r} is not a Telegram user id (a positive number)")
+                if not part.removeprefix("-").isdigit():
+                    raise ValueError(f"{part!r} is not a Telegram id (a number)")
             return frozenset(int(p) for p in parts)
         if isinstance(value, int):
-            value = frozenset({value})
-        if isinstance(value, (set, frozenset)) and any(
-            not isinstance(v, int) or v <= 0 for v in value
-        ):
-            raise ValueError("Telegram user ids are positive numbers")
+            return frozenset({value})
+        return value
+
+    @field_validator("admin_ids", "allowed_user_ids")
+    @classmethod
+    def _check_user_ids(cls, value: frozenset[int]) -> frozenset[int]:
+        bad = sorted(v for v in value if v <= 0)
+        if bad:
+            raise ValueError(f"{bad[0]} is not a Telegram user id (a positive number)")
         return value
 
     @field_validator("telegram_base_url")

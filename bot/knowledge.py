@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot import text
+from bot import lexicon, text
 from bot.config import Settings
 from bot.corpus import Chunk, Corpus, iter_corpus_files, load_corpus
 from bot.index import Bm25Params, Index
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 # everything that shapes the indexed sentences or their scores: sentence splitting and
 # boilerplate removal (corpus.py) as much as tokenizing and BM25
-_CODE_FILES = ("corpus.py", "text.py", "lexicon.py", "index.py", "knowledge.py")
+_CODE_FILES = ("text.py", "lexicon.py", "index.py", "knowledge.py", "corpus.py")
 CACHE_MIN_SENTENCES = 2000  # below this, building is faster than reading a cache
 
 
@@ -111,6 +111,7 @@ def cache_key(corpus: Corpus, params: Bm25Params) -> str:
     digest.update(corpus.content_hash.encode())
     digest.update(repr(params).encode())
     digest.update(_code_digest().encode())
+    digest.update(lexicon.data_digest().encode())
     return digest.hexdigest()[:32]
 
 

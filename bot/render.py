@@ -6,6 +6,7 @@ import html
 from collections.abc import Sequence
 
 from bot.answer import Answer, Passage
+from bot.chat import language
 from bot.messages import Lang, t
 
 TELEGRAM_LIMIT = 4096
@@ -98,21 +99,41 @@ def passage_plain(passage: Passage, lang: Lang = "id") -> str:
     return f"“{passage.text}”\n— {citation(passage, lang)}"
 
 
+def chat_reply(answer: Answer, lang: Lang, title: str, examples: str) -> str:
+    """The friendly reply to chit-chat (Telegram HTML), in the message's own language when it
+    shows one, else in `lang`."""
+    kind = answer.chat or "greeting"
+    return t(
+        f"chat_{kind}", language(answer.question) or lang, title=escape(title), examples=examples
+    )
+
+
 # --------------------------------------------------------------------------- terminal
 
 _BOLD, _DIM, _RESET, _YELLOW = "\033[1m", "\033[2m", "\033[0m", "\033[33m"
 
 
 def answer_terminal(
-    answer: Answer, color: bool, lang: Lang = "id", examples: Sequence[str] = ()
+    answer: Answer,
+    color: bool,
+    lang: Lang = "id",
+    examples: Sequence[str] = (),
+    title: str = "",
 ) -> str:
     """Readable terminal output: highlighted words, citations, or a clear not-found."""
     lines = [f"{_BOLD if color else ''}? {answer.question}{_RESET if color else ''}"]
+    if answer.chat is not None:
+        listed = "\n".join(f"    • {q}" for q in examples)
+        reply = chat_reply(answer, lang, title, listed)
+        lines.append("  💬 " + strip_tags(reply).replace("\n", "\n  "))
+        return "\n".join(lines)
     if not answer.found:
         key = "empty_question" if answer.reason == "empty" else "not_found"
         hint = t(key, lang, examples="\n".join(f"    • {q}" for q in examples))
         lines.append("  ✗ " + strip_tags(hint).replace("\n", "\n  "))
         return "\n".join(lines)
+    if answer.tentative:
+        lines.append("  ~ " + t("tentative", lang))
     for rank, passage in enumerate(answer.passages, start=1):
         body = _terminal_highlight(passage.text, passage.highlights, color)
         lines.append(f"  {rank}. {body}")

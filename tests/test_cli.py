@@ -96,3 +96,9 @@ def test_eval_prints_project_and_baseline_side_by_side() -> None:
     assert "naive bm25" in header
     for row in ("top-1", "top-3", "off-topic refused", "false refusals"):
         assert row in result.stdout
+
+
+def test_ask_json_marks_chit_chat_and_quotes_nothing() -> None:
+    result = run_bot("ask", "--json", "makasih ya kak")
+    data = json.loads(result.stdout)
+    assert data == {"question": "makasih ya kak", "found": False, "passages": [], "chat": "thanks"}

@@ -108,3 +108,20 @@ def test_every_problem_gets_its_own_line(monkeypatch: pytest.MonkeyPatch) -> Non
     lines = str(info.value).splitlines()
     assert len(lines) == 2
     assert any("LOG_LEVEL" in line for line in lines) and any("ADMIN_IDS" in line for line in lines)
+
+
+def test_allowed_chats_and_users_are_comma_separated_and_empty_means_any(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load_settings().allowed_chat_ids == frozenset()
+    monkeypatch.setenv("ALLOWED_CHAT_IDS", "-1001234567890, -42")
+    monkeypatch.setenv("ALLOWED_USER_IDS", "7")
+    settings = load_settings()
+    assert settings.allowed_chat_ids == frozenset({-1001234567890, -42})
+    assert settings.allowed_user_ids == frozenset({7})
+
+
+def test_a_bad_allowed_chat_id_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALLOWED_CHAT_IDS", "-100, mygroup")
+    with pytest.raises(SettingsError, match="ALLOWED_CHAT_IDS"):
+        load_settings()

@@ -238,3 +238,16 @@ def test_a_matching_question_on_a_1_9_mb_one_sentence_document_takes_at_most_50_
         timings.append(time.perf_counter() - started)
         assert answer.found
     assert sorted(timings)[1] <= 0.050, timings
+
+
+def test_a_unit_abbreviation_before_a_number_does_not_end_a_sentence() -> None:
+    paragraph = (
+        "Longsor terjadi di Jalan Trans Sulawesi Km. 7 arah Palu. "
+        "Warga berlari sejauh 3 km. Polisi datang."
+    )
+    sentences = [paragraph[a:b] for a, b in split_sentences(paragraph)]
+    assert sentences == [
+        "Longsor terjadi di Jalan Trans Sulawesi Km. 7 arah Palu.",
+        "Warga berlari sejauh 3 km.",
+        "Polisi datang.",
+    ]

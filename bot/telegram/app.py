@@ -38,7 +38,7 @@ from bot.corpus import CorpusError
 from bot.knowledge import folder_fingerprint, open_knowledge, terminal_progress
 from bot.library import Library
 from bot.storage import Storage
-from bot.telegram import admin, handlers
+from bot.telegram import access, admin, handlers, operations, welcome
 from bot.telegram.inbox import Inbox, InboxQueue, InboxUpdateProcessor
 from bot.telegram.limits import limited
 from bot.telegram.logs import redact, setup_logging
@@ -59,12 +59,14 @@ READER_COMMANDS = [
     ("ask", "Tanya tentang artikel", "Ask about the article"),
     ("about", "Tentang artikel", "About the article"),
     ("help", "Bantuan", "Help"),
+    ("privacy", "Privasi", "Privacy"),
 ]
 ADMIN_COMMANDS = [
     ("reload", "Muat ulang korpus", "Reload the corpus"),
     ("stats", "Statistik pertanyaan", "Question statistics"),
     ("docs", "Daftar dokumen", "List documents"),
     ("remove", "Hapus dokumen", "Remove a document"),
+    ("status", "Status bot", "Bot status"),
 ]
 
 
@@ -147,6 +149,8 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
     edits = settings.edited_messages == "answer"
     question_updates = (NEW | EDITED) if edits else NEW
 
+    access.register(application)  # ALLOWED_CHAT_IDS / ALLOWED_USER_IDS, before everything
+    operations.register(application)  # /status, and each admin's language for alerts
     # admin (group -1 so an upload from an admin is not treated as a reader's file)
     for name, action in (
         ("reload", admin.reload_action),
@@ -172,7 +176,10 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
         group=-1,
     )
 
-    application.add_handler(CommandHandler("start", h.on_start, filters=NEW))
+    application.add_handler(
+        CommandHandler("start", limited(welcome.on_start, welcome.asks_example), filters=NEW)
+    )
+    application.add_handler(CommandHandler("privacy", welcome.on_privacy, filters=NEW))
     application.add_handler(CommandHandler("help", h.on_help, filters=NEW))
     application.add_handler(CommandHandler("about", h.on_about, filters=NEW))
     # every handler that answers a question is flood-limited here, where it is registered
@@ -206,6 +213,7 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     state = get_state(application)
+    operations.start(application)
     queue = application.update_queue
     if state.inbox is not None and isinstance(queue, InboxQueue):
         queue.replay(state.inbox.open(), application.bot)
@@ -220,6 +228,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
             loaded_by=None,
         )
     await set_command_menus(application, state.settings)
+    await welcome.set_descriptions(application.bot, state)
     jobs = application.job_queue
     if jobs is not None:
         if state.storage is not None and state.settings.retention_days > 0:
@@ -253,15 +262,18 @@ async def set_command_menus(application: Application, settings: Settings) -> Non
         log.warning("could not set command menus: %s", exc)
     for admin_id in settings.admin_ids:
         try:
-            await bot.set_my_commands(
-                commands(READER_COMMANDS + ADMIN_COMMANDS, 0),
-                scope=BotCommandScopeChat(admin_id),
-            )
+            for lang_code, idx in ((None, 0), ("en", 1)):
+                await bot.set_my_commands(
+                    commands(READER_COMMANDS + ADMIN_COMMANDS, idx),
+                    scope=BotCommandScopeChat(admin_id),
+                    language_code=lang_code,
+                )
         except TelegramError as exc:  # the admin has not started the bot yet
             log.info("admin menu for %s not set: %s", admin_id, exc)
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    operations.stop(application)
     state = get_state(application)
     if state.inbox is not None:
         state.inbox.close()
@@ -289,6 +301,8 @@ async def _watch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     async with state.corpus_lock:
         report = await library.reload()
     admin.record_version(state, report, None)
+    if report.ok:
+        await welcome.set_descriptions(context.bot, state)
     log.info("auto reload: %s", "ok" if report.ok else report.error)
 
 

@@ -1,0 +1,421 @@
+"""Reading a question: from what a user typed to the index terms it asks about.
+
+Each question word is looked up in the index as written; a word the corpus lacks gets a second
+look (English, plural, synonym, affixes the stemmer missed, typo) before it counts as missing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot import text
+from bot.knowledge import KnowledgeBase
+from bot.lexicon import (
+    CHAT_WORDS,
+    COLLOQUIAL,
+    ENGLISH,
+    QUESTION_FRAMES,
+    SLANG,
+    STOPWORDS,
+    SYNONYM_GROUPS,
+)
+
+MAX_QUESTION_CHARS = 1000
+
+# Weights of question terms found by a second look rather than as written.
+COLLOQUIAL_WEIGHT = 1.0
+ENGLISH_WEIGHT = 0.9
+PLURAL_WEIGHT = 1.0
+ROOT_WEIGHT = 1.0
+FUZZY_WEIGHT = 0.8
+SYNONYM_WEIGHT = 0.6
+PRESENT_SYNONYM_WEIGHT = 0.3  # a synonym looked for beside a word the corpus has too
+
+# How a term was found: as written, as part of a name, read from chat Indonesian or English,
+# as a plural, a synonym of a missing word, a root the stemmer missed, a typo's closest word,
+# or "related": a synonym looked for beside a word the corpus has (never highlighted)
+How = Literal[
+    "exact", "name", "colloquial", "english", "plural", "synonym", "root", "fuzzy", "related"
+]
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One index term looked for, the question word it came from, and how much it counts."""
+
+    term: str
+    word: str
+    weight: float
+    how: How = "exact"
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question read against one index: the terms found, and the words that were not.
+
+    `missing` are real words (Indonesian, English or chat Indonesian) that the corpus does not
+    have: a sign the question is about something else. `unknown` are words the reader could
+    not place at all (a name the corpus lacks, a typo too far from any corpus word).
+    """
+
+    question: str  # as read: links, mentions and markup taken out
+    terms: tuple[QueryTerm, ...]
+    missing: tuple[str, ...]
+    words: frozenset[str] = frozenset()  # every word of the question, normalised
+    unknown: tuple[str, ...] = ()
+    missing_names: int = 0  # capitalised words (names) among the missing and unknown ones
+    focus_missing: bool = False  # the word next to the question word is missing or unknown
+    missing_numbers: int = 0  # numbers and years the corpus does not have ("... tahun 2023")
+    missing_bare: int = 0  # missing real words written as bare roots ("gaji", "cuaca")
+
+
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|id|org|net|me|io|co)(?:/\S*)?",
+    re.IGNORECASE,
+)
+_MENTION = re.compile(r"(?<![\w@])@\w+")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+_MARKUP = re.compile(r"[*_~`|]+|\[([^\]]*)\]\([^)]*\)")
+_HASHTAG = re.compile(r"#(?=\w)")
+
+
+def clean_question(message: str) -> str:
+    """The question in a chat message: links, @mentions, HTML and Markdown markup, quote
+    marks and hashtag signs taken out (emoji are never index words anyway). A quoted line stays:
+    it is what the question is about ("> Kapal berlayar tiga kali seminggu" / "hari apa?")."""
+    lines = [ln.lstrip().lstrip(">") for ln in message.splitlines()]
+    cleaned = html.unescape(" ".join(lines))
+    cleaned = _URL.sub(" ", cleaned)
+    cleaned = _MENTION.sub(" ", cleaned)
+    cleaned = _HTML_TAG.sub(" ", cleaned)
+    cleaned = _MARKUP.sub(lambda m: f" {m.group(1) or ''} ", cleaned)
+    cleaned = _HASHTAG.sub("", cleaned)
+    return " ".join(cleaned.split())
+
+
+def read_query(question: str, kb: KnowledgeBase) -> Query:
+    """Turn a question into index terms, trying chat Indonesian, English, plurals, synonyms,
+    affixes and typos in turn for a word the corpus lacks."""
+    question = clean_question(question[:MAX_QUESTION_CHARS])
+    tokens = text.analyze(question, question=True)
+    found: list[QueryTerm] = []
+    missing: list[str] = []
+    unknown: list[str] = []
+    missing_names = 0
+    names = _name_groups(question, tokens)
+    focus = _focus(tokens)
+    focus_missing = False
+    missing_numbers = 0
+    missing_bare = 0
+    frames = _frame_words(tokens)
+    english = _looks_english(tokens)
+    for token in tokens:
+        if not token.terms or token.word in QUESTION_FRAMES or token.word in CHAT_WORDS:
+            continue
+        if token.start in frames:
+            continue
+        name = names.get(token.start)
+        if name is None and not all(t in kb.index for t in token.terms):
+            standard = _colloquial(token.word, kb)
+            if standard is not None:  # chat Indonesian: read as the standard word(s)
+                token = text.Token(token.start, token.end, standard[0], standard[1])
+                if not token.terms:
+                    continue  # a function word ("brapa" -> "berapa")
+        for term in token.terms:
+            if term in kb.index:
+                if name is None:
+                    found.append(QueryTerm(term, token.word, 1.0))
+                    found.extend(
+                        QueryTerm(t, token.word, PRESENT_SYNONYM_WEIGHT, "related")
+                        for t in _synonyms(term, kb)
+                    )
+                    if english:  # "ferry" may be in a name ("ASDP Indonesia Ferry") too
+                        found.extend(_english_terms(token.word, kb))
+                else:  # one concept: counts once in the found decision
+                    found.append(QueryTerm(term, name, 1.0, "name"))
+                continue
+            alternatives = _second_look(token.word, term, kb)
+            if alternatives:
+                found.extend(alternatives)
+            else:
+                (missing if _is_real_word(token.word, term) else unknown).append(term)
+                missing_names += token.start > 0 and question[token.start].isupper()
+                focus_missing = focus_missing or token.start == focus
+                missing_numbers += term[:1].isdigit()
+                missing_bare += token.word == term and _is_real_word(token.word, term)
+    return Query(
+        question,
+        tuple(_dedupe(found)),
+        tuple(dict.fromkeys(missing)),
+        frozenset(t.word for t in tokens),
+        tuple(dict.fromkeys(unknown)),
+        missing_names,
+        focus_missing,
+        missing_numbers,
+        missing_bare,
+    )
+
+
+_QUESTION_WORDS = frozenset(
+    "apa apakah siapa siapakah berapa berapakah kapan kapankah mana manakah dimana bagaimana "
+    "mengapa kenapa what who whom which when where how".split()
+)
+
+
+# Words that, next to a question word, only say what kind of answer is wanted: "berapa *lama*",
+# "*tanggal* berapa", "seberapa *besar*", "berapa *banyak*"
+_FRAME_NEIGHBOURS = frozenset(
+    "lama banyak jumlah besar tanggal tahun bulan hari jam pukul kali persen long many much".split()
+)
+
+
+def _frame_words(tokens: Sequence[text.Token]) -> set[int]:
+    """Start offsets of words that frame the question word beside them."""
+    frames: set[int] = set()
+    for i, token in enumerate(tokens):
+        if _standard(token.word) not in _QUESTION_WORDS and token.word != "seberapa":
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(tokens) and tokens[j].word in _FRAME_NEIGHBOURS:
+                frames.add(tokens[j].start)
+    return frames
+
+
+def _standard(word: str) -> str:
+    return SLANG.get(word) or COLLOQUIAL.get(word) or word
+
+
+def _focus(tokens: Sequence[text.Token]) -> int:
+    """The start offset of the word a question asks about: the first content word after the
+    question word ("Berapa *gaji* Putin?"); when the question word ends the question, the
+    first content word of all ("*gaji* Thiago brp?"); with no question word, the first content
+    word ("*cuaca* Bandung?"); -1 if there is none."""
+    content = [(i, t) for i, t in enumerate(tokens) if t.terms and t.word not in CHAT_WORDS]
+    for i, token in enumerate(tokens):
+        if _standard(token.word) not in _QUESTION_WORDS:
+            continue
+        after = [t for j, t in content if i < j <= i + 2]
+        if after:
+            return after[0].start
+        break
+    return content[0][1].start if content else -1
+
+
+def _is_real_word(word: str, term: str) -> bool:
+    """Is this a word of the language (not a name or a typo)?"""
+    dictionary = text.dictionary_words()
+    return word in dictionary or term in dictionary or _english(word) is not None
+
+
+_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
+# Colloquial verb forms: nge-/ny-/ng- prefixes and the -in suffix ("nyuruh", "ngerjain",
+# "diumumin", "dibenerin"), each with the standard letters they stand for.
+_COLLOQUIAL_PREFIXES = (
+    ("nge", ("", "ke", "pe")),
+    ("ny", ("s", "c")),
+    ("ng", ("k", "")),
+    ("n", ("t",)),
+    ("m", ("p",)),
+    ("di", ("di",)),
+    ("ke", ("ke",)),
+    ("", ("",)),
+)
+_COLLOQUIAL_SUFFIXES = (("in", ("kan", "i", "")), ("", ("",)))
+
+
+def _colloquial(word: str, kb: KnowledgeBase) -> tuple[str, tuple[str, ...]] | None:
+    """A chat-Indonesian word read as the standard word and its terms, if it is one: from the
+    colloquial lexicon, with letters no longer drawn out ("kapaaan"), or by its colloquial
+    affixes ("diumumin" -> "diumumkan"). None when the word is not chat Indonesian."""
+    forms = [word]
+    if _ELONGATED.search(word):
+        forms += [_ELONGATED.sub(r"\1\1", word), _ELONGATED.sub(r"\1", word)]
+    for form in forms:
+        standard = COLLOQUIAL.get(form) or SLANG.get(form)
+        if standard is None and form != word and (form in kb.surface_words or _real(form)):
+            standard = form
+        if standard is not None:
+            terms = tuple(t for w in standard.split() for t in text.word_terms(w)[1])
+            return standard, terms
+    if not word.isalpha() or len(word) < 5 or _real(word):
+        return None
+    for prefix, restores in _COLLOQUIAL_PREFIXES:
+        if not word.startswith(prefix):
+            continue
+        for suffix, replacements in _COLLOQUIAL_SUFFIXES:
+            if not word.endswith(suffix) or (not prefix and not suffix):
+                continue
+            core = word[len(prefix) : len(word) - len(suffix)]
+            if len(core) < 3:
+                continue
+            for restore in restores:
+                for replacement in replacements:
+                    candidate = restore + core + replacement
+                    terms = text.word_terms(candidate)[1]
+                    if terms and all(t in kb.index for t in terms):
+                        return candidate, terms
+    return None
+
+
+def _real(word: str) -> bool:
+    return word in text.dictionary_words() or word in STOPWORDS
+
+
+def _name_groups(question: str, tokens: Sequence[text.Token]) -> dict[int, str]:
+    """Capitalised words written next to each other ("Afrika Selatan", "Vladimir Putin") name
+    one thing; maps each such word's start offset to the name."""
+    groups: dict[int, str] = {}
+    run: list[text.Token] = []
+
+    def close_run() -> None:
+        if len(run) > 1:
+            name = " ".join(t.word for t in run)
+            groups.update({t.start: name for t in run})
+
+    for token in tokens:
+        capital = bool(token.terms) and question[token.start].isupper()
+        if capital and run and not question[run[-1].end : token.start].strip():
+            run.append(token)
+            continue
+        close_run()
+        run = [token] if capital else []
+    close_run()
+    return groups
+
+
+def _dedupe(terms: Iterable[QueryTerm]) -> list[QueryTerm]:
+    best: dict[str, QueryTerm] = {}
+    for qt in terms:
+        if qt.term not in best or qt.weight > best[qt.term].weight:
+            best[qt.term] = qt
+    return list(best.values())
+
+
+_ENGLISH_FUNCTION = frozenset(
+    "the is are was were does do did what which who whom when where why how of to in for a an "
+    "and this that these those will would can could has have had".split()
+)
+_INDONESIAN_FUNCTION = frozenset(
+    "yang dan di ke dari apa siapa kapan berapa mengapa kenapa bagaimana itu ini untuk dengan "
+    "pada adalah akan sudah yg gmn knp brp".split()
+)
+
+
+def _looks_english(tokens: Sequence[text.Token]) -> bool:
+    english = sum(t.word in _ENGLISH_FUNCTION for t in tokens)
+    indonesian = sum(t.word in _INDONESIAN_FUNCTION for t in tokens)
+    return english > indonesian
+
+
+def _english_terms(word: str, kb: KnowledgeBase) -> list[QueryTerm]:
+    """The corpus terms an English word stands for (its Indonesian words, read as terms)."""
+    english = _english(word)
+    if not english:
+        return []
+    terms = [t for m in english for w in m.split() for t in text.word_terms(w)[1]]
+    return [
+        QueryTerm(t, word, ENGLISH_WEIGHT, "english") for t in dict.fromkeys(terms) if t in kb.index
+    ]
+
+
+def _second_look(word: str, term: str, kb: KnowledgeBase) -> list[QueryTerm]:
+    english = _english_terms(word, kb)
+    if english:
+        return english
+    if word.endswith("s") and len(word) > 3:
+        singular = text.word_terms(word[:-1])[1]
+        if singular and all(t in kb.index for t in singular):
+            return [QueryTerm(t, word, PLURAL_WEIGHT, "plural") for t in singular]
+    synonyms = _synonyms(term, kb)
+    if synonyms:
+        return [QueryTerm(t, word, SYNONYM_WEIGHT, "synonym") for t in synonyms]
+    root = _root(word, kb)
+    if root:
+        return [QueryTerm(root, word, ROOT_WEIGHT, "root")]
+    return _typo(word, kb)
+
+
+_PREFIXES = ("", *"di ke se ber ter me mem men meng pe pem pen per".split())
+_SUFFIXES = ("", "i", "an", "kan", "nya")
+
+
+def _root(word: str, kb: KnowledgeBase) -> str | None:
+    """The longest corpus term left when common affixes are taken off a word the stemmer got
+    wrong ("dikepalai" -> "kepala", where the stemmer says "palai")."""
+    if len(word) < 6 or not word.isalpha():
+        return None
+    best: str | None = None
+    for prefix in _PREFIXES:
+        if not word.startswith(prefix):
+            continue
+        for suffix in _SUFFIXES:
+            core = word[len(prefix) : len(word) - len(suffix)]
+            if not word.endswith(suffix) or len(core) < 4 or core == word:
+                continue
+            if (
+                core in kb.index
+                and core not in STOPWORDS
+                and (best is None or len(core) > len(best))
+            ):
+                best = core
+    return best
+
+
+def _english(word: str) -> tuple[str, ...] | None:
+    """The Indonesian words an English word stands for (regular inflections folded)."""
+    if word in ENGLISH:
+        return ENGLISH[word]
+    for suffix, repl in (
+        ("ies", "y"),
+        ("es", ""),
+        ("s", ""),
+        ("ing", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", "e"),
+    ):
+        if word.endswith(suffix) and word[: -len(suffix)] + repl in ENGLISH:
+            return ENGLISH[word[: -len(suffix)] + repl]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _synonym_terms() -> dict[str, tuple[str, ...]]:
+    """Each index term of a synonym group's words -> the terms of the group's other words."""
+    table: dict[str, list[str]] = {}
+    for group in SYNONYM_GROUPS:
+        terms = list(dict.fromkeys(t for w in sorted(group) for t in text.word_terms(w)[1]))
+        for term in terms:
+            table.setdefault(term, []).extend(t for t in terms if t != term)
+    return {k: tuple(dict.fromkeys(v)) for k, v in table.items()}
+
+
+def _synonyms(term: str, kb: KnowledgeBase) -> list[str]:
+    return [t for t in _synonym_terms().get(term, ()) if t in kb.index]
+
+
+def _typo(word: str, kb: KnowledgeBase) -> list[QueryTerm]:
+    """A misspelt word matches the closest corpus word, if it is close and not a real word."""
+    if len(word) < 4 or not word.isalpha() or word in STOPWORDS:
+        return []
+    dictionary = text.dictionary_words()
+    if word in dictionary or text.stem(word) in dictionary or word in ENGLISH:
+        return []  # a real word that the corpus lacks is not a typo
+    limit = 1 if len(word) <= 6 else 2
+    candidates = kb.words_starting_with(word[0])
+    matches = process.extract(word, candidates, scorer=OSA.distance, score_cutoff=limit, limit=8)
+    if not matches:
+        return []
+    best = min(m[1] for m in matches)
+    closest = [m[0] for m in matches if m[1] == best]
+    closest.sort(key=lambda w: (-kb.index.document_frequency(kb.surface_words[w][0]), w))
+    terms = kb.surface_words[closest[0]]
+    return [QueryTerm(t, word, FUZZY_WEIGHT, "fuzzy") for t in terms if t in kb.index]
