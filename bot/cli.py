@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.corpus import CorpusError
+from bot.messages import problem_reason
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        for skipped in exc.problems:
+            reason = problem_reason(skipped.code, skipped.detail)
+            print(f"  skipped {skipped.name}: {reason}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -123,12 +127,15 @@ def _print(text: str) -> None:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.answer import Answerer
-    from bot.knowledge import open_knowledge, terminal_progress
+    from bot.knowledge import load_knowledge, terminal_progress
     from bot.render import answer_terminal
 
-    kb = open_knowledge(settings, progress=terminal_progress)
+    kb = load_knowledge(
+        settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=terminal_progress
+    )
     for problem in kb.corpus.problems:
-        print(f"warning: skipped {problem.name}: {problem.reason}", file=sys.stderr)
+        reason = problem_reason(problem.code, problem.detail)
+        print(f"warning: skipped {problem.name}: {reason}", file=sys.stderr)
     answerer = Answerer(kb, top_k=args.top_k or settings.top_k)
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     examples = [q for d in kb.corpus.documents for q in d.questions][:3]
@@ -171,7 +178,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         table,
         trade_off,
     )
-    from bot.knowledge import open_knowledge
+    from bot.knowledge import load_knowledge
 
     try:
         answerable, unanswerable, kinds = load_question_kinds(args.file)
@@ -179,7 +186,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: cannot read question file {str(args.file)!r}: {exc}", file=sys.stderr)
         return 2
-    kb = open_knowledge(settings)
+    kb = load_knowledge(settings.corpus_dir, cache_dir=settings.index_cache_dir)
     answerer = Answerer(kb, settings.top_k)
     if chat is not None:
         print(chat(answerer))

@@ -25,8 +25,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.messages import t
-
 SUPPORTED_SUFFIXES = (".txt", ".md")
 MAX_DOCUMENT_BYTES = 20_000_000
 MAX_CHUNK_CHARS = 1000  # a longer sentence is indexed as pieces of at most this many characters
@@ -58,20 +56,19 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Problem:
-    """A file that could not be loaded, and why (in plain words, and as a code)."""
+    """A file that could not be loaded, and why, as a code (`unreadable`, `not_utf8`, `outside`,
+    ...) and a detail; the edge puts it in words (`reason_<code>` in bot/messages.py)."""
 
     name: str
-    reason: str
     code: str = "unreadable"
     detail: str = ""
 
 
 class DocumentError(ValueError):
-    """A file that cannot be used as a document. `code` names the kind of problem; the message
-    is the plain English reason (`reason_<code>` in bot/messages.py)."""
+    """A file that cannot be used as a document: `code` names the kind of problem."""
 
     def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(t(f"reason_{code}", "en", detail=detail))
+        super().__init__(code + (f" ({detail})" if detail else ""))
         self.code = code
         self.detail = detail
 
@@ -410,14 +407,10 @@ def load_corpus(folder: Path) -> Corpus:
         try:
             documents.append(read_document(inside_folder(path, root), name))
         except DocumentError as exc:
-            problems.append(Problem(name, str(exc), exc.code, exc.detail))
+            problems.append(Problem(name, exc.code, exc.detail))
     if not documents:
-        detail = "; ".join(f"{p.name}: {p.reason}" for p in problems)
         raise CorpusError(
-            f"no readable .txt or .md document in {str(folder)!r}"
-            + (f" ({detail})" if detail else ""),
-            "empty",
-            tuple(problems),
+            f"no readable .txt or .md document in {str(folder)!r}", "empty", tuple(problems)
         )
     return build_corpus(documents, problems)
 

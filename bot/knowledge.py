@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 from bot import lexicon, text
-from bot.config import Settings
 from bot.corpus import Chunk, Corpus, iter_corpus_files, load_corpus
 from bot.index import Bm25Params, Index
 
@@ -196,12 +195,6 @@ def load_knowledge(
     if cache_dir is not None and len(corpus.chunks) >= CACHE_MIN_SENTENCES:
         save_cache(kb, cache_dir)
     return kb
-
-
-def open_knowledge(settings: Settings, progress: Progress | None = None) -> KnowledgeBase:
-    return load_knowledge(
-        settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=progress
-    )
 
 
 def folder_fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:

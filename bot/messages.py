@@ -427,6 +427,11 @@ def t(key: str, lang: Lang = "id", **kwargs: object) -> str:
     return template.format(**kwargs) if kwargs else template
 
 
+def problem_reason(code: str, detail: str, lang: Lang = "en") -> str:
+    """Why a corpus file was skipped, in words (the core gives a code and a detail)."""
+    return t(f"reason_{code}", lang, detail=detail)
+
+
 def language_of(code: str | None) -> Lang:
     """English for users whose Telegram language is English, Indonesian otherwise."""
     return "en" if code and code.lower().startswith("en") else "id"

@@ -19,6 +19,7 @@ from bot.corpus import (
     parse_document,
     split_sentences,
 )
+from bot.messages import problem_reason
 from tests.paths import CORPUS_DIR
 
 
@@ -124,7 +125,7 @@ def test_bad_files_are_skipped_and_reported(tmp_path: Path) -> None:
     (tmp_path / "image.png").write_bytes(b"\x89PNG")
     corpus = load_corpus(tmp_path)
     assert [d.name for d in corpus.documents] == ["good.txt"]
-    reasons = {p.name: p.reason for p in corpus.problems}
+    reasons = {p.name: problem_reason(p.code, p.detail) for p in corpus.problems}
     assert set(reasons) == {"latin1.txt", "binary.md", "empty.txt"}
     assert "UTF-8" in reasons["latin1.txt"]
     assert "binary" in reasons["binary.md"]
@@ -207,7 +208,7 @@ def test_utf16_text_is_named_as_such_not_binary(codec: str) -> None:
     with pytest.raises(DocumentError) as info:
         decode_document("berita.txt", "Berita tentang AI di Rusia.".encode(codec))
     assert info.value.code == "utf16"
-    assert "UTF-8" in str(info.value)
+    assert "UTF-8" in problem_reason(info.value.code, info.value.detail)
 
 
 def test_a_huge_sentence_is_indexed_as_bounded_pieces_that_keep_every_word() -> None:

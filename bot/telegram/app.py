@@ -35,8 +35,9 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.corpus import CorpusError
-from bot.knowledge import folder_fingerprint, open_knowledge, terminal_progress
+from bot.knowledge import folder_fingerprint, load_knowledge, terminal_progress
 from bot.library import Library
+from bot.messages import problem_reason
 from bot.storage import Storage
 from bot.telegram import access, admin, handlers, operations, welcome
 from bot.telegram.inbox import Inbox, InboxQueue, InboxUpdateProcessor
@@ -317,12 +318,17 @@ def run_bot(settings: Settings) -> int:
         return 2
     setup_logging(settings.log_level, settings.token)
     try:
-        kb = open_knowledge(settings, progress=terminal_progress)
+        kb = load_knowledge(
+            settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=terminal_progress
+        )
     except CorpusError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            reason = problem_reason(problem.code, problem.detail)
+            print(f"  skipped {problem.name}: {reason}", file=sys.stderr)
         return 2
     for problem in kb.corpus.problems:
-        log.warning("skipped %s: %s", problem.name, problem.reason)
+        log.warning("skipped %s: %s", problem.name, problem_reason(problem.code, problem.detail))
     try:
         reached = asyncio.run(reach_bot_api(settings))
     except KeyboardInterrupt:
