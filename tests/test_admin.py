@@ -141,13 +141,16 @@ async def test_questions_during_a_reload_are_answered_from_the_old_index(
     library = bot.library
     old_kb = library.kb
     reload_task = asyncio.create_task(library.reload())
-    answers = []
+    during = []
     while not reload_task.done():
-        answers.append(library.answerer.ask("Berapa triliun rubel?"))
+        # answered meanwhile, and from the old index: it knows nothing of the new document
+        during.append((library.kb, library.answerer.ask("Festival Durian Medan pengunjung")))
+        assert library.answerer.ask("Berapa triliun rubel?").found
         await asyncio.sleep(0.001)
     report = await reload_task
     assert report.ok and report.added == ("durian.txt",)
-    assert all(a.found for a in answers)
+    assert during, "the reload finished before any question was asked"
+    assert all(kb is old_kb and not answer.found for kb, answer in during)
     assert library.kb is not old_kb
     assert library.answerer.ask("Festival Durian Medan pengunjung").found
 
