@@ -62,6 +62,7 @@ class BotState:
     storage: Storage | None
     inbox: Inbox | None = None
     answers: RecentAnswers = field(default_factory=RecentAnswers)
+    answer_ms: float = 0.0  # moving average of the time to answer (handlers.ask)
     # held by every change to the corpus (upload, /remove, /reload, auto reload)
     corpus_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     user_gate: FloodGate = field(default_factory=lambda: FloodGate(20))
