@@ -192,6 +192,14 @@ class FakeBotApi:
         )
         return await asyncio.wait_for(future, within)
 
+    async def wait_for_attempt(self, method: str, within: float = 10.0) -> None:
+        """Until the bot has called `method` at all (answered yet or not)."""
+        deadline = time.monotonic() + within
+        while not self.attempts(method):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {method} call within {within}s")
+            await asyncio.sleep(0.01)
+
     def attempts(self, method: str) -> int:
         """Calls of `method`, failed ones included."""
         return sum(c.method == method for c in self.calls)

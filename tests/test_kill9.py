@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import socket
 import sqlite3
 from pathlib import Path
 
+import aiohttp
 from telegram import Bot, Update
 
 from bot.telegram.app import inbox_path
 from bot.telegram.inbox import MAX_ATTEMPTS, Inbox
 from tests.fakeapi import TOKEN, FakeBotApi
 from tests.kill9 import run_kill9
-from tests.telegram_harness import RunningBot, make_settings, running_bot
+from tests.telegram_harness import RunningBot, bot_env, make_settings, running_bot, spawn_bot
 
 
 async def test_kill_9_under_load_leaves_no_fetched_question_unanswered(tmp_path: Path) -> None:
@@ -62,3 +66,36 @@ def test_an_update_cut_short_many_times_is_given_up_only_when_old(tmp_path: Path
     again = Inbox(path)
     assert [u["update_id"] for u in again.open()] == [2, 3]
     again.close()
+
+
+async def test_a_webhook_update_acknowledged_then_killed_is_answered_at_the_next_start(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/hook"
+    env = bot_env(
+        api, make_settings(api, tmp_path), WEBHOOK_URL=url, WEBHOOK_PORT=str(port),
+        RATE_LIMITER="false",
+    )  # fmt: skip
+    update = {"update_id": 1, **api.message("Berapa triliun rubel?")}
+    message_id = update["message"]["message_id"]
+    proc = await spawn_bot(env, tmp_path)
+    try:
+        await api.wait_for("setWebhook", 1, within=30)
+        api.fail("sendChatAction", 200, delay=30)  # the answer is held up after the 200
+        async with aiohttp.ClientSession() as session:
+            assert (await session.post(url, json=update)).status == 200
+        await api.wait_for_attempt("sendChatAction")
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        await proc.wait()
+    assert api.replies.get(message_id, 0) == 0
+    proc = await spawn_bot(env, tmp_path)
+    try:
+        await api.reply_for(message_id, within=30)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(proc.communicate(), 30)
+    assert api.replies[message_id] == 1
