@@ -376,3 +376,13 @@ async def test_a_barely_found_answer_says_it_may_not_answer_directly(bot: Runnin
 async def test_a_clearly_found_answer_has_no_hedge(bot: RunningBot) -> None:
     sent = await bot.ask(bot.api.message(QUESTION))
     assert "mungkin tidak menjawab" not in parse_html(sent["text"])
+
+
+async def test_a_question_the_database_cannot_store_never_stops_the_log(bot: RunningBot) -> None:
+    await bot.ask(bot.api.message("Berapa triliun rubel? \ud800"))  # a lone surrogate
+    await bot.ask(bot.api.message("LLMs", user=bot.api.user(2**63), chat_id=43))
+    await bot.ask(bot.api.message("Berapa triliun rubel?"))
+    await bot.storage.flush()
+    assert bot.storage.backlog == 0 and bot.storage.healthy
+    assert bot.storage.rejected == 2
+    assert (await bot.storage.stats()).today == 1
