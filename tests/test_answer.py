@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import Answerer, answer_cue, read_query
+from bot.answer import Answerer
 from bot.corpus import build_corpus, parse_document
+from bot.cues import answer_cue
 from bot.evaluate import load_questions, project_system, score
 from bot.knowledge import KnowledgeBase
+from bot.reading import read_query
 from tests.conftest import DEV_QUESTIONS, EXTRA_QUESTIONS
 
 
