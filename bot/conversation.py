@@ -29,8 +29,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.answer import Answer, Answerer, read_query
+from bot.answer import Answer, Answerer
 from bot.knowledge import KnowledgeBase
+from bot.reading import read_query
 
 DATA = Path(__file__).parent / "data"
 
@@ -60,10 +61,11 @@ REFERENCES, NOT_REFERENCES = load_words("followup_references.txt")
 ASKING, _ = load_words("followup_asking.txt")
 FACETS, _ = load_words("followup_facets.txt")
 CHITCHAT, _ = load_words("chitchat.txt")
+ADDRESSING, _ = load_words("followup_addressing.txt")
 
 # "negara mana", "tahun berapa", "which country", "what year": the noun says what kind of answer
-# is wanted, it does not name a new thing
-_FRAME_AFTER = frozenset({"mana", "manakah", "apa", "apakah", "berapa", "berapakah"})
+# is wanted, it does not name a new thing ("apa" is left out: "pamer apa" asks what was shown)
+_FRAME_AFTER = frozenset({"mana", "manakah", "berapa", "berapakah"})
 _FRAME_BEFORE = frozenset({"which", "what"})
 # "satuan tugas ini", "this task force": a demonstrative beside a noun that names the thing
 _DETERMINER_AFTER = frozenset({"ini", "itu", "tersebut"})
@@ -116,8 +118,11 @@ def _is_facet(word: str) -> bool:
 
 
 def is_chitchat(message: str) -> bool:
-    """Greetings, thanks, acknowledgements ("makasih", "oke sip", "wah keren itu")."""
+    """Greetings, thanks, acknowledgements ("makasih", "oke sip", "wah keren itu"), and words
+    to or about the bot ("kamu siapa?")."""
     found = words(message)
+    if " ".join(found) in CHITCHAT or any(w in ADDRESSING for w in found):
+        return True
     return any(w in CHITCHAT for w in found) and all(
         w in CHITCHAT or w in REFERENCES or w in ASKING for w in found
     )
@@ -166,7 +171,7 @@ class Reading:
 
     own: frozenset[str]  # index terms of its words that name something, and of its facet nouns
     facets: frozenset[str]  # index terms of its facet nouns ("tujuannya" -> "tujuan")
-    named: int  # how many words name something
+    named: int  # how many words name something (a name of several words counts each)
     unknown: int  # how many of those the corpus does not have at all
     asks: bool  # it holds a question word, a facet noun or a leading "lalu"/"what else"
     back: bool  # it points back
@@ -193,7 +198,7 @@ def read_message(message: str, kb: KnowledgeBase) -> Reading:
     return Reading(
         frozenset(own),
         frozenset(facets),
-        len(named) + len(unknown),
+        sum(len(w.split()) for w in named) + len(unknown),
         len(unknown),
         asks,
         points_back(message),
@@ -201,11 +206,11 @@ def read_message(message: str, kb: KnowledgeBase) -> Reading:
 
 
 def is_candidate(reading: Reading) -> bool:
-    """Short, and pointing back or asking for a facet; naming at least one thing the corpus
-    knows when it names anything at all."""
-    if reading.named > SHORT_WORDS or not (reading.back or reading.asks):
-        return False
-    return not (reading.named and reading.unknown == reading.named)
+    """Short, pointing back or asking for a facet, and naming nothing the corpus lacks: "Berapa
+    gaji Putin?" asks about a salary the article never mentions, whatever was asked before."""
+    return (
+        reading.named <= SHORT_WORDS and (reading.back or reading.asks) and not reading.unknown
+    )
 
 
 def topic_of(question: str) -> str:
@@ -265,8 +270,8 @@ def _strong(alone: Answer, reading: Reading, earlier: Topic, kb: KnowledgeBase) 
 
 
 def _is_chat(answer: Answer) -> bool:
-    """Does the retrieval core say the message is small talk?"""
-    return bool(getattr(answer, "chat", None))
+    """Does the retrieval core say the message is small talk (a greeting, thanks, a request)?"""
+    return getattr(answer, "chat", None) is not None or answer.reason == "chat"
 
 
 class Conversations:
