@@ -208,9 +208,7 @@ def read_message(message: str, kb: KnowledgeBase) -> Reading:
 def is_candidate(reading: Reading) -> bool:
     """Short, pointing back or asking for a facet, and naming nothing the corpus lacks: "Berapa
     gaji Putin?" asks about a salary the article never mentions, whatever was asked before."""
-    return (
-        reading.named <= SHORT_WORDS and (reading.back or reading.asks) and not reading.unknown
-    )
+    return reading.named <= SHORT_WORDS and (reading.back or reading.asks) and not reading.unknown
 
 
 def topic_of(question: str) -> str:
