@@ -9,14 +9,16 @@ lists once), so the bot and the terminal share it.
 A message is read with the earlier topic only when all of these hold (chosen on
 `tests/data/followups.json`, README "Quality"):
 
-- it is short: at most `SHORT_WORDS` words of its own that name something, and it points back
-  (a pronoun or demonstrative, a word ending in -nya) or asks only for a facet (a question word,
-  "lalu", "selain", "what else");
-- it is not small talk, and the article knows at least one of the things it names ("berapa
-  harganya?" after a question about Gigachat asks about a price the article never mentions);
-- read with the topic it is found, and that answer is better than the one it gets alone: alone
-  it is not found, or (for a message that points back) its answer alone wanders off the topic,
-  or the answer with the topic still holds the message's own words.
+- it is short: at most `SHORT_WORDS` words of its own that name something (each word of a name
+  counts), and it points back (a pronoun or demonstrative, a word ending in -nya) or asks only
+  for a facet (a question word, "negara mana", "lalu", "selain", "what else", "alasannya");
+- it is not small talk, and names nothing the article lacks ("berapa harganya?" after a
+  question about Gigachat asks about a price the article never mentions; "Berapa gaji Putin?"
+  is a new, off-topic question);
+- alone it is weak: not found, or its first quote misses one of its own words, or (when it
+  points back) that quote holds less than `ON_TOPIC` of the earlier topic;
+- read with the topic it is found, and the quote still holds the facet it asks for
+  ("tujuannya" wants the sentence that says "tujuan" when the article has one).
 
 A full question is never changed: it is answered alone and becomes the new topic.
 """
