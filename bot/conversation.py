@@ -59,11 +59,11 @@ def load_words(name: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(words), frozenset(exceptions)
 
 
-REFERENCES, NOT_REFERENCES = load_words("followup_references.txt")
-ASKING, _ = load_words("followup_asking.txt")
-FACETS, _ = load_words("followup_facets.txt")
-CHITCHAT, _ = load_words("chitchat.txt")
-ADDRESSING, _ = load_words("followup_addressing.txt")
+REFERENCES, NOT_REFERENCES = load_words("followup-references.txt")
+ASKING, _ = load_words("followup-asking.txt")
+FACETS, _ = load_words("followup-facets.txt")
+CHITCHAT, _ = load_words("followup-chitchat.txt")
+ADDRESSING, _ = load_words("followup-addressing.txt")
 
 # "negara mana", "tahun berapa", "which country", "what year": the noun says what kind of answer
 # is wanted, it does not name a new thing ("apa" is left out: "pamer apa" asks what was shown)
