@@ -143,3 +143,22 @@ async def test_context_expires_after_followup_seconds(short_memory_bot: RunningB
     late = await bot.ask(bot.api.message(WHY))
     assert MICROCHIP not in text_of(late)
     assert "tidak membahas" in text_of(late)
+
+
+async def test_reply_to_an_answer_sent_before_a_restart_follows_its_question(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    settings = make_settings(api, tmp_path)
+    asked = api.message(f"@{BOT_USERNAME} {OBSTACLE}", chat_id=GROUP, chat_type="supergroup")
+    async with running_bot(api, settings) as before:
+        answer = await before.ask(asked)
+        answer_message_id = sent_message_id(api, answer)
+    async with running_bot(api, settings) as after:
+        update = api.message(
+            WHY, chat_id=GROUP, chat_type="supergroup", user=api.user(44), reply_to_bot=True
+        )
+        replied = update["message"]["reply_to_message"]
+        replied["message_id"] = answer_message_id
+        replied["reply_markup"] = answer["reply_markup"]  # Telegram sends the buttons along
+        sent = await after.ask(update)
+    assert MICROCHIP in text_of(sent)

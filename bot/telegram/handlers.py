@@ -31,7 +31,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, 
 from telegram.ext import ContextTypes
 
 from bot.answer import MAX_QUESTION_CHARS, Answer, Passage
-from bot.conversation import Reply, Topic, answer_in_context
+from bot.conversation import Reply, Topic, answer_in_context, topic_of
 from bot.messages import Lang, language_of, t
 from bot.render import (
     TELEGRAM_LIMIT,
@@ -43,6 +43,7 @@ from bot.render import (
     strip_tags,
     utf16_len,
 )
+from bot.storage import StorageError
 from bot.telegram.flood import Verdict
 from bot.telegram.state import BotState, SentAnswer, get_state
 
@@ -187,7 +188,7 @@ async def _answer(
     show_question: bool = False,
 ) -> None:
     # a button asks a full question of its own; a typed message may follow up the one before
-    earlier = None if show_question else _earlier_topic(update, state, message)
+    earlier = None if show_question else await _earlier_topic(update, state, message)
     said = answer_in_context(state.library.answerer, state.library.kb, question, earlier)
     answer = said.answer
     if not answer.found:
@@ -218,18 +219,42 @@ async def _answer(
         _sent(state, await reply(message, html_text, markup), topic)
 
 
-def _earlier_topic(update: Update, state: BotState, message: Message) -> Topic | None:
+async def _earlier_topic(update: Update, state: BotState, message: Message) -> Topic | None:
     """What a follow-up refers to: the question behind the bot's answer the message replies to,
     else the user's own last question in this chat (if it has not expired)."""
     user, chat = update.effective_user, update.effective_chat
-    if chat is None or user is None:
+    if chat is None or user is None or state.conversations.ttl <= 0:
         return None
     replied = message.reply_to_message
     if replied is not None and replied.from_user is not None and replied.from_user.is_bot:
         topic = state.conversations.replied(chat.id, replied.message_id)
+        if topic is None:
+            topic = await _answered_by(state, replied)
         if topic is not None:
             return topic
     return state.conversations.topic(user.id, chat.id)
+
+
+async def _answered_by(state: BotState, replied: Message) -> Topic | None:
+    """The question behind one of the bot's answers that is no longer in memory (after a
+    restart): its buttons carry the answer id, and the question log has the question."""
+    markup = replied.reply_markup
+    buttons = [b for row in markup.inline_keyboard for b in row] if markup else []
+    for button in buttons:
+        data = button.callback_data
+        if not isinstance(data, str) or not data.startswith("fb:"):
+            continue
+        answer_id = data.split(":")[1]
+        sent = state.answers.get(answer_id)
+        question = sent.question if sent else None
+        if question is None and state.storage is not None:
+            try:
+                question = await state.storage.question_of(answer_id)
+            except StorageError as exc:
+                log.info("no topic for a reply to %s: %s", answer_id, exc)
+        if question:
+            return Topic(question, topic_of(question), answer_id)
+    return None
 
 
 def _remember(state: BotState, update: Update, said: Reply, log_id: str) -> Topic | None:
