@@ -9,14 +9,20 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from bot import text
+from bot.chat import ChatKind, chat_kind
 from bot.cues import sentence_tokens
+from bot.found import Evidence, FoundModel, evidence, load_model
 from bot.knowledge import KnowledgeBase
-from bot.ranking import FOUND_COVERAGE, FOUND_DEPTH, Candidate, Ranker
+from bot.ranking import FOUND_COVERAGE, Candidate, Ranker
 from bot.reading import MAX_QUESTION_CHARS, Query, read_query
 
 __all__ = ["MAX_QUESTION_CHARS", "Answer", "Answerer", "Passage"]
+
+# Why nothing was quoted: nothing to read, no word the corpus has, or too weak a match
+Reason = Literal["", "empty", "no_match", "weak_match", "chat"]
 
 PASSAGE_LIMIT = 1500  # a longer quote is cut around its first highlighted word
 # Passages after the first are shown only when they are still about the question.
@@ -55,16 +61,21 @@ class Answer:
     question: str
     found: bool
     passages: tuple[Passage, ...]
-    reason: str = ""  # for a not-found: "empty" | "no_match" | "weak_match"
+    reason: Reason = ""
     more: tuple[Passage, ...] = ()  # further passages, for a "more" button
     elapsed_ms: float = 0.0
+    confidence: float = 0.0  # the found model's probability that the corpus answers it
+    chat: ChatKind | None = None  # a greeting, thanks, a request...: not a question at all
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "question": self.question,
             "found": self.found,
             "passages": [p.as_dict() for p in self.passages],
         }
+        if self.chat is not None:
+            out["chat"] = self.chat
+        return out
 
 
 class Answerer:
@@ -76,20 +87,46 @@ class Answerer:
         self.more_k = more_k
         self.ranker = Ranker(kb)
 
+    @property
+    def model(self) -> FoundModel:
+        return load_model()
+
     def ask(self, question: str) -> Answer:
         started = time.perf_counter()
         answer = self._ask(question)
         return replace(answer, elapsed_ms=(time.perf_counter() - started) * 1000)
 
-    def _ask(self, question: str) -> Answer:
+    def consider(self, question: str) -> tuple[Query, list[Candidate], Evidence] | None:
+        """The question read, its candidates best first and the evidence for the found
+        decision; None when it has nothing to look for."""
         if not question.strip() or not text.TOKEN_RE.search(question):
-            return Answer(question, False, (), "empty")
+            return None
         query = read_query(question, self.kb)
         if not query.terms:
-            return Answer(question, False, (), "no_match" if query.missing else "empty")
+            return None
         ranked = self.ranker.rank(query)
-        if not ranked or self.ranker.support(query, ranked[:FOUND_DEPTH]) <= FOUND_COVERAGE:
-            return Answer(question, False, (), "weak_match")
+        return query, ranked, evidence(query, ranked, self.ranker)
+
+    def ask_anyway(self, question: str) -> tuple[Passage, ...]:
+        """The passages the question would be answered with, whatever the found decision."""
+        considered = self.consider(question)
+        if considered is None or not considered[1]:
+            return ()
+        query, ranked, _ = considered
+        return tuple(self._passage(c, query) for c in ranked[: self.top_k])
+
+    def _ask(self, question: str) -> Answer:
+        kind = chat_kind(question)
+        if kind is not None:
+            return Answer(question, False, (), "chat", chat=kind)
+        considered = self.consider(question)
+        if considered is None:
+            empty = not text.TOKEN_RE.search(question) or not read_query(question, self.kb).missing
+            return Answer(question, False, (), "empty" if empty else "no_match")
+        query, ranked, ev = considered
+        confidence = self.model.probability(ev)
+        if not ranked or confidence < self.model.threshold:
+            return Answer(question, False, (), "weak_match", confidence=confidence)
         top = ranked[0]
         relevant = [top] + [
             c
@@ -99,13 +136,18 @@ class Answerer:
         ]
         passages = [self._passage(c, query) for c in relevant[: self.top_k + self.more_k]]
         return Answer(
-            question, True, tuple(passages[: self.top_k]), "", tuple(passages[self.top_k :])
+            question,
+            True,
+            tuple(passages[: self.top_k]),
+            "",
+            tuple(passages[self.top_k :]),
+            confidence=confidence,
         )
 
     def _passage(self, cand: Candidate, query: Query) -> Passage:
         chunks = self.kb.chunks
         best = chunks[cand.chunk]
-        wanted = {qt.term for qt in query.terms}
+        wanted = {qt.term for qt in query.terms if qt.how != "related"}
         passage_text, spans = _quote([chunks[i].text for i in cand.window], wanted)
         doc = self.kb.corpus.document(best.doc)
         return Passage(

@@ -1,4 +1,4 @@
-"""`python -m bot ...` subcommands: `ask`, `eval`, `run`, `bench`.
+"""`python -m bot ...` subcommands: `ask`, `eval`, `run`, `health`, `backup`, `bench`.
 
 `ask` and `eval` never import Telegram: they work on a fresh machine without a token.
 """
@@ -67,8 +67,30 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--verbose", action="store_true", help="list the questions missed")
     ev.set_defaults(func=_eval)
 
+    cal = sub.add_parser("calibrate", help="fit the found / not-found model from labelled data")
+    cal.add_argument("--facqa", type=Path, help="folder with IndoNLU FacQA *_preprocess.csv")
+    cal.add_argument("--idk", type=Path, help="folder with IDK-MRC train.json (and valid.json)")
+    cal.add_argument(
+        "--questions",
+        action="append",
+        default=[],
+        metavar="FILE=CORPUS_DIR",
+        help="a question file and the corpus folder it is about (repeatable)",
+    )
+    cal.add_argument("--out", type=Path, help="where to write the model (default: the bot's)")
+    cal.set_defaults(func=_calibrate)
+
     run = sub.add_parser("run", help="start the Telegram bot (long polling, or webhook)")
     run.set_defaults(func=_run)
+
+    health = sub.add_parser(
+        "health", help="exit 0 when the corpus loads and the database is writable"
+    )
+    health.set_defaults(func=_health)
+
+    backup = sub.add_parser("backup", help="a consistent copy of the live database, safe to run")
+    backup.add_argument("file", type=Path, help="where to write the copy (replaced atomically)")
+    backup.set_defaults(func=_backup)
 
     bench = sub.add_parser("bench", help="speed and memory benchmark against rank-bm25, bm25s")
     bench.add_argument("--sizes", default="article,10000,100000", help="corpus sizes")
@@ -109,6 +131,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     answerer = Answerer(kb, top_k=args.top_k or settings.top_k)
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     examples = [q for d in kb.corpus.documents for q in d.questions][:3]
+    title = kb.corpus.documents[0].title if kb.corpus.documents else ""
     if not args.question and sys.stdin.isatty() and not args.json:
         print("Tulis pertanyaan, satu per baris (Ctrl-D untuk selesai):", file=sys.stderr)
     topic: Topic | None = None
@@ -126,7 +149,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             # ASCII-only JSON: no raw U+2028 or other line breaks that a reader might split on
             _print(json.dumps(record, ensure_ascii=True))
         else:
-            _print(answer_terminal(answer, color, args.lang, examples, about=about) + "\n")
+            _print(answer_terminal(answer, color, args.lang, examples, title, about=about) + "\n")
     return 0
 
 
@@ -141,29 +164,82 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     from bot.answer import Answerer
     from bot.evaluate import (
+        careful_system,
+        chat_figures,
         is_pair_file,
-        load_questions,
+        load_question_kinds,
         naive_system,
         project_system,
         score,
         table,
+        trade_off,
     )
     from bot.knowledge import open_knowledge
 
     if is_pair_file(args.file):
         return _eval_followups(args, settings)
     try:
-        answerable, unanswerable = load_questions(args.file)
+        answerable, unanswerable, kinds = load_question_kinds(args.file)
+        chat = chat_figures(args.file)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: cannot read question file {str(args.file)!r}: {exc}", file=sys.stderr)
         return 2
     kb = open_knowledge(settings)
-    ours = score("project", project_system(Answerer(kb, settings.top_k)), answerable, unanswerable)
-    naive = score("naive bm25", naive_system(kb.corpus), answerable, unanswerable)
+    answerer = Answerer(kb, settings.top_k)
+    if chat is not None:
+        print(chat(answerer))
+        return 0
+    systems = [
+        ("project", project_system(answerer)),
+        ("careful bm25", careful_system(kb.corpus)),
+        ("naive bm25", naive_system(kb.corpus)),
+    ]
+    scores = [score(name, s, answerable, unanswerable, kinds) for name, s in systems]
     print(f"{args.file}: {len(answerable)} answerable, {len(unanswerable)} off-topic questions")
-    print(table([ours, naive]))
-    if args.verbose and ours.misses:
-        print("\nmissed at top-1:\n  " + "\n  ".join(ours.misses))
+    print(table(scores))
+    print("\nfound / not found at each threshold of the found model:")
+    print(trade_off(answerer, answerable, unanswerable))
+    if args.verbose and scores[0].misses:
+        print("\nmissed at top-1:\n  " + "\n  ".join(scores[0].misses))
+    return 0
+
+
+def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.calibrate import (
+        facqa_source,
+        fit_model,
+        idk_source,
+        questions_source,
+        trade_off,
+    )
+    from bot.found import MODEL_FILE
+
+    sources, held_out = [], []
+    used = []
+    if args.facqa:
+        sources.append(facqa_source(args.facqa, ["train"]))
+        held_out.append(facqa_source(args.facqa, ["valid"]))
+        used.append("FacQA train (halves)")
+    if args.idk:
+        sources.append(idk_source(args.idk / "train.json"))
+        if (args.idk / "valid.json").exists():
+            held_out.append(idk_source(args.idk / "valid.json"))
+        used.append("IDK-MRC train")
+    pairs = []
+    for spec in args.questions:
+        file, _, folder = spec.partition("=")
+        pairs.append((Path(file), Path(folder) if folder else settings.corpus_dir))
+        used.append(Path(file).name)
+    if pairs:
+        sources.append(questions_source(pairs))
+    if not sources:
+        print("error: give --facqa, --idk and/or --questions", file=sys.stderr)
+        return 2
+    model = fit_model(sources, "fitted by `python -m bot calibrate` on " + ", ".join(used))
+    out = args.out or MODEL_FILE
+    out.write_text(model.to_json() + "\n", encoding="utf-8")
+    print(f"wrote {out} (threshold {model.threshold:.2f})\n")
+    print(trade_off(model, [*sources, *held_out]))
     return 0
 
 
@@ -197,6 +273,30 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram.app import run_bot
 
     return run_bot(settings)
+
+
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.health import Unhealthy, check_health
+
+    try:
+        print(check_health(settings))
+    except Unhealthy as exc:
+        print(f"unhealthy: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.health import BackupError, backup_database
+
+    try:
+        report = backup_database(settings.database_path, args.file)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    rows = ", ".join(f"{name} {count}" for name, count in report.rows.items())
+    print(f"backup written to {report.target} ({report.size_bytes:,} bytes; rows: {rows})")
+    return 0
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    # groups and supergroups the bot may stay in (empty = any); users who may use it in private
+    # chats and inline (empty = everyone); admins always pass (bot/telegram/access.py)
+    allowed_chat_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    allowed_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     corpus_dir: Path = Path("corpus")
     database_path: Path = Path("data/bot.sqlite3")
     cache_dir: Path | None = None
@@ -44,6 +48,8 @@ class Settings(BaseSettings):
     # Storage and privacy
     retention_days: int = Field(default=90, ge=0)
     store_question_text: bool = True
+    # who to ask for deletion, shown by /privacy (an @username, an e-mail address, a URL)
+    privacy_contact: str = ""
 
     # Admin
     max_upload_bytes: int = Field(default=2_000_000, ge=1)
@@ -52,7 +58,7 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "allowed_chat_ids", "allowed_user_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from bot.answer import Answer, Answerer
 from bot.knowledge import KnowledgeBase
-from bot.reading import read_query
+from bot.reading import QueryTerm, read_query
 
 DATA = Path(__file__).parent / "data"
 
@@ -135,7 +135,12 @@ def _named(word: str) -> bool:
 
 
 def points_back(message: str) -> bool:
-    """Does the message hold a pronoun, a demonstrative or a word ending in -nya?
+    """Does the message hold a pronoun, a demonstrative or a word ending in -nya?"""
+    return pronoun(message) or any(_ends_in_nya(w) for w in words(message))
+
+
+def pronoun(message: str) -> bool:
+    """Does the message hold a pronoun or demonstrative that points back?
 
     "Apa itu X?" defines X, and "satuan tugas ini" / "this task force" names its thing.
     """
@@ -150,8 +155,6 @@ def points_back(message: str) -> bool:
             )
             if not (definition or determiner):
                 return True
-        elif _ends_in_nya(word):
-            return True
     return False
 
 
@@ -167,50 +170,72 @@ def frame_words(message: str) -> frozenset[str]:
     return frozenset(frames)
 
 
+Words = tuple[frozenset[str], ...]  # per word of a message: the index terms it was read as
+
+# A word the reader placed only through a synonym ("harganya" -> "nilai", "didirikan" ->
+# "bentuk") names something the article does not say as such.
+_STAND_INS = frozenset({"synonym", "related"})
+
+
 @dataclass(frozen=True)
 class Reading:
     """What a message holds, as the follow-up decision needs it."""
 
-    own: frozenset[str]  # index terms of its words that name something, and of its facet nouns
-    facets: frozenset[str]  # index terms of its facet nouns ("tujuannya" -> "tujuan")
+    own: Words  # its words that name something, and its facet nouns, as the article has them
+    facets: Words  # its facet nouns the article has ("tujuannya" -> the terms of "tujuan")
+    stand_ins: Words  # its naming words the article has only through a synonym
     named: int  # how many words name something (a name of several words counts each)
-    unknown: int  # how many of those the corpus does not have at all
+    unknown: int  # how many of those the article does not have
     asks: bool  # it holds a question word, a facet noun or a leading "lalu"/"what else"
     back: bool  # it points back
+    pronoun: bool  # it points back with a pronoun or demonstrative, not only with -nya
 
 
 def read_message(message: str, kb: KnowledgeBase) -> Reading:
     query = read_query(message, kb)
     frames = frame_words(message)
-    own: set[str] = set()
-    facets: set[str] = set()
-    named: set[str] = set()
+    by_word: dict[str, list[QueryTerm]] = {}
     for qt in query.terms:
         word = qt.word.casefold()
-        if _is_asking(word) or qt.term in ASKING or word in frames:
-            continue
-        own.add(qt.term)
-        if _is_facet(word) or qt.term in FACETS:
-            facets.add(qt.term)
-        else:
-            named.add(word)
-    unknown = {m for m in query.missing if _named(m) and m not in frames}
+        if not (_is_asking(word) or qt.term in ASKING or word in frames):
+            by_word.setdefault(word, []).append(qt)
+    # a word the article has only through a synonym is no evidence that a quote answers it
+    exact = {w for w, terms in by_word.items() if any(qt.how not in _STAND_INS for qt in terms)}
+    own = tuple(_terms_of(by_word[w]) for w in by_word if w in exact)
+    facets = tuple(_terms_of(by_word[w]) for w in by_word if w in exact and _is_facet(w))
+    named = [w for w in by_word if not _is_facet(w)]
+    stand_ins = [w for w in named if w not in exact]
+    lacking = {
+        m.casefold()
+        for m in (*query.missing, *query.unknown)
+        if _named(m.casefold()) and m.casefold() not in frames
+    }
     found = words(message)
     asks = bool(frames) or any(_is_asking(w) or _is_facet(w) for w in found)
     return Reading(
-        frozenset(own),
-        frozenset(facets),
-        sum(len(w.split()) for w in named) + len(unknown),
-        len(unknown),
+        own,
+        facets,
+        tuple(_terms_of(by_word[w]) for w in stand_ins),
+        sum(len(w.split()) for w in named) + len(lacking),
+        len(lacking),
         asks,
         points_back(message),
+        pronoun(message),
     )
 
 
+def _terms_of(terms: list[QueryTerm]) -> frozenset[str]:
+    return frozenset(qt.term for qt in terms)
+
+
 def is_candidate(reading: Reading) -> bool:
-    """Short, pointing back or asking for a facet, and naming nothing the corpus lacks: "Berapa
-    gaji Putin?" asks about a salary the article never mentions, whatever was asked before."""
-    return reading.named <= SHORT_WORDS and (reading.back or reading.asks) and not reading.unknown
+    """Short, pointing back or asking for a facet, and naming nothing the article lacks
+    ("Berapa gaji Putin?" asks about a salary the article never mentions, whatever was asked
+    before). A message that only asks names at most one thing ("kapan diumumkan?"); one that
+    points back may name `SHORT_WORDS` ("kenapa itu berbahaya bagi Rusia?")."""
+    if reading.unknown or not (reading.back or reading.asks):
+        return False
+    return reading.named <= (SHORT_WORDS if reading.back else 1)
 
 
 def topic_of(question: str) -> str:
@@ -229,13 +254,15 @@ def _terms(text: str, kb: KnowledgeBase) -> frozenset[str]:
     return frozenset(qt.term for qt in read_query(text, kb).terms)
 
 
-def _holds(answer: Answer, terms: frozenset[str], kb: KnowledgeBase) -> float:
-    """The share of `terms` the answer's first quote holds (1.0 for no terms)."""
-    if not terms:
+def _holds(answer: Answer, wanted: Words, kb: KnowledgeBase) -> float:
+    """The share of the `wanted` words the answer's first quote holds, a word by any of its
+    terms (1.0 for no words)."""
+    if not wanted:
         return 1.0
     if not answer.found or not answer.passages:
         return 0.0
-    return len(terms & _terms(answer.passages[0].text, kb)) / len(terms)
+    quoted = _terms(answer.passages[0].text, kb)
+    return sum(bool(terms & quoted) for terms in wanted) / len(wanted)
 
 
 def answer_in_context(
@@ -256,17 +283,19 @@ def answer_in_context(
         return Reply(alone, after)
     understood = f"{message.strip()} {earlier.text}"
     together = answerer.ask(understood)
-    if not together.found or _holds(together, reading.facets, kb) < 1.0:
+    if not together.found or _holds(together, reading.facets + reading.stand_ins, kb) < 1.0:
         return Reply(alone, after)
     return Reply(replace(together, question=message), earlier, earlier, understood)
 
 
 def _strong(alone: Answer, reading: Reading, earlier: Topic, kb: KnowledgeBase) -> bool:
     """Does the message stand on its own: found, its quote holds every word it names, and (if it
-    points back) that quote is still about the earlier topic?"""
+    points back with a pronoun) that quote is still about the earlier topic? A word ending in
+    -nya that the quote holds is read as naming its thing ("tujuan satgasnya")."""
     if not alone.found or not reading.own or _holds(alone, reading.own, kb) < 1.0:
         return False
-    return not reading.back or _holds(alone, _terms(earlier.text, kb), kb) >= ON_TOPIC
+    topic = tuple(frozenset({term}) for term in _terms(earlier.text, kb))
+    return not reading.pronoun or _holds(alone, topic, kb) >= ON_TOPIC
 
 
 def _is_chat(answer: Answer) -> bool:

@@ -115,6 +115,13 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
+# Unit and reference abbreviations that stand before a number: "Km. 7", "Hal. 12", "Kg. 5".
+# A period after one of these does not end a sentence when a number follows.
+NUMBERED_ABBREVIATIONS = frozenset(
+    "km kg gr g cm mm m ml lt l ha hal pasal psl ayat bab vol ed kl no nr jl gg rt rw blok "
+    "lantai lt kav kap pk ps".split()
+)
+
 _OPENERS = "([{"
 _CLOSERS = ")]}"
 _QUOTES = "\"'“”‘’«»"
@@ -186,6 +193,8 @@ def _is_boundary(text: str, start: int, dot: int, end: int) -> bool:
             return False
         if following.isdigit() and word[-1:].isdigit():
             return False  # "1 . 000" in pre-tokenized text is one number
+        if following.isdigit() and word.casefold() in NUMBERED_ABBREVIATIONS:
+            return False  # "Km. 7", "Hal. 12"
     return True
 
 

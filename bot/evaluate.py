@@ -19,6 +19,7 @@ from typing import Protocol
 
 from rank_bm25 import BM25Okapi
 
+from bot import text
 from bot.answer import Answer, Answerer
 from bot.corpus import Corpus
 from bot.knowledge import KnowledgeBase
@@ -39,21 +40,82 @@ class Score:
     off_topic: int = 0
     refused: int = 0
     misses: list[str] = field(default_factory=list)
+    kinds: dict[str, list[int]] = field(default_factory=dict)  # kind -> [questions, top-1]
 
     def rows(self) -> dict[str, str]:
-        return {
+        out = {
             "top-1": f"{self.top1}/{self.answerable}",
             "top-3": f"{self.top3}/{self.answerable}",
             "off-topic refused": f"{self.refused}/{self.off_topic}",
             "false refusals": f"{self.false_refusals}/{self.answerable}",
         }
+        for kind, (n, right) in sorted(self.kinds.items()):
+            out[f"top-1 {kind}"] = f"{right}/{n}"
+        return out
 
 
 def load_questions(path: Path) -> tuple[list[tuple[str, list[str]]], list[str]]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    answerable = [(item["q"], list(item["answer"])) for item in data.get("answerable", [])]
-    unanswerable = [item["q"] for item in data.get("unanswerable", [])]
+    answerable, unanswerable, _ = load_question_kinds(path)
     return answerable, unanswerable
+
+
+def load_question_kinds(
+    path: Path,
+) -> tuple[list[tuple[str, list[str]]], list[str], list[str]]:
+    """Answerable (question, answer phrases), off-topic questions, and the answerable ones'
+    kinds ("casual", "english", ...; "" where the file names none)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = data.get("answerable", [])
+    answerable = [(item["q"], list(item["answer"])) for item in items]
+    unanswerable = [item["q"] for item in data.get("unanswerable", [])]
+    return answerable, unanswerable, [str(item.get("kind", "")) for item in items]
+
+
+def chat_figures(path: Path) -> Callable[[Answerer], str] | None:
+    """For a chit-chat file (`messages` with `q` and `kind`): a function that reports how many
+    messages get a chat reply, and how many a quote; None for a question file."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if "messages" not in data:
+        return None
+    messages = [(str(m["q"]), str(m.get("kind", ""))) for m in data["messages"]]
+
+    def report(answerer: Answerer) -> str:
+        answers = [(answerer.ask(q), kind) for q, kind in messages]
+        chat = sum(a.chat is not None for a, _ in answers)
+        quoted = [q for (a, _), (q, _) in zip(answers, messages, strict=True) if a.found]
+        lines = [
+            f"{path}: {len(messages)} chit-chat messages",
+            f"answered as chit-chat: {chat}/{len(messages)}",
+            f"quoted from the corpus: {len(quoted)}/{len(messages)}",
+        ]
+        return "\n".join(lines + [f"  quoted: {q}" for q in quoted])
+
+    return report
+
+
+def trade_off(
+    answerer: Answerer, answerable: Sequence[tuple[str, list[str]]], unanswerable: Sequence[str]
+) -> str:
+    """Right at top-1 and off-topic refused at each found threshold (the chosen one marked)."""
+    right, refused_at = [], []
+    for question, phrases in answerable:
+        answer = answerer.ask(question)
+        texts = [p.text.lower() for p in answer.passages] or [
+            p.text.lower() for p in answerer.ask_anyway(question)
+        ]
+        hit = bool(texts) and any(w.lower() in texts[0] for w in phrases)
+        right.append((answer.confidence if answer.chat is None else -1.0, hit))
+    for question in unanswerable:
+        answer = answerer.ask(question)
+        refused_at.append(answer.confidence if answer.chat is None else -1.0)
+    chosen = answerer.model.threshold
+    lines = ["threshold   answerable right at top-1   off-topic refused"]
+    for t in sorted({*(round(0.05 * i, 2) for i in range(1, 20)), chosen}):
+        ok = sum(hit and c >= t for c, hit in right)
+        ref = sum(c < t for c in refused_at)
+        mark = "  <- chosen" if t == chosen else ""
+        lines.append(f"{t:>9.2f}   {ok:>13}/{len(right):<12} {ref:>9}/{len(refused_at)}{mark}")
+    return "\n".join(lines)
 
 
 def score(
@@ -61,16 +123,22 @@ def score(
     system: System,
     answerable: Sequence[tuple[str, list[str]]],
     unanswerable: Sequence[str],
+    kinds: Sequence[str] = (),
 ) -> Score:
     result = Score(name, answerable=len(answerable), off_topic=len(unanswerable))
-    for question, phrases in answerable:
+    for n, (question, phrases) in enumerate(answerable):
         found, texts = system(question)
         wanted = [p.lower() for p in phrases]
         hits = [any(w in t.lower() for w in wanted) for t in texts[:3]]
         if not found:
             result.false_refusals += 1
+        kind = kinds[n] if n < len(kinds) else ""
+        if kind:
+            result.kinds.setdefault(kind, [0, 0])[0] += 1
         if found and hits and hits[0]:
             result.top1 += 1
+            if kind:
+                result.kinds[kind][1] += 1
         else:
             result.misses.append(question)
         if found and any(hits):
@@ -90,6 +158,20 @@ def project_system(answerer: Answerer) -> System:
 
 
 _NAIVE_SPLIT = re.compile(r"(?<=[.!?])\s+")
+
+
+def careful_system(corpus: Corpus, k: int = 3) -> System:
+    """rank-bm25 (k1 0.9, b 0.4) over the project's sentences with Sastrawi stems and
+    stopwords; never refuses."""
+    sentences = [c.text for c in corpus.chunks]
+    model = BM25Okapi([text.terms(s) for s in sentences], k1=0.9, b=0.4)
+
+    def ask(question: str) -> tuple[bool, list[str]]:
+        scores = model.get_scores(text.terms(question))
+        order = sorted(range(len(sentences)), key=lambda i: -scores[i])[:k]
+        return True, [sentences[i] for i in order]
+
+    return ask
 
 
 def naive_system(corpus: Corpus, k: int = 3) -> System:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot import text
+from bot import lexicon, text
 from bot.config import Settings
 from bot.corpus import Chunk, Corpus, iter_corpus_files, load_corpus
 from bot.index import Bm25Params, Index
@@ -28,7 +28,7 @@ from bot.index import Bm25Params, Index
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
-_CODE_FILES = ("text.py", "lexicon.py", "index.py", "knowledge.py")
+_CODE_FILES = ("text.py", "lexicon.py", "index.py", "knowledge.py", "corpus.py")
 CACHE_MIN_SENTENCES = 2000  # below this, building is faster than reading a cache
 
 
@@ -109,6 +109,7 @@ def cache_key(corpus: Corpus, params: Bm25Params) -> str:
     digest.update(corpus.content_hash.encode())
     digest.update(repr(params).encode())
     digest.update(_code_digest().encode())
+    digest.update(lexicon.data_digest().encode())
     return digest.hexdigest()[:32]
 
 

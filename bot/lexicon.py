@@ -1,618 +1,120 @@
-"""Word lists for Indonesian text processing: stopwords, informal spellings, phrases, synonyms,
-and a small English-to-Indonesian glossary for questions asked in English.
+"""Word lists for reading Indonesian (and some English), loaded from data files.
 
-Plain data, kept apart from the code that uses it so it can grow without touching logic.
+Every list is a plain file under `bot/data/` that names its source at the top: stopwords,
+question frames, informal spellings, standard spellings, phrases, chat words, a colloquial
+lexicon, near-synonyms and an English glossary. All are general to the language; nothing here is
+about one document. The large colloquial lexicon (Kamus Alay) comes from the `indoNLP` package.
+`data_digest()` is part of the index cache key, so an edited list never meets a stale index.
 """
 
 from __future__ import annotations
 
-# Function words and question words. Deliberately short: words such as "akhir", "awal", "besar",
-# "kerja" or "sendiri" carry meaning in news and stay searchable.
-STOPWORDS = frozenset(
-    """
-    ada adakah adalah adanya agar akan akankah aku anda antara apa apaan apakah apabila apalagi
-    atas atau ataukah ataupun bagaimana bagaimanakah bagi bahwa bahwasanya beberapa begini begitu
-    berapa berapakah bila bilakah boleh bukan bukankah dalam dan dapat dari daripada dengan di dia
-    dialah dimana dimanakah ialah itu itukah itulah ini inikah inilah jika juga kah kalau kami
-    kamu kan kapan kapankah karena ke kenapa kepada ketika kita lah maka mana manakah masih mengapa
-    meski mereka nya oleh pada padahal para pun saat saja saya se sebagai sebuah secara sedang
-    sehingga sejak seorang seperti serta siapa siapakah suatu sudah supaya tapi telah tentang
-    terhadap tersebut tetapi untuk walau yaitu yakni yang ya ia tolong dong deh sih kok nih tuh
-    kah tah pun adakah bisakah apakah dimanakah kemana darimana soal buat emang sih
-    tidak tak ga gak mau ingin bisa perlu sangat belum pernah hanya cuma menurut lagi
-    what whats which who whom whose when where why how is are was were be been being do does did
-    the a an of for to in on at by with about from into and or but that this these those it its
-    there their they them he she his her i me my you your we our can could would should will
-    shall may might must has have had much many any some tell please say said says
-    """.split()
-)
+import contextlib
+import hashlib
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
-# Words that frame a question rather than ask about something ("Siapa nama ...",
-# "Apa kepanjangan dari ...", "Di mana letak ..."); ignored in questions, searchable in documents.
-QUESTION_FRAMES = frozenset(
-    "nama namanya kepanjangan kepanjangannya singkatan singkatannya sebutkan jelaskan "
-    "disebut dinamakan bernama tahukah letak terletak lokasi".split()
-)
+DATA = Path(__file__).parent / "data"
 
-# Informal spellings and chat abbreviations, mapped to the standard word (or words).
-SLANG: dict[str, str] = {
-    "yg": "yang",
-    "gmn": "bagaimana",
-    "gimana": "bagaimana",
-    "bgmn": "bagaimana",
-    "tdk": "tidak",
-    "gak": "tidak",
-    "ga": "tidak",
-    "gk": "tidak",
-    "nggak": "tidak",
-    "enggak": "tidak",
-    "ngga": "tidak",
-    "kagak": "tidak",
-    "bikin": "membuat",
-    "bkn": "bukan",
-    "ngomong": "kata",
-    "ngomongin": "bicara",
-    "bilang": "kata",
-    "udh": "sudah",
-    "udah": "sudah",
-    "sdh": "sudah",
-    "blm": "belum",
-    "dgn": "dengan",
-    "dg": "dengan",
-    "utk": "untuk",
-    "untk": "untuk",
-    "krn": "karena",
-    "karna": "karena",
-    "tp": "tapi",
-    "jg": "juga",
-    "aja": "saja",
-    "sj": "saja",
-    "bgt": "sekali",
-    "kyk": "seperti",
-    "kayak": "seperti",
-    "dr": "dari",
-    "pd": "pada",
-    "kpn": "kapan",
-    "brp": "berapa",
-    "sbg": "sebagai",
-    "dlm": "dalam",
-    "org": "orang",
-    "negri": "negeri",
-    "knp": "mengapa",
-    "ngapain": "apa",
-    "sm": "sama",
-    "tsb": "tersebut",
-    "spt": "seperti",
-    "sy": "saya",
-    "gw": "saya",
-    "gue": "saya",
-    "aku": "saya",
-    "lu": "kamu",
-    "lo": "kamu",
-    "emang": "memang",
-    "bener": "benar",
-    "gede": "besar",
-    "ngasih": "beri",
-    "kasih": "beri",
-    "dapet": "dapat",
-    "pake": "pakai",
-    "nyari": "cari",
-    "ngembangin": "kembang",
-    "ngelawan": "lawan",
-    "satgas": "satuan tugas",
-    "pemerintahnya": "pemerintah",
-    "duit": "uang",
-    "tahu2": "tahu",
-    "ama": "sama",
-    "skrg": "sekarang",
-    "skrang": "sekarang",
-    "thn": "tahun",
-    "th": "tahun",
-    "bln": "bulan",
-    "hr": "hari",
-    "jd": "jadi",
-    "jdi": "jadi",
-    "klo": "kalau",
-    "kalo": "kalau",
-    "lg": "lagi",
-    "trs": "terus",
-    "msh": "masih",
-    "mrk": "mereka",
-    "ttg": "tentang",
-    "tentg": "tentang",
-    "apaan": "apa",
-    "siapa2": "siapa",
-    "gimanakah": "bagaimana",
-    "dmn": "dimana",
-    "mn": "mana",
-    "bs": "bisa",
-    "bsa": "bisa",
-    "sampe": "sampai",
-    "ampe": "sampai",
-    "banget": "sekali",
-    "cuman": "hanya",
-    "cuma": "hanya",
-    "doang": "saja",
-    "nanya": "tanya",
-    "nyebut": "sebut",
-    "nyebutin": "sebut",
-    "ngumumin": "umum",
-    "ngeluncurin": "luncur",
-    "luncurin": "luncur",
-    "ngelarang": "larang",
-    "rusiah": "rusia",
-    "rusya": "rusia",
-    "rp": "rupiah",
-    "usd": "dolar",
-    "russia": "rusia",
-    "putin's": "putin",
-}
 
-# Non-standard spellings that news and readers still write, mapped to the standard (KBBI) form,
-# so that "propinsi" finds "provinsi" and "ibukota" finds "ibu kota" (applied to documents too).
+def _lines(name: str) -> list[str]:
+    """The non-comment, non-blank lines of a data file."""
+    out = []
+    for raw in (DATA / name).read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
+        if line:
+            out.append(line)
+    return out
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(w.casefold() for line in _lines(name) for w in line.split())
+
+
+def _pairs(name: str) -> list[tuple[str, str]]:
+    out = []
+    for line in _lines(name):
+        left, _, right = line.partition("\t")
+        if right.strip():
+            out.append((left.strip().casefold(), right.strip().casefold()))
+    return out
+
+
+def _colloquial() -> dict[str, str]:
+    """Kamus Alay (Salsabila et al. 2018, "Colloquial Indonesian Lexicon", IALP; shipped by the
+    indoNLP package), overridden by the project's own list of chat words and colloquial verbs."""
+    table: dict[str, str] = {}
+    try:
+        from indoNLP.preprocessing.slang_data import SLANG_DATA
+
+        table.update({k.casefold(): v.casefold() for k, v in SLANG_DATA.items() if k and v})
+    except ImportError:  # pragma: no cover - a declared dependency
+        pass
+    table.update(_pairs("colloquial-id.txt"))
+    return table
+
+
+STOPWORDS = _words("stopwords.txt")
+QUESTION_FRAMES = _words("question-frames.txt")
+# Greetings, address words, particles and fillers: ignored in questions ("halo min, ... dong")
+CHAT_WORDS = _words("chat-words-id.txt")
+SLANG: dict[str, str] = dict(_pairs("informal.txt"))
 SPELLING: dict[str, str] = {
-    w: standard
-    for standard, variants in {
-        "provinsi": "propinsi",
-        "paham": "faham",
-        "nasihat": "nasehat",
-        "ibu kota": "ibukota",
-        "wali kota": "walikota",
-        "bekerja sama": "bekerjasama",
-        "kerja sama": "kerjasama",
-        "tanda tangan": "tandatangan",
-        "apotek": "apotik",
-        "risiko": "resiko",
-        "zaman": "jaman",
-        "izin": "ijin",
-        "sekadar": "sekedar",
-        "praktik": "praktek",
-        "kualitas": "kwalitas kualitet",
-        "kuantitas": "kwantitas",
-        "analisis": "analisa",
-        "aktivitas": "aktifitas",
-        "efektivitas": "efektifitas",
-        "kreativitas": "kreatifitas",
-        "produktivitas": "produktifitas",
-        "sistem": "sistim",
-        "teknik": "tehnik tekhnik",
-        "teknologi": "tehnologi tekhnologi",
-        "teknis": "tehnis",
-        "objek": "obyek",
-        "subjek": "subyek",
-        "proyek": "projek",
-        "hakikat": "hakekat",
-        "napas": "nafas",
-        "karier": "karir",
-        "karisma": "kharisma",
-        "kuitansi": "kwitansi",
-        "masjid": "mesjid",
-        "musala": "mushola musholla",
-        "februari": "pebruari",
-        "november": "nopember",
-        "putra": "putera",
-        "putri": "puteri",
-        "salat": "sholat shalat",
-        "silakan": "silahkan",
-        "surga": "sorga",
-        "telepon": "telpon tilpon",
-        "atlet": "atlit",
-        "antre": "antri",
-        "asas": "azas",
-        "cedera": "cidera",
-        "diagnosis": "diagnosa",
-        "ekspor": "eksport",
-        "frekuensi": "frekwensi",
-        "hipotesis": "hipotesa",
-        "hierarki": "hirarki",
-        "ijazah": "ijasah",
-        "kedaluwarsa": "kadaluarsa kadaluwarsa kedaluarsa",
-        "kategori": "katagori",
-        "konkret": "kongkrit konkrit kongkret",
-        "manajemen": "managemen menejemen",
-        "manajer": "menejer",
-        "menteri": "mentri",
-        "metode": "metoda",
-        "miliar": "milyar",
-        "tampak": "nampak",
-        "orisinal": "orisinil",
-        "pasca": "paska",
-        "peduli": "perduli",
-        "fondasi": "pondasi",
-        "persentase": "prosentase",
-        "respons": "respon",
-        "sekretaris": "sekertaris",
-        "sopir": "supir",
-        "telanjur": "terlanjur",
-        "terampil": "trampil",
-        "standardisasi": "standarisasi",
-        "teladan": "tauladan",
-        "jenazah": "jenasah",
-        "lembap": "lembab",
-        "rapi": "rapih",
-        "jadwal": "jadual",
-        "komoditas": "komoditi",
-        "kompleks": "komplek",
-        "legalisasi": "legalisir",
-        "utang": "hutang",
-        "olah raga": "olahraga",
-        "sepak bola": "sepakbola",
-        "bulu tangkis": "bulutangkis",
-        "sering kali": "seringkali",
-        "tanggal": "tgl",
-        "duta besar": "dubes",
-        "wakil presiden": "wapres",
-        "calon presiden": "capres",
-        "menteri luar negeri": "menlu",
-        "menteri dalam negeri": "mendagri",
-        "menteri keuangan": "menkeu",
-        "departemen keuangan": "depkeu",
-        "kepala polri": "kapolri",
-        "kepala polda": "kapolda",
-        "pemerintah kabupaten": "pemkab",
-        "pemerintah kota": "pemkot",
-        "pemerintah provinsi": "pemprov",
-        "pemerintah daerah": "pemda",
-        "partai politik": "parpol",
-        "hari ulang tahun": "hut",
-        "susilo bambang yudhoyono": "sby",
-        "apa pun": "apapun",
-        "siapa pun": "siapapun",
-        "di mana pun": "dimanapun",
-        "kapan pun": "kapanpun",
-        "mana pun": "manapun",
-    }.items()
-    for w in variants.split()
+    variant: standard
+    for standard, variants in _pairs("spelling.txt")
+    for variant in variants.split()
 }
-
+COLLOQUIAL: dict[str, str] = _colloquial()
 CURRENCY_SIGNS: dict[str, str] = {"$": "dolar", "€": "euro", "£": "pound", "¥": "yen"}
 
+
+def _english() -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, ...], str]]:
+    words: dict[str, tuple[str, ...]] = {}
+    phrases: dict[tuple[str, ...], str] = {}
+    for english, indonesian in _pairs("english-indonesian.txt"):
+        meanings = tuple(m.strip() for m in indonesian.split(",") if m.strip())
+        if not meanings:
+            continue
+        key = tuple(english.split())
+        if len(key) == 1:
+            words[english] = meanings
+        elif len(key) == 2:
+            phrases[key] = meanings[0]
+    return words, phrases
+
+
+# English word -> Indonesian root words, for questions asked in English (or mixed)
+ENGLISH, _ENGLISH_PHRASES = _english()
 # Multi-word expressions that mean one thing, and the word(s) they stand for.
 PHRASES: dict[tuple[str, ...], str] = {
-    ("kecerdasan", "buatan"): "ai",
-    ("artificial", "intelligence"): "ai",
-    ("amerika", "serikat"): "as",
-    ("united", "states"): "as",
-    ("gugus", "tugas"): "satuan tugas",
-    ("task", "force"): "satuan tugas",
+    **_ENGLISH_PHRASES,
+    **{tuple(k.split()): v for k, v in _pairs("phrases.txt")},
 }
-
-# Near-synonyms used on the question side when a question word is absent from the corpus.
-# Each group is a set of stems; a missing stem is replaced by the group's members that are present.
+# Near-synonyms: groups of root words, tried for a question word the corpus lacks.
 SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
-    frozenset(group.split())
-    for group in (
-        "luncur rilis resmi perkenal",
-        "satuan gugus satgas tim",
-        "kembang develop",
-        "umum nyata klaim",
-        "tiongkok china cina rrt",
-        "amerika as usa",
-        "ancam bahaya risiko",
-        "hambat kendala rintang halang tantang",
-        "sanksi embargo",
-        "microchip chip cip mikrocip semikonduktor",
-        "ekonomi pdb",
-        "listrik energi daya",
-        "nuklir atom",
-        "regulasi atur aturan hukum",
-        "undang uu",
-        "ahli pakar spesialis",
-        "awas pantau kontrol kendali",
-        "aman keamanan",
-        "tingkat naik",
-        "kerja kolaborasi mitra",
-        "perintah instruksi suruh",
-        "tinggal kalah",
-        "pimpin pemimpin",
-        "negeri negara",
-        "budaya tradisi",
-        "latih ajar",
-        "pidato sambutan",
-        "konferensi forum kongres",
-        "tuju sasar target",
-        "bentuk dirikan cipta",
-        "parlemen dpr duma legislatif",
-        "kripto crypto",
-        "gabung ikut",
-        "kontribusi sumbang",
-        "proyeksi prediksi ramal perkira",
-        "triliun trilyun",
-        "miliar milyar",
-        "dolar dollar usd",
-        "asing luar",
-        "barat",
-        "demonstrasi pamer tunjuk peraga",
-        "produk barang",
-        "model sistem",
-        "tekan tegas",
-        "adopsi pakai guna terap",
-        "swasta perusahaan korporasi",
-        "institusi lembaga instansi",
-        "bangun pembangunan",
-        "cermin refleksi",
-        "batal hapus",
-        "merdeka daulat independen",
-        "gantung bergantung",
-        "infrastruktur prasarana",
-        "komputasi komputer",
-        "kapasitas kemampu",
-        "ambisi cita",
-        "fungsi guna peran manfaat alat",
-        "gaji upah",
-        "populasi penduduk",
-    )
+    frozenset(line.casefold().split())
+    for line in _lines("synonyms-id.txt")
+    if len(line.split()) > 1
 )
 
-# English question words mapped to the Indonesian word the article would use.
-ENGLISH: dict[str, str] = {
-    "russia": "rusia",
-    "russian": "rusia",
-    "russians": "rusia",
-    "president": "presiden",
-    "launch": "luncur",
-    "launched": "luncur",
-    "launches": "luncur",
-    "national": "nasional",
-    "task": "tugas",
-    "force": "satuan",
-    "taskforce": "satuan",
-    "team": "satuan",
-    "generative": "generatif",
-    "development": "kembang",
-    "develop": "kembang",
-    "developed": "kembang",
-    "developing": "kembang",
-    "developer": "kembang",
-    "country": "negara",
-    "countries": "negara",
-    "nation": "negara",
-    "state": "negara",
-    "strategic": "strategis",
-    "economic": "ekonomi",
-    "economy": "ekonomi",
-    "interest": "minat",
-    "industry": "industri",
-    "global": "global",
-    "leader": "pimpin",
-    "leaders": "pimpin",
-    "america": "amerika",
-    "american": "amerika",
-    "usa": "as",
-    "us": "as",
-    "china": "tiongkok",
-    "chinese": "tiongkok",
-    "announce": "umum",
-    "announced": "umum",
-    "announcement": "umum",
-    "conference": "konferensi",
-    "flagship": "unggul",
-    "goal": "tuju",
-    "purpose": "tuju",
-    "aim": "tuju",
-    "coordinate": "koordinasi",
-    "coordination": "koordinasi",
-    "explain": "jelas",
-    "large": "besar",
-    "big": "besar",
-    "bigger": "besar",
-    "biggest": "besar",
-    "largest": "besar",
-    "language": "bahasa",
-    "model": "model",
-    "models": "model",
-    "tool": "alat",
-    "tools": "alat",
-    "vital": "vital",
-    "shape": "bentuk",
-    "form": "bentuk",
-    "formation": "bentuk",
-    "public": "publik",
-    "opinion": "opini",
-    "dependence": "gantung",
-    "dependency": "gantung",
-    "depend": "gantung",
-    "foreign": "asing",
-    "threat": "ancam",
-    "threats": "ancam",
-    "danger": "ancam",
-    "independence": "merdeka",
-    "sovereignty": "merdeka",
-    "technology": "teknologi",
-    "technological": "teknologi",
-    "tech": "teknologi",
-    "value": "nilai",
-    "values": "nilai",
-    "importance": "penting",
-    "important": "penting",
-    "own": "milik",
-    "supervision": "awas",
-    "oversight": "awas",
-    "supervise": "awas",
-    "expert": "ahli",
-    "experts": "ahli",
-    "warn": "ingat",
-    "warned": "ingat",
-    "warning": "ingat",
-    "regulation": "regulasi",
-    "regulations": "regulasi",
-    "regulate": "regulasi",
-    "harsh": "keras",
-    "strict": "keras",
-    "security": "aman",
-    "safety": "aman",
-    "intelligence": "intelijen",
-    "train": "latih",
-    "trained": "latih",
-    "training": "latih",
-    "data": "data",
-    "remain": "tetap",
-    "promote": "promosi",
-    "build": "bangun",
-    "building": "bangun",
-    "construction": "bangun",
-    "center": "pusat",
-    "centre": "pusat",
-    "centers": "pusat",
-    "support": "dukung",
-    "supported": "dukung",
-    "powered": "dukung",
-    "energy": "energi",
-    "source": "sumber",
-    "sources": "sumber",
-    "nearby": "dekat",
-    "power": "listrik",
-    "plant": "bangkit",
-    "plants": "bangkit",
-    "nuclear": "nuklir",
-    "small": "kecil",
-    "scale": "skala",
-    "speech": "pidato",
-    "urge": "desak",
-    "urged": "desak",
-    "institution": "institusi",
-    "institutions": "institusi",
-    "company": "perusahaan",
-    "companies": "perusahaan",
-    "private": "swasta",
-    "increase": "tingkat",
-    "boost": "tingkat",
-    "adoption": "adopsi",
-    "adopt": "adopsi",
-    "contribute": "kontribusi",
-    "contribution": "kontribusi",
-    "trillion": "triliun",
-    "billion": "miliar",
-    "ruble": "rubel",
-    "rubles": "rubel",
-    "roubles": "rubel",
-    "gdp": "pdb",
-    "year": "tahun",
-    "dollar": "dolar",
-    "dollars": "dolar",
-    "behind": "tinggal",
-    "lag": "tinggal",
-    "lags": "tinggal",
-    "lagging": "tinggal",
-    "power's": "kuat",
-    "powers": "kuat",
-    "term": "hal",
-    "already": "sudah",
-    "several": "beberapa",
-    "homegrown": "buat",
-    "including": "termasuk",
-    "same": "sama",
-    "demonstrate": "demonstrasi",
-    "demonstrated": "demonstrasi",
-    "showed": "demonstrasi",
-    "show": "demonstrasi",
-    "version": "versi",
-    "improved": "tingkat",
-    "product": "produk",
-    "products": "produk",
-    "based": "basis",
-    "robot": "robot",
-    "humanoid": "humanoid",
-    "atm": "atm",
-    "health": "sehat",
-    "scanning": "pindai",
-    "scanner": "pindai",
-    "obstacle": "hambat",
-    "obstacles": "hambat",
-    "barrier": "hambat",
-    "hurdle": "hambat",
-    "hurdles": "hambat",
-    "challenge": "hambat",
-    "ambition": "ambisi",
-    "ambitions": "ambisi",
-    "sanction": "sanksi",
-    "sanctions": "sanksi",
-    "west": "barat",
-    "western": "barat",
-    "microchips": "microchip",
-    "chip": "microchip",
-    "chips": "microchip",
-    "semiconductor": "microchip",
-    "semiconductors": "microchip",
-    "limit": "batas",
-    "limits": "batas",
-    "capacity": "kapasitas",
-    "infrastructure": "infrastruktur",
-    "computing": "komputasi",
-    "compute": "komputasi",
-    "repeatedly": "ulang",
-    "dominance": "dominasi",
-    "culture": "budaya",
-    "system": "sistem",
-    "systems": "sistem",
-    "reflect": "cermin",
-    "ignore": "abai",
-    "cancel": "batal",
-    "tradition": "tradisi",
-    "traditions": "tradisi",
-    "history": "sejarah",
-    "policy": "bijak",
-    "policies": "bijak",
-    "end": "akhir",
-    "late": "akhir",
-    "network": "jaringan",
-    "alliance": "aliansi",
-    "member": "anggota",
-    "members": "anggota",
-    "brazil": "brasil",
-    "india": "india",
-    "south": "selatan",
-    "africa": "afrika",
-    "alternative": "alternatif",
-    "market": "pasar",
-    "channel": "saluran",
-    "channels": "saluran",
-    "shared": "sama",
-    "joint": "sama",
-    "early": "awal",
-    "beginning": "awal",
-    "order": "perintah",
-    "ordered": "perintah",
-    "government": "pemerintah",
-    "deepen": "dalam",
-    "cooperation": "kerja",
-    "cooperate": "kerja",
-    "collaboration": "kerja",
-    "research": "teliti",
-    "study": "teliti",
-    "lower": "rendah",
-    "house": "majelis",
-    "parliament": "parlemen",
-    "duma": "duma",
-    "work": "kerja",
-    "working": "kerja",
-    "group": "kelompok",
-    "law": "undang",
-    "laws": "undang",
-    "legislation": "undang",
-    "produce": "hasil",
-    "draft": "hasil",
-    "reported": "lapor",
-    "report": "lapor",
-    "since": "sejak",
-    "who's": "siapa",
-    "agency": "badan",
-    "artificial": "buat",
-    "crypto": "kripto",
-    "newsletter": "buletin",
-    "new": "baru",
-    "recently": "baru",
-    "recent": "baru",
-    "said": "kata",
-    "say": "kata",
-    "according": "turut",
-    "money": "uang",
-    "worth": "nilai",
-    "cost": "biaya",
-    "people": "orang",
-    "job": "kerja",
-    "weapon": "senjata",
-    "war": "perang",
-    "military": "militer",
-    "army": "tentara",
-}
+
+def _background() -> tuple[dict[str, int], int]:
+    counts = {term: int(n) for term, n in _pairs("background-df.txt")}
+    return counts, counts.pop("__paragraphs__", 1)
+
+
+# How many general-language paragraphs hold each index term (missing words are weighed by it)
+BACKGROUND_DF, BACKGROUND_PARAGRAPHS = _background()
+
+
+@lru_cache(maxsize=1)
+def data_digest() -> str:
+    """A digest of every word list in use (part of the index cache key)."""
+    digest = hashlib.sha256()
+    for path in sorted(DATA.glob("*.txt")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        digest.update(metadata.version("indoNLP").encode())
+    return digest.hexdigest()

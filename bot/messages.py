@@ -40,7 +40,7 @@ _TEXTS: dict[str, dict[Lang, str]] = {
             "Saya hanya mengutip artikel. Tombol <i>Lainnya</i> menampilkan kutipan berikutnya; "
             "👍/👎 membantu kami memperbaiki jawaban.\n\n"
             "/start – mulai dan contoh pertanyaan\n/ask – bertanya\n/about – tentang artikel\n"
-            "/help – bantuan ini"
+            "/help – bantuan ini\n/privacy – data yang disimpan"
         ),
         "en": (
             "<b>How to ask</b>\n"
@@ -50,7 +50,7 @@ _TEXTS: dict[str, dict[Lang, str]] = {
             "I only quote the article. The <i>More</i> button shows further quotes; 👍/👎 help "
             "us improve.\n\n"
             "/start – start and example questions\n/ask – ask a question\n"
-            "/about – about the article\n/help – this help"
+            "/about – about the article\n/help – this help\n/privacy – what is stored"
         ),
     },
     "about": {
@@ -65,6 +65,60 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "en": (
             "Sorry, the article does not say. Try asking something else about it, for example:\n"
             "{examples}"
+        ),
+    },
+    "chat_greeting": {
+        "id": "Halo! 👋 Saya menjawab pertanyaan tentang <b>{title}</b>. Coba tanya:\n{examples}",
+        "en": "Hi! 👋 I answer questions about <b>{title}</b>. Try asking:\n{examples}",
+    },
+    "chat_thanks": {
+        "id": "Sama-sama! Ada lagi yang ingin ditanyakan tentang artikelnya? Misalnya:\n{examples}",
+        "en": "You're welcome! Anything else about the article? For example:\n{examples}",
+    },
+    "chat_goodbye": {
+        "id": "Sampai jumpa! Kapan saja ada pertanyaan tentang artikelnya, tulis saja di sini.",
+        "en": "Goodbye! Whenever you have a question about the article, just write it here.",
+    },
+    "chat_smalltalk": {
+        "id": (
+            "Saya bot yang hanya bisa menjawab pertanyaan tentang <b>{title}</b>, dengan "
+            "mengutip artikelnya. Coba tanya:\n{examples}"
+        ),
+        "en": (
+            "I am a bot that only answers questions about <b>{title}</b>, by quoting it. "
+            "Try asking:\n{examples}"
+        ),
+    },
+    "chat_identity": {
+        "id": (
+            "Saya bot tanya-jawab untuk artikel <b>{title}</b>. Saya menjawab dengan mengutip "
+            "kalimat artikel apa adanya, dan bilang terus terang kalau artikel tidak "
+            "membahasnya. Coba tanya:\n{examples}"
+        ),
+        "en": (
+            "I am a question-answering bot for the article <b>{title}</b>. I answer by quoting "
+            "its sentences word for word, and say plainly when it does not say. Try asking:\n"
+            "{examples}"
+        ),
+    },
+    "chat_capabilities": {
+        "id": (
+            "Tanyakan apa saja tentang <b>{title}</b> — siapa, apa, kapan, berapa, mengapa — "
+            "dan saya kutip kalimat artikel yang menjawabnya. Contoh:\n{examples}"
+        ),
+        "en": (
+            "Ask anything about <b>{title}</b> — who, what, when, how much, why — and I quote "
+            "the sentences that answer it. For example:\n{examples}"
+        ),
+    },
+    "chat_request": {
+        "id": (
+            "Maaf, saya tidak membuat teks baru (puisi, terjemahan, ringkasan); saya hanya "
+            "mengutip artikel <b>{title}</b> untuk menjawab pertanyaan. Coba tanya:\n{examples}"
+        ),
+        "en": (
+            "Sorry, I do not write new text (poems, translations, summaries); I only quote the "
+            "article <b>{title}</b> to answer questions. Try asking:\n{examples}"
         ),
     },
     "empty_question": {
@@ -112,7 +166,136 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "id": "Artikel tidak membahas: {question}",
         "en": "The article does not say: {question}",
     },
+    # ----------------------------------------------------------------- first contact
+    "privacy": {
+        "id": (
+            "<b>Privasi</b>\n"
+            "<b>Yang disimpan</b> untuk setiap pertanyaan yang ditujukan kepada saya: waktu, jenis "
+            "chat, ID Telegram Anda, {question_text}, apakah terjawab, kutipan yang diberikan, dan "
+            "lama menjawab. Untuk 👍/👎: pilihan Anda dan waktunya. Pesan grup yang tidak "
+            "ditujukan kepada saya tidak dibaca dan tidak disimpan.\n"
+            "<b>Untuk apa</b>: melihat pertanyaan yang belum bisa dijawab artikel, memperbaiki "
+            "jawaban, dan menahan spam. Data tidak dibagikan kepada siapa pun.\n"
+            "<b>Berapa lama</b>: {retention}\n"
+            "<b>Minta dihapus</b>: {contact} Sebutkan ID Telegram Anda: <code>{user_id}</code>."
+        ),
+        "en": (
+            "<b>Privacy</b>\n"
+            "<b>What is stored</b> for each question addressed to me: the time, the chat type, "
+            "your Telegram id, {question_text}, whether it was answered, the quotes given and how "
+            "long the answer took. For 👍/👎: your choice and its time. Group messages not "
+            "addressed to me are neither read nor stored.\n"
+            "<b>Why</b>: to see which questions the article cannot answer, to improve the answers "
+            "and to hold back spam. Nothing is shared with anyone.\n"
+            "<b>For how long</b>: {retention}\n"
+            "<b>Deletion</b>: {contact} Give your Telegram id: <code>{user_id}</code>."
+        ),
+    },
+    "privacy_text_kept": {"id": "teks pertanyaan", "en": "the question's text"},
+    "privacy_text_not_kept": {
+        "id": "<i>tanpa</i> teks pertanyaannya",
+        "en": "<i>not</i> the question's text",
+    },
+    "privacy_retention_days": {
+        "id": "{days} hari, lalu dihapus otomatis.",
+        "en": "{days} days, then deleted automatically.",
+    },
+    "privacy_retention_forever": {
+        "id": "tanpa batas waktu, sampai pengelola bot menghapusnya.",
+        "en": "with no time limit, until the bot's operator deletes it.",
+    },
+    "privacy_contact": {
+        "id": "tulis ke {contact}.",
+        "en": "write to {contact}.",
+    },
+    "privacy_contact_operator": {
+        "id": "minta kepada pengelola bot ini.",
+        "en": "ask the operator of this bot.",
+    },
+    "description": {
+        "id": (
+            "Tanya apa saja tentang artikel “{title}”. Saya menjawab dengan mengutip kalimat "
+            "artikel apa adanya, lengkap dengan nomor paragrafnya, tanpa mengarang. Kalau artikel "
+            "tidak membahasnya, saya bilang terus terang.\n\n"
+            "Tulis pertanyaan Anda di sini; di grup, sebut @{username} atau pakai /ask.\n"
+            "Data yang disimpan: /privacy"
+        ),
+        "en": (
+            "Ask anything about the article “{title}”. I answer by quoting the article's "
+            "sentences word for word, with their paragraph number, and never make anything up. "
+            "If the article does not say, I tell you so.\n\n"
+            "Type your question here; in a group, mention @{username} or use /ask.\n"
+            "What is stored: /privacy"
+        ),
+    },
+    "description_many": {
+        "id": (
+            "Tanya apa saja tentang {count} dokumen, antara lain “{title}”. Saya menjawab dengan "
+            "mengutip kalimatnya apa adanya, tanpa mengarang. Kalau dokumennya tidak membahas, "
+            "saya bilang terus terang.\n\n"
+            "Tulis pertanyaan Anda di sini; di grup, sebut @{username} atau pakai /ask.\n"
+            "Data yang disimpan: /privacy"
+        ),
+        "en": (
+            "Ask anything about {count} documents, among them “{title}”. I answer by quoting "
+            "them word for word and never make anything up. If they do not say, I tell you so."
+            "\n\nType your question here; in a group, mention @{username} or use /ask.\n"
+            "What is stored: /privacy"
+        ),
+    },
+    "short_description": {
+        "id": "Jawaban dari artikel “{title}”, dikutip apa adanya. Privasi: /privacy",
+        "en": "Answers quoted word for word from “{title}”. Privacy: /privacy",
+    },
+    "private_bot": {
+        "id": "Maaf, bot ini hanya untuk pengguna tertentu.",
+        "en": "Sorry, this bot is for certain users only.",
+    },
+    "left_group_alert": {
+        "id": (
+            "Saya keluar dari grup <b>{title}</b> (<code>{chat_id}</code>) karena tidak ada di "
+            "ALLOWED_CHAT_IDS. Tambahkan ID itu bila grup ini boleh."
+        ),
+        "en": (
+            "I left the group <b>{title}</b> (<code>{chat_id}</code>): it is not in "
+            "ALLOWED_CHAT_IDS. Add that id if the group is welcome."
+        ),
+    },
     # ----------------------------------------------------------------- admins
+    "status": {
+        "id": (
+            "<b>Status</b>\n"
+            "Indeks: versi <code>{version}</code>, {documents} dokumen, {sentences} kalimat "
+            "(dimuat {loaded})\n"
+            "Database: {db}; antrean tulis {backlog}\n"
+            "Aktif sejak: {uptime}\n"
+            "Galat terakhir: {last_error}"
+        ),
+        "en": (
+            "<b>Status</b>\n"
+            "Index: version <code>{version}</code>, {documents} documents, {sentences} sentences "
+            "(loaded {loaded})\n"
+            "Database: {db}; write backlog {backlog}\n"
+            "Up for: {uptime}\n"
+            "Last error: {last_error}"
+        ),
+    },
+    "status_db_ok": {"id": "sehat", "en": "healthy"},
+    "status_db_failing": {
+        "id": "⚠️ bermasalah (tulisan ditahan di memori)",
+        "en": "⚠️ failing (writes are kept in memory)",
+    },
+    "status_db_off": {"id": "tidak aktif", "en": "off"},
+    "status_no_error": {"id": "tidak ada", "en": "none"},
+    "status_error": {"id": "{ago} lalu: {error}", "en": "{ago} ago: {error}"},
+    "alert": {
+        "id": "⚠️ <b>Perlu perhatian</b>\n<code>{error}</code>{suppressed}",
+        "en": "⚠️ <b>Needs attention</b>\n<code>{error}</code>{suppressed}",
+    },
+    "alert_suppressed": {
+        "id": "\n(+{count} galat lain sejak peringatan terakhir)",
+        "en": "\n(+{count} more errors since the last alert)",
+    },
     "reload_failed": {
         "id": (
             "⚠️ <b>Reload gagal</b>; indeks lama tetap dipakai ({documents} dokumen, "

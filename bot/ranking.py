@@ -7,6 +7,7 @@ answer-kind cue, proximity); see `Ranker.rank`.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ import numpy as np
 from bot.cues import answer_cue, has_cue, sentence_tokens, spelt_out
 from bot.index import Index
 from bot.knowledge import KnowledgeBase
+from bot.lexicon import BACKGROUND_DF, BACKGROUND_PARAGRAPHS
 from bot.reading import Query, QueryTerm
 
 RANK_DEPTH = 12  # sentences re-ranked per question (measured: deeper changes nothing)
@@ -59,6 +61,7 @@ class Candidate:
     window: tuple[int, ...]
     score: float
     coverage: float
+    lexical: float = 0.0  # its BM25 score (with half that of the sentence it refers back to)
 
 
 class Ranker:
@@ -85,9 +88,9 @@ class Ranker:
         candidates = []
         ids = list(dict.fromkeys(hits + followers))
         windows = [self._window(i) for i in ids]
-        held = self._matched(query, [w[0] for w in windows], [w[-1] + 1 for w in windows])
+        held = self.matched(query, [w[0] for w in windows], [w[-1] + 1 for w in windows])
         spans = [self.kb.paragraph_span(i, PARAGRAPH_REACH) for i in ids]
-        around = self._matched(query, [s[0] for s in spans], [s[1] for s in spans])
+        around = self.matched(query, [s[0] for s in spans], [s[1] for s in spans])
         for chunk_id, window, matched, nearby in zip(ids, windows, held, around, strict=True):
             coverage = _coverage(query, matched, index) / total if total else 0.0
             paragraph = _coverage(query, nearby, index) / total if total else 0.0
@@ -101,7 +104,7 @@ class Ranker:
                 + PROXIMITY_WEIGHT * _proximity(query, self._sequence(window), index)
                 + CUE_WEIGHT * index.max_idf * has_cue(cue, sentence, query.words, wanted)
             )
-            candidates.append(Candidate(chunk_id, tuple(window), score, coverage))
+            candidates.append(Candidate(chunk_id, tuple(window), score, coverage, lexical))
         candidates.sort(key=lambda c: (-c.score, c.chunk))
         chosen: list[Candidate] = []
         used: set[int] = set()
@@ -114,7 +117,7 @@ class Ranker:
                 continue
             quoted.add(same)
             kept = tuple(i for i in cand.window if i not in used or i == cand.chunk)
-            chosen.append(Candidate(cand.chunk, kept, cand.score, cand.coverage))
+            chosen.append(Candidate(cand.chunk, kept, cand.score, cand.coverage, cand.lexical))
             used.update(kept)
         return chosen
 
@@ -141,10 +144,10 @@ class Ranker:
         if not total:
             return 0.0
         spans = [self.kb.paragraph_span(c.chunk, PARAGRAPH_REACH) for c in candidates]
-        held = self._matched(query, [s[0] for s in spans], [s[1] for s in spans])
+        held = self.matched(query, [s[0] for s in spans], [s[1] for s in spans])
         return max((_coverage(query, m, index) / total for m in held), default=0.0)
 
-    def _matched(self, query: Query, lo: Sequence[int], hi: Sequence[int]) -> list[set[str]]:
+    def matched(self, query: Query, lo: Sequence[int], hi: Sequence[int]) -> list[set[str]]:
         """For each range of sentence ids [lo, hi): the query terms it holds (from postings)."""
         index = self.kb.index
         lo_arr, hi_arr = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
@@ -196,28 +199,48 @@ def _proximity(query: Query, sequence: Sequence[str], index: Index) -> float:
 
 def _importance(query: Query, index: Index) -> float:
     """Total weight of what the question asks about: found words by idf, missing ones at most."""
-    found = sum(_word_weight(terms, None, index) for terms in _by_word(query))
-    return found + len(query.missing) * MISSING_WEIGHT * index.max_idf
+    found = sum(word_weight(terms, None, index) for terms in by_word(query))
+    return found + (len(query.missing) + len(query.unknown)) * MISSING_WEIGHT * index.max_idf
+
+
+def missing_weight(term: str, index: Index) -> float:
+    """How much a real word the corpus lacks weighs, in the corpus's idf units: as much as the
+    corpus's rarest word when the word is rare in general text ("gaji", "anggaran"), little
+    when it is common ("mulai", "orang"), so that a generic word does not sink a question."""
+    return index.max_idf * general_rarity(term)
+
+
+@lru_cache(maxsize=50_000)
+def general_rarity(term: str) -> float:
+    """0 for a word in every general-text paragraph, 1 for one in none (or one)."""
+    n = BACKGROUND_PARAGRAPHS
+    df = BACKGROUND_DF.get(term, 1)
+    rarest = math.log((n - 0.5) / 1.5 + 1)
+    return math.log((n - df + 0.5) / (df + 0.5) + 1) / rarest
 
 
 def _coverage(query: Query, matched: set[str], index: Index) -> float:
     """How much of that weight the matched terms carry."""
-    return sum(_word_weight(terms, matched, index) for terms in _by_word(query))
+    return sum(word_weight(terms, matched, index) for terms in by_word(query))
 
 
-def _word_weight(terms: list[QueryTerm], matched: set[str] | None, index: Index) -> float:
-    """A word's exact terms add up; its alternatives (synonyms, typos) count once, the best."""
-    values = [
-        qt.weight * max(index.idf(qt.term), 0.0)
-        for qt in terms
-        if matched is None or qt.term in matched
-    ]
-    if not values:
-        return 0.0
-    return sum(values) if terms[0].how == "exact" else max(values)  # a name or alternatives
+def word_weight(terms: list[QueryTerm], matched: set[str] | None, index: Index) -> float:
+    """A word's own terms add up; a name, or alternatives for one word (synonyms, English,
+    typos), count once: the best of them, or the word's own terms if they weigh more."""
+    own = 0.0
+    best = 0.0
+    for qt in terms:
+        if matched is not None and qt.term not in matched:
+            continue
+        value = qt.weight * max(index.idf(qt.term), 0.0)
+        if qt.how in ("exact", "colloquial"):
+            own += value
+        else:
+            best = max(best, value)
+    return max(own, best)
 
 
-def _by_word(query: Query) -> list[list[QueryTerm]]:
+def by_word(query: Query) -> list[list[QueryTerm]]:
     """The question's terms grouped by the word they came from."""
     groups: dict[str, list[QueryTerm]] = {}
     for qt in query.terms:

@@ -6,24 +6,45 @@ look (English, plural, synonym, affixes the stemmer missed, typo) before it coun
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot import text
 from bot.knowledge import KnowledgeBase
-from bot.lexicon import ENGLISH, QUESTION_FRAMES, STOPWORDS, SYNONYM_GROUPS
+from bot.lexicon import (
+    CHAT_WORDS,
+    COLLOQUIAL,
+    ENGLISH,
+    QUESTION_FRAMES,
+    SLANG,
+    STOPWORDS,
+    SYNONYM_GROUPS,
+)
 
 MAX_QUESTION_CHARS = 1000
 
 # Weights of question terms found by a second look rather than as written.
+COLLOQUIAL_WEIGHT = 1.0
 ENGLISH_WEIGHT = 0.9
 PLURAL_WEIGHT = 1.0
 ROOT_WEIGHT = 1.0
 FUZZY_WEIGHT = 0.8
 SYNONYM_WEIGHT = 0.6
+PRESENT_SYNONYM_WEIGHT = 0.3  # a synonym looked for beside a word the corpus has too
+
+# How a term was found: as written, as part of a name, read from chat Indonesian or English,
+# as a plural, a synonym of a missing word, a root the stemmer missed, a typo's closest word,
+# or "related": a synonym looked for beside a word the corpus has (never highlighted)
+How = Literal[
+    "exact", "name", "colloquial", "english", "plural", "synonym", "root", "fuzzy", "related"
+]
 
 
 @dataclass(frozen=True)
@@ -33,34 +54,86 @@ class QueryTerm:
     term: str
     word: str
     weight: float
-    how: str = "exact"  # exact | name | english | plural | synonym | root | fuzzy
+    how: How = "exact"
 
 
 @dataclass(frozen=True)
 class Query:
-    """A question read against one index: the terms found, the content words that were not."""
+    """A question read against one index: the terms found, and the words that were not.
 
-    question: str
+    `missing` are real words (Indonesian, English or chat Indonesian) that the corpus does not
+    have: a sign the question is about something else. `unknown` are words the reader could
+    not place at all (a name the corpus lacks, a typo too far from any corpus word).
+    """
+
+    question: str  # as read: links, mentions and markup taken out
     terms: tuple[QueryTerm, ...]
     missing: tuple[str, ...]
     words: frozenset[str] = frozenset()  # every word of the question, normalised
+    unknown: tuple[str, ...] = ()
+    missing_names: int = 0  # capitalised words (names) among the missing and unknown ones
+    focus_missing: bool = False  # the word next to the question word is missing or unknown
+    missing_numbers: int = 0  # numbers and years the corpus does not have ("... tahun 2023")
+
+
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|id|org|net|me|io|co)(?:/\S*)?",
+    re.IGNORECASE,
+)
+_MENTION = re.compile(r"(?<![\w@])@\w+")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+_MARKUP = re.compile(r"[*_~`|]+|\[([^\]]*)\]\([^)]*\)")
+_HASHTAG = re.compile(r"#(?=\w)")
+
+
+def clean_question(message: str) -> str:
+    """The question in a chat message: links, @mentions, HTML and Markdown markup, quote
+    marks and hashtag signs taken out (emoji are never index words anyway). A quoted line stays:
+    it is what the question is about ("> Kapal berlayar tiga kali seminggu" / "hari apa?")."""
+    lines = [ln.lstrip().lstrip(">") for ln in message.splitlines()]
+    cleaned = html.unescape(" ".join(lines))
+    cleaned = _URL.sub(" ", cleaned)
+    cleaned = _MENTION.sub(" ", cleaned)
+    cleaned = _HTML_TAG.sub(" ", cleaned)
+    cleaned = _MARKUP.sub(lambda m: f" {m.group(1) or ''} ", cleaned)
+    cleaned = _HASHTAG.sub("", cleaned)
+    return " ".join(cleaned.split())
 
 
 def read_query(question: str, kb: KnowledgeBase) -> Query:
-    """Turn a question into index terms, trying English, plurals, synonyms and typos in turn."""
-    question = question[:MAX_QUESTION_CHARS]
+    """Turn a question into index terms, trying chat Indonesian, English, plurals, synonyms,
+    affixes and typos in turn for a word the corpus lacks."""
+    question = clean_question(question[:MAX_QUESTION_CHARS])
     tokens = text.analyze(question, question=True)
     found: list[QueryTerm] = []
     missing: list[str] = []
+    unknown: list[str] = []
+    missing_names = 0
     names = _name_groups(question, tokens)
+    focus = _focus(tokens)
+    focus_missing = False
+    missing_numbers = 0
+    frames = _frame_words(tokens)
     for token in tokens:
-        if not token.terms or token.word in QUESTION_FRAMES:
+        if not token.terms or token.word in QUESTION_FRAMES or token.word in CHAT_WORDS:
+            continue
+        if token.start in frames:
             continue
         name = names.get(token.start)
+        if name is None and not all(t in kb.index for t in token.terms):
+            standard = _colloquial(token.word, kb)
+            if standard is not None:  # chat Indonesian: read as the standard word(s)
+                token = text.Token(token.start, token.end, standard[0], standard[1])
+                if not token.terms:
+                    continue  # a function word ("brapa" -> "berapa")
         for term in token.terms:
             if term in kb.index:
                 if name is None:
                     found.append(QueryTerm(term, token.word, 1.0))
+                    found.extend(
+                        QueryTerm(t, token.word, PRESENT_SYNONYM_WEIGHT, "related")
+                        for t in _synonyms(term, kb)
+                    )
                 else:  # one concept: counts once in the found decision
                     found.append(QueryTerm(term, name, 1.0, "name"))
                 continue
@@ -68,13 +141,124 @@ def read_query(question: str, kb: KnowledgeBase) -> Query:
             if alternatives:
                 found.extend(alternatives)
             else:
-                missing.append(term)
+                (missing if _is_real_word(token.word, term) else unknown).append(term)
+                missing_names += token.start > 0 and question[token.start].isupper()
+                focus_missing = focus_missing or token.start == focus
+                missing_numbers += term[:1].isdigit()
     return Query(
         question,
         tuple(_dedupe(found)),
         tuple(dict.fromkeys(missing)),
         frozenset(t.word for t in tokens),
+        tuple(dict.fromkeys(unknown)),
+        missing_names,
+        focus_missing,
+        missing_numbers,
     )
+
+
+_QUESTION_WORDS = frozenset(
+    "apa apakah siapa siapakah berapa berapakah kapan kapankah mana manakah dimana bagaimana "
+    "mengapa kenapa what who whom which when where how".split()
+)
+
+
+# Words that, next to a question word, only say what kind of answer is wanted: "berapa *lama*",
+# "*tanggal* berapa", "seberapa *besar*", "berapa *banyak*"
+_FRAME_NEIGHBOURS = frozenset(
+    "lama banyak jumlah besar tanggal tahun bulan hari jam pukul kali persen long many much".split()
+)
+
+
+def _frame_words(tokens: Sequence[text.Token]) -> set[int]:
+    """Start offsets of words that frame the question word beside them."""
+    frames: set[int] = set()
+    for i, token in enumerate(tokens):
+        if _standard(token.word) not in _QUESTION_WORDS and token.word != "seberapa":
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(tokens) and tokens[j].word in _FRAME_NEIGHBOURS:
+                frames.add(tokens[j].start)
+    return frames
+
+
+def _standard(word: str) -> str:
+    return SLANG.get(word) or COLLOQUIAL.get(word) or word
+
+
+def _focus(tokens: Sequence[text.Token]) -> int:
+    """The start offset of the word a question word asks about: the first content word after
+    it ("Berapa *gaji* Putin?"), else the one just before it ("*Partai* apa ...?"); -1 if none."""
+    for i, token in enumerate(tokens):
+        if _standard(token.word) not in _QUESTION_WORDS:
+            continue
+        after = [t for t in tokens[i + 1 : i + 3] if t.terms and t.word not in CHAT_WORDS]
+        if after:
+            return after[0].start
+        before = [t for t in tokens[max(0, i - 1) : i] if t.terms and t.word not in CHAT_WORDS]
+        if before:
+            return before[0].start
+    return -1
+
+
+def _is_real_word(word: str, term: str) -> bool:
+    """Is this a word of the language (not a name or a typo)?"""
+    dictionary = text.dictionary_words()
+    return word in dictionary or term in dictionary or _english(word) is not None
+
+
+_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
+# Colloquial verb forms: nge-/ny-/ng- prefixes and the -in suffix ("nyuruh", "ngerjain",
+# "diumumin", "dibenerin"), each with the standard letters they stand for.
+_COLLOQUIAL_PREFIXES = (
+    ("nge", ("", "ke", "pe")),
+    ("ny", ("s", "c")),
+    ("ng", ("k", "")),
+    ("n", ("t",)),
+    ("m", ("p",)),
+    ("di", ("di",)),
+    ("ke", ("ke",)),
+    ("", ("",)),
+)
+_COLLOQUIAL_SUFFIXES = (("in", ("kan", "i", "")), ("", ("",)))
+
+
+def _colloquial(word: str, kb: KnowledgeBase) -> tuple[str, tuple[str, ...]] | None:
+    """A chat-Indonesian word read as the standard word and its terms, if it is one: from the
+    colloquial lexicon, with letters no longer drawn out ("kapaaan"), or by its colloquial
+    affixes ("diumumin" -> "diumumkan"). None when the word is not chat Indonesian."""
+    forms = [word]
+    if _ELONGATED.search(word):
+        forms += [_ELONGATED.sub(r"\1\1", word), _ELONGATED.sub(r"\1", word)]
+    for form in forms:
+        standard = COLLOQUIAL.get(form) or SLANG.get(form)
+        if standard is None and form != word and (form in kb.surface_words or _real(form)):
+            standard = form
+        if standard is not None:
+            terms = tuple(t for w in standard.split() for t in text.word_terms(w)[1])
+            return standard, terms
+    if not word.isalpha() or len(word) < 5 or _real(word):
+        return None
+    for prefix, restores in _COLLOQUIAL_PREFIXES:
+        if not word.startswith(prefix):
+            continue
+        for suffix, replacements in _COLLOQUIAL_SUFFIXES:
+            if not word.endswith(suffix) or (not prefix and not suffix):
+                continue
+            core = word[len(prefix) : len(word) - len(suffix)]
+            if len(core) < 3:
+                continue
+            for restore in restores:
+                for replacement in replacements:
+                    candidate = restore + core + replacement
+                    terms = text.word_terms(candidate)[1]
+                    if terms and all(t in kb.index for t in terms):
+                        return candidate, terms
+    return None
+
+
+def _real(word: str) -> bool:
+    return word in text.dictionary_words() or word in STOPWORDS
 
 
 def _name_groups(question: str, tokens: Sequence[text.Token]) -> dict[int, str]:
@@ -110,9 +294,10 @@ def _dedupe(terms: Iterable[QueryTerm]) -> list[QueryTerm]:
 def _second_look(word: str, term: str, kb: KnowledgeBase) -> list[QueryTerm]:
     english = _english(word)
     if english:
-        terms = [t for t in text.word_terms(english)[1] if t in kb.index]
+        terms = [t for m in english for w in m.split() for t in text.word_terms(w)[1]]
+        terms = [t for t in terms if t in kb.index]
         if terms:
-            return [QueryTerm(t, word, ENGLISH_WEIGHT, "english") for t in terms]
+            return [QueryTerm(t, word, ENGLISH_WEIGHT, "english") for t in dict.fromkeys(terms)]
     if word.endswith("s") and len(word) > 3:
         singular = text.word_terms(word[:-1])[1]
         if singular and all(t in kb.index for t in singular):
@@ -152,21 +337,37 @@ def _root(word: str, kb: KnowledgeBase) -> str | None:
     return best
 
 
-def _english(word: str) -> str | None:
+def _english(word: str) -> tuple[str, ...] | None:
+    """The Indonesian words an English word stands for (regular inflections folded)."""
     if word in ENGLISH:
         return ENGLISH[word]
-    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ing", ""), ("ed", ""), ("ed", "e")):
+    for suffix, repl in (
+        ("ies", "y"),
+        ("es", ""),
+        ("s", ""),
+        ("ing", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", "e"),
+    ):
         if word.endswith(suffix) and word[: -len(suffix)] + repl in ENGLISH:
             return ENGLISH[word[: -len(suffix)] + repl]
     return None
 
 
-def _synonyms(term: str, kb: KnowledgeBase) -> list[str]:
-    out: list[str] = []
+@lru_cache(maxsize=1)
+def _synonym_terms() -> dict[str, tuple[str, ...]]:
+    """Each index term of a synonym group's words -> the terms of the group's other words."""
+    table: dict[str, list[str]] = {}
     for group in SYNONYM_GROUPS:
-        if term in group:
-            out.extend(t for t in sorted(group) if t != term and t in kb.index)
-    return out
+        terms = list(dict.fromkeys(t for w in sorted(group) for t in text.word_terms(w)[1]))
+        for term in terms:
+            table.setdefault(term, []).extend(t for t in terms if t != term)
+    return {k: tuple(dict.fromkeys(v)) for k, v in table.items()}
+
+
+def _synonyms(term: str, kb: KnowledgeBase) -> list[str]:
+    return [t for t in _synonym_terms().get(term, ()) if t in kb.index]
 
 
 def _typo(word: str, kb: KnowledgeBase) -> list[QueryTerm]:

@@ -6,6 +6,7 @@ import html
 from collections.abc import Sequence
 
 from bot.answer import Answer, Passage
+from bot.chat import language
 from bot.messages import Lang, t
 
 TELEGRAM_LIMIT = 4096
@@ -103,6 +104,15 @@ def passage_plain(passage: Passage, lang: Lang = "id") -> str:
     return f"“{passage.text}”\n— {citation(passage, lang)}"
 
 
+def chat_reply(answer: Answer, lang: Lang, title: str, examples: str) -> str:
+    """The friendly reply to chit-chat (Telegram HTML), in the message's own language when it
+    shows one, else in `lang`."""
+    kind = answer.chat or "greeting"
+    return t(
+        f"chat_{kind}", language(answer.question) or lang, title=escape(title), examples=examples
+    )
+
+
 # --------------------------------------------------------------------------- terminal
 
 _BOLD, _DIM, _RESET, _YELLOW = "\033[1m", "\033[2m", "\033[0m", "\033[33m"
@@ -113,6 +123,7 @@ def answer_terminal(
     color: bool,
     lang: Lang = "id",
     examples: Sequence[str] = (),
+    title: str = "",
     *,
     about: str | None = None,
 ) -> str:
@@ -121,6 +132,11 @@ def answer_terminal(
     `about` is the earlier topic a follow-up was read with; it is shown under the question.
     """
     lines = [f"{_BOLD if color else ''}? {answer.question}{_RESET if color else ''}"]
+    if answer.chat is not None:
+        listed = "\n".join(f"    • {q}" for q in examples)
+        reply = chat_reply(answer, lang, title, listed)
+        lines.append("  💬 " + strip_tags(reply).replace("\n", "\n  "))
+        return "\n".join(lines)
     if about is not None:
         line = "  " + t("followup_about", lang, topic=about)
         lines.append(f"{_DIM}{line}{_RESET}" if color else line)

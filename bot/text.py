@@ -15,9 +15,11 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+from Sastrawi.Stemmer.Stemmer import Stemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-from bot.lexicon import CURRENCY_SIGNS, PHRASES, SLANG, SPELLING, STOPWORDS
+from bot.lexicon import CURRENCY_SIGNS, DATA, PHRASES, SLANG, SPELLING, STOPWORDS
 
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 _MARKS += "\u0900-\u0903\u093a-\u094f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u20d0-\u20ff\ufe20-\ufe2f"
@@ -62,7 +64,10 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _stemmer() -> object:
-    return StemmerFactory().create_stemmer()
+    # Sastrawi's own `create_stemmer()` wraps this in an unbounded result cache; the bounded
+    # memo below takes its place.
+    factory = StemmerFactory()
+    return Stemmer(ArrayDictionary(factory.get_words()))
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +77,7 @@ def dictionary_words() -> frozenset[str]:
 
 
 _STEMS: dict[str, str] = {}  # memo: the vocabulary repeats, and Sastrawi is slow
+STEM_MEMO_LIMIT = 300_000  # bounded: questions bring new words forever
 
 
 def stem(word: str) -> str:
@@ -80,13 +86,20 @@ def stem(word: str) -> str:
     if known is not None:
         return known
     result = _stem(word)
-    if len(_STEMS) < 2_000_000:
-        _STEMS[word] = result
+    if len(_STEMS) >= STEM_MEMO_LIMIT:
+        for old in list(itertools.islice(_STEMS, STEM_MEMO_LIMIT // 2)):
+            del _STEMS[old]  # the oldest half (dicts keep insertion order)
+    _STEMS[word] = result
     return result
 
 
 # Words Sastrawi over-stems into another word's root ("sendiri" -> "diri", as in "mendirikan")
-UNSTEMMED = frozenset({"sendiri", "sendirian"})
+UNSTEMMED = frozenset(
+    w
+    for line in (DATA / "unstemmed.txt").read_text(encoding="utf-8").splitlines()
+    if not line.startswith("#")
+    for w in line.split()
+)
 
 
 def _stem(word: str) -> str:
@@ -108,10 +121,11 @@ def known_stems() -> dict[str, str]:
 
 
 def remember_stems(stems: dict[str, str]) -> None:
-    _STEMS.update(stems)
+    for word, result in itertools.islice(stems.items(), STEM_MEMO_LIMIT):
+        _STEMS[word] = result
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=100_000)
 def word_terms(surface: str) -> tuple[str, tuple[str, ...]]:
     """(normalised word, index terms) for one token as written in the text."""
     if surface in CURRENCY_SIGNS:
@@ -142,10 +156,19 @@ def word_terms(surface: str) -> tuple[str, tuple[str, ...]]:
 
 
 _PARTICLES = ("pun", "lah", "kah", "tah")
+_CLITICS = ("nya", "lah", "kah", "pun", "mu", "ku")
+
+
+def _standard_with_clitic(word: str) -> str | None:
+    """An informal word with a clitic ("satgasnya" -> "satuan tugas")."""
+    for clitic in _CLITICS:
+        if word.endswith(clitic) and word[: -len(clitic)] in _STANDARD:
+            return _STANDARD[word[: -len(clitic)]]
+    return None
 
 
 def _plain_terms(word: str) -> tuple[str, ...]:
-    expanded = _STANDARD.get(word, word)
+    expanded = _STANDARD.get(word) or _standard_with_clitic(word) or word
     terms = []
     for part in expanded.split():
         if part in STOPWORDS or (part.endswith(_PARTICLES) and part[:-3] in STOPWORDS):

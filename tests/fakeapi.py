@@ -119,6 +119,9 @@ class FakeBotApi:
         self.deleted: set[int] = set()  # message ids the user deleted
         self.strict_server = False  # reject replies and HTML, as an older or odd server might
         self.replies: dict[int, int] = {}  # message id -> replies sent to it
+        # (kind, language code or "") -> text, as setMyDescription / setMyShortDescription left it
+        self.descriptions: dict[tuple[str, str], str] = {}
+        self.left_chats: list[int] = []
         self._reply_waiters: dict[int, asyncio.Future[float]] = {}
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -352,6 +355,31 @@ class FakeBotApi:
         for command in p.get("commands", []):
             if not re.fullmatch(r"[a-z0-9_]{1,32}", command["command"]):
                 raise ApiError(400, "Bad Request: bad command name")
+        return True
+
+    async def _m_setMyDescription(self, p: dict[str, Any]) -> Any:
+        return self._set_description("description", p, 512)
+
+    async def _m_setMyShortDescription(self, p: dict[str, Any]) -> Any:
+        return self._set_description("short_description", p, 120)
+
+    def _set_description(self, kind: str, p: dict[str, Any], limit: int) -> bool:
+        text = str(p.get(kind) or "")
+        if len(text) > limit:
+            raise ApiError(400, f"Bad Request: {kind} is too long")
+        self.descriptions[(kind, str(p.get("language_code") or ""))] = text
+        return True
+
+    async def _m_getMyDescription(self, p: dict[str, Any]) -> Any:
+        lang = str(p.get("language_code") or "")
+        return {"description": self.descriptions.get(("description", lang), "")}
+
+    async def _m_getMyShortDescription(self, p: dict[str, Any]) -> Any:
+        lang = str(p.get("language_code") or "")
+        return {"short_description": self.descriptions.get(("short_description", lang), "")}
+
+    async def _m_leaveChat(self, p: dict[str, Any]) -> Any:
+        self.left_chats.append(int(p["chat_id"]))
         return True
 
     async def _m_sendChatAction(self, p: dict[str, Any]) -> Any:

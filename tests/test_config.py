@@ -67,3 +67,20 @@ def test_env_example_as_dotenv_gives_working_defaults(tmp_path: Path) -> None:
     assert settings.webhook_url is None
     assert settings.admin_ids == frozenset()
     assert settings.index_cache_dir == Path("data/cache")
+
+
+def test_allowed_chats_and_users_are_comma_separated_and_empty_means_any(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load_settings().allowed_chat_ids == frozenset()
+    monkeypatch.setenv("ALLOWED_CHAT_IDS", "-1001234567890, -42")
+    monkeypatch.setenv("ALLOWED_USER_IDS", "7")
+    settings = load_settings()
+    assert settings.allowed_chat_ids == frozenset({-1001234567890, -42})
+    assert settings.allowed_user_ids == frozenset({7})
+
+
+def test_a_bad_allowed_chat_id_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALLOWED_CHAT_IDS", "-100, mygroup")
+    with pytest.raises(SettingsError, match="ALLOWED_CHAT_IDS"):
+        load_settings()

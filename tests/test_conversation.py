@@ -20,9 +20,9 @@ def test_followup_set_is_answered_in_the_conversation_and_new_questions_are_unch
     pairs = load_pairs(FOLLOWUPS)
     ours = score_followups("conversation", answerer, article_kb, pairs, conversation=True)
     alone = score_followups("alone", answerer, article_kb, pairs, conversation=False)
-    assert ours.right["followup"] >= 34 > alone.right["followup"]  # 35/37 vs 16/37 measured
+    assert ours.right["followup"] >= 34 > alone.right["followup"]  # 36/37 vs 18/37 measured
     assert ours.unchanged == ours.counts["new"]
-    assert ours.right["new"] == ours.counts["new"]
+    assert ours.right["new"] == alone.right["new"]
     assert ours.right["chat"] == ours.counts["chat"]
     assert ours.right["offtopic"] == ours.counts["offtopic"]
 
@@ -51,7 +51,8 @@ def test_followup_without_an_earlier_question_is_read_alone(
     answerer: Answerer, article_kb: KnowledgeBase
 ) -> None:
     reply = answer_in_context(answerer, article_kb, "kenapa itu jadi masalah?", None)
-    assert not reply.answer.found and reply.followed is None
+    assert reply.followed is None
+    assert not any("microchip" in p.text for p in reply.answer.passages)
 
 
 def test_small_talk_is_recognised() -> None:

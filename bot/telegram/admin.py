@@ -22,6 +22,7 @@ from bot.library import ReloadReport
 from bot.messages import Lang, t
 from bot.render import escape, pack
 from bot.storage import StorageError
+from bot.telegram import welcome
 from bot.telegram.handlers import lang_of, reply
 from bot.telegram.state import BotState, get_state
 
@@ -238,6 +239,8 @@ async def _reload(update: Update, state: BotState) -> ReloadReport:
     report = await state.library.reload()
     user = update.effective_user
     record_version(state, report, user.id if user else None)
+    if report.ok:  # the title the descriptions are built from may have changed
+        await welcome.set_descriptions(update.get_bot(), state)
     return report
 
 

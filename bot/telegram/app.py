@@ -35,7 +35,7 @@ from bot.corpus import CorpusError
 from bot.knowledge import folder_fingerprint, open_knowledge, terminal_progress
 from bot.library import Library
 from bot.storage import Storage
-from bot.telegram import admin, handlers
+from bot.telegram import access, admin, handlers, operations, welcome
 from bot.telegram.logs import setup_logging
 from bot.telegram.state import STATE_KEY, BotState, get_state
 from bot.telegram.transport import AiohttpRequest
@@ -54,12 +54,14 @@ READER_COMMANDS = [
     ("ask", "Tanya tentang artikel", "Ask about the article"),
     ("about", "Tentang artikel", "About the article"),
     ("help", "Bantuan", "Help"),
+    ("privacy", "Privasi", "Privacy"),
 ]
 ADMIN_COMMANDS = [
     ("reload", "Muat ulang korpus", "Reload the corpus"),
     ("stats", "Statistik pertanyaan", "Question statistics"),
     ("docs", "Daftar dokumen", "List documents"),
     ("remove", "Hapus dokumen", "Remove a document"),
+    ("status", "Status bot", "Bot status"),
 ]
 
 
@@ -131,6 +133,8 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
     edits = settings.edited_messages == "answer"
     question_updates = (NEW | EDITED) if edits else NEW
 
+    access.register(application)  # ALLOWED_CHAT_IDS / ALLOWED_USER_IDS, before everything
+    operations.register(application)  # /status, and each admin's language for alerts
     # admin (group -1 so an upload from an admin is not treated as a reader's file)
     for name, action in (
         ("reload", admin.reload_action),
@@ -150,7 +154,8 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
         group=-1,
     )
 
-    application.add_handler(CommandHandler("start", h.on_start, filters=NEW))
+    application.add_handler(CommandHandler("start", welcome.on_start, filters=NEW))
+    application.add_handler(CommandHandler("privacy", welcome.on_privacy, filters=NEW))
     application.add_handler(CommandHandler("help", h.on_help, filters=NEW))
     application.add_handler(CommandHandler("about", h.on_about, filters=NEW))
     application.add_handler(CommandHandler("ask", h.on_ask, filters=question_updates))
@@ -178,6 +183,7 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     state = get_state(application)
+    operations.start(application)
     if state.storage is not None:
         await state.storage.start()
         kb = state.library.kb
@@ -189,6 +195,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
             loaded_by=None,
         )
     await set_command_menus(application, state.settings)
+    await welcome.set_descriptions(application.bot, state)
     jobs = application.job_queue
     if jobs is not None:
         if state.storage is not None and state.settings.retention_days > 0:
@@ -222,15 +229,18 @@ async def set_command_menus(application: Application, settings: Settings) -> Non
         log.warning("could not set command menus: %s", exc)
     for admin_id in settings.admin_ids:
         try:
-            await bot.set_my_commands(
-                commands(READER_COMMANDS + ADMIN_COMMANDS, 0),
-                scope=BotCommandScopeChat(admin_id),
-            )
+            for lang_code, idx in ((None, 0), ("en", 1)):
+                await bot.set_my_commands(
+                    commands(READER_COMMANDS + ADMIN_COMMANDS, idx),
+                    scope=BotCommandScopeChat(admin_id),
+                    language_code=lang_code,
+                )
         except TelegramError as exc:  # the admin has not started the bot yet
             log.info("admin menu for %s not set: %s", admin_id, exc)
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    operations.stop(application)
     state = get_state(application)
     if state.storage is not None:
         await state.storage.close()
@@ -255,6 +265,8 @@ async def _watch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     report = await library.reload()
     admin.record_version(state, report, None)
+    if report.ok:
+        await welcome.set_descriptions(context.bot, state)
     log.info("auto reload: %s", "ok" if report.ok else report.error)
 
 

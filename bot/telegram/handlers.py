@@ -37,6 +37,7 @@ from bot.render import (
     TELEGRAM_LIMIT,
     about_html,
     answer_html,
+    chat_reply,
     escape,
     passage_html,
     passage_plain,
@@ -126,6 +127,11 @@ def examples_text(state: BotState) -> str:
     return "\n".join(f"• <i>{escape(q)}</i>" for q in examples_of(state))
 
 
+def corpus_title(state: BotState) -> str:
+    docs = state.library.kb.corpus.documents
+    return docs[0].title if docs else ""
+
+
 # --------------------------------------------------------------------------- answering
 
 
@@ -152,10 +158,18 @@ def page_of(passages: Sequence[Passage], page: int, size: int) -> list[Passage]:
     return list(passages[page * size : (page + 1) * size])
 
 
-async def answer_question(update: Update, context: Context, question: str) -> None:
-    """Answer `question` in reply to the update's message, with buttons, and log it."""
+async def answer_question(
+    update: Update,
+    context: Context,
+    question: str,
+    *,
+    show_question: bool = False,
+    reply_to: Message | None = None,
+) -> None:
+    """Answer `question` in reply to the update's message (or `reply_to`), with buttons, and log
+    it; `show_question` puts the question above the quotes when the user did not type it."""
     state = get_state(context)
-    message = update.effective_message
+    message = reply_to or update.effective_message
     chat = update.effective_chat
     if message is None or chat is None:
         return
@@ -173,7 +187,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     else:
         typing = asyncio.create_task(_typing_after(context, chat.id, TYPING_DELAY))
     try:
-        await _answer(update, state, message, question, lang)
+        await _answer(update, state, message, question, lang, show_question=show_question)
     finally:
         typing.cancel()
 
@@ -191,6 +205,9 @@ async def _answer(
     earlier = None if show_question else await _earlier_topic(update, state, message)
     said = answer_in_context(state.library.answerer, state.library.kb, question, earlier)
     answer = said.answer
+    if answer.chat is not None:  # a greeting, thanks, a request: a friendly word, never a quote
+        await reply(message, chat_reply(answer, lang, corpus_title(state), examples_text(state)))
+        return
     if not answer.found:
         key = "empty_question" if answer.reason == "empty" else "not_found"
         # queued first: the log never waits on Telegram
@@ -359,6 +376,8 @@ async def on_group_text(update: Update, context: Context) -> None:
     question = addressed_question(message, context.bot.username, context.bot.id)
     if question is None:
         return  # not for us: never answered, never logged
+    if not question and await _answer_replied(update, context, message):
+        return  # "@TheBot" alone, in reply to someone's question
     await answer_question(update, context, question)
 
 
@@ -418,12 +437,37 @@ async def _ask(update: Update, context: Context, question: str) -> None:
     message = update.effective_message
     if message is None:
         return
+    if not question and await _answer_replied(update, context, message):
+        return  # "/ask" alone, in reply to someone's question
     if not question:
         examples = examples_of(get_state(context))
         example = examples[0] if examples else "Apa isi artikel?"
         await reply(message, t("ask_usage", lang_of(update), example=escape(example)))
         return
     await answer_question(update, context, question)
+
+
+def replied_question(message: Message, bot_id: int) -> tuple[str, Message] | None:
+    """The question in the message `message` replies to, and that message, when it is another
+    member's (not the bot's own answer); the part the user quoted, if they quoted one."""
+    target = message.reply_to_message
+    if target is None or target.from_user is None or target.from_user.id == bot_id:
+        return None
+    text = (message.quote.text if message.quote else None) or target.text or target.caption
+    if not text or not text.strip():
+        return None
+    return text.strip(), target
+
+
+async def _answer_replied(update: Update, context: Context, message: Message) -> bool:
+    """Answer the replied-to message's text as the question, shown above the quotes, in reply
+    to that message; False when `message` replies to nothing usable."""
+    replied = replied_question(message, context.bot.id)
+    if replied is None:
+        return False
+    question, target = replied
+    await answer_question(update, context, question, show_question=True, reply_to=target)
+    return True
 
 
 async def on_non_text(update: Update, context: Context) -> None:
@@ -600,7 +644,10 @@ async def on_feedback(update: Update, context: Context) -> None:
 
 
 async def on_inline_query(update: Update, context: Context) -> None:
-    """`@bot question` in any chat: matching passages; an empty query shows examples."""
+    """`@bot question` in any chat: matching passages; an empty query shows examples.
+
+    Results are worded in the user's language, so they are marked personal: Telegram's cache
+    then never serves one user's (English) results to another (Indonesian) user."""
     inline = update.inline_query
     if inline is None:
         return
@@ -610,7 +657,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
     if not text:
         passages = _example_passages(state)
         results = [_inline_result(str(i), p, lang) for i, p in enumerate(passages)]
-        await inline.answer(results, cache_time=300, is_personal=False)
+        await inline.answer(results, cache_time=300, is_personal=True)
         return
     user = update.effective_user
     if user is not None and state.user_gate.check(user.id) is not Verdict.OK:
@@ -631,7 +678,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
             )
         ]
     _log(state, update, answer, "")
-    await inline.answer(results, cache_time=60, is_personal=False)
+    await inline.answer(results, cache_time=60, is_personal=True)
 
 
 def _example_passages(state: BotState) -> list[Passage]:

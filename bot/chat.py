@@ -1,0 +1,140 @@
+"""Chit-chat: telling a greeting, thanks or a request apart from a question about the corpus.
+
+Such a message gets a short friendly reply, never "the article does not say" and never a quote.
+The phrases are data (`bot/data/chat-phrases.txt`); greetings, address words and particles
+around a question ("halo min, kapan ...?") leave the question a question.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Literal, cast
+
+from bot.lexicon import CHAT_WORDS, COLLOQUIAL, DATA
+from bot.text import normalize
+
+ChatKind = Literal[
+    "greeting", "thanks", "goodbye", "smalltalk", "identity", "capabilities", "request"
+]
+_KINDS = ("greeting", "thanks", "goodbye", "smalltalk", "identity", "capabilities")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
+# Words that ask for something to be made or given, beside a kind of text ("puisi", "lagu")
+_ASKING = frozenset(
+    "buat bikin tulis minta mau ingin pengen kasih beri tolong coba make give want need "
+    "can could please pls".split()
+)
+# Words that stay meaningful around a chat phrase ("kamu", "bot") and so are not set aside
+_ENGLISH = frozenset(
+    "hi hello hey thanks thank you thx bye goodbye see good morning afternoon evening night "
+    "who what how are is your name made can do use ask this work should i help commands "
+    "write compose translate summarize summarise sing draw send tell me a joke poem song story "
+    "essay summary translation picture code generate great nice cool helpful love human bot "
+    "stupid up sup whats lol going it does ya okay ok".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> dict[str, dict[tuple[str, ...], None]]:
+    table: dict[str, dict[tuple[str, ...], None]] = {}
+    for raw in (DATA / "chat-phrases.txt").read_text(encoding="utf-8").splitlines():
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        kind, _, phrase = raw.partition("\t")
+        table.setdefault(kind.strip(), {})[tuple(phrase.casefold().split())] = None
+    return table
+
+
+def _words(message: str) -> list[str]:
+    words: list[str] = []
+    for word in _WORD.findall(normalize(message)):
+        word = word.replace("'", "")
+        if _ELONGATED.search(word):
+            word = _ELONGATED.sub(r"\1", word)
+        keep = word in _ENGLISH or word in CHAT_WORDS
+        words.extend([word] if keep else COLLOQUIAL.get(word, word).split())
+    return words
+
+
+def chat_kind(message: str) -> ChatKind | None:
+    """The kind of chit-chat the message is, or None for a question (or anything else)."""
+    words = _words(message[:300])
+    if not words or len(words) > 12:
+        return None
+    phrases = _phrases()
+    verbs = phrases.get("request-verb", {})
+    objects = phrases.get("request-object", {})
+    core = [w for w in words if w not in CHAT_WORDS or _starts_phrase(w, phrases)]
+    if _starts_with(core, verbs) or (
+        any((w,) in objects for w in words) and any(w in _ASKING for w in words)
+    ):
+        return "request"
+    for kind in _KINDS:
+        if _covered(core, phrases.get(kind, {}), phrases):
+            return cast(ChatKind, kind)
+    if not core:  # nothing but greetings, address words and particles ("min", "kak", "dong")
+        return "greeting" if any((w,) in phrases.get("greeting", {}) for w in words) else None
+    return None
+
+
+_INDONESIAN_CHAT = frozenset(
+    "halo hai makasih terima kasih sama selamat pagi siang sore malam kamu siapa bisa apa "
+    "buatkan tolong dong kak min apa kabar sampai jumpa bikin tulis ringkas terjemahkan".split()
+)
+
+
+def language(message: str) -> Literal["id", "en"] | None:
+    """The language a chat message is written in, when its words tell ("thanks" -> en)."""
+    words = _WORD.findall(normalize(message))
+    english = sum(w in _ENGLISH for w in words)
+    indonesian = sum(w in _INDONESIAN_CHAT or w in CHAT_WORDS for w in words)
+    if english > indonesian:
+        return "en"
+    if indonesian > english:
+        return "id"
+    return None
+
+
+def _starts_phrase(word: str, phrases: dict[str, dict[tuple[str, ...], None]]) -> bool:
+    return any(p[:1] == (word,) for kind in _KINDS for p in phrases.get(kind, {}))
+
+
+def _starts_with(words: list[str], table: dict[tuple[str, ...], None]) -> bool:
+    return any(tuple(words[: len(p)]) == p for p in table)
+
+
+def _covered(
+    words: list[str],
+    table: dict[tuple[str, ...], None],
+    phrases: dict[str, dict[tuple[str, ...], None]],
+) -> bool:
+    """Are the words one phrase of this kind, with only other chat phrases or chat words
+    around it ("halo kak, makasih ya")?"""
+    if not words:
+        return False
+    others = [p for kind in _KINDS for p in phrases.get(kind, {})]
+    i, matched = 0, False
+    while i < len(words):
+        step = _longest(words, i, table)
+        if step:
+            matched = True
+            i += step
+            continue
+        step = _longest(words, i, dict.fromkeys(others))
+        if step:
+            i += step
+        elif words[i] in CHAT_WORDS:
+            i += 1
+        else:
+            return False
+    return matched
+
+
+def _longest(words: list[str], i: int, table: dict[tuple[str, ...], None]) -> int:
+    best = 0
+    for phrase in table:
+        n = len(phrase)
+        if n > best and tuple(words[i : i + n]) == phrase:
+            best = n
+    return best

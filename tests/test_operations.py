@@ -1,0 +1,96 @@
+"""Operating the bot through the real application and the fake Bot API: /status, and errors that
+reach the admins (rate-limited, without secrets)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from bot.telegram.operations import get_operations
+from tests.fakeapi import TOKEN, FakeBotApi, parse_html
+from tests.telegram_harness import ADMIN_ID, RunningBot, make_settings, running_bot
+
+
+def to_admin(api: FakeBotApi) -> list[str]:
+    return [parse_html(m["text"]) for m in api.sent() if int(m["chat_id"]) == ADMIN_ID]
+
+
+async def test_status_shows_index_database_uptime_and_last_error(bot: RunningBot) -> None:
+    admin = bot.api.user(ADMIN_ID, name="Admin")
+    sent = await bot.ask(bot.api.message("/status", chat_id=ADMIN_ID, user=admin))
+    text = parse_html(sent["text"])
+    kb = bot.library.kb
+    assert f"versi {kb.corpus.content_hash[:12]}" in text
+    assert f"1 dokumen, {len(kb.chunks)} kalimat" in text
+    assert "Database: sehat; antrean tulis 0" in text
+    assert "Aktif sejak: " in text and "dtk" in text
+    assert "Galat terakhir: tidak ada" in text
+
+
+async def test_status_is_in_english_for_an_english_admin(bot: RunningBot) -> None:
+    admin = bot.api.user(ADMIN_ID, lang="en", name="Admin")
+    text = parse_html((await bot.ask(bot.api.message("/status", user=admin)))["text"])
+    assert "Index: version" in text and "Database: healthy" in text and "Last error: none" in text
+
+
+async def test_status_is_for_admins_only(bot: RunningBot) -> None:
+    text = parse_html((await bot.ask(bot.api.message("/status")))["text"])
+    assert "admin" in text and "Database" not in text
+
+
+async def test_an_error_reaches_the_admins_once_without_the_token(bot: RunningBot) -> None:
+    logger = logging.getLogger("bot.somewhere")
+    logger.error("request to https://api.telegram.org/bot%s/getMe failed", TOKEN)
+    logger.error("a second error right after")
+    await bot.api.wait_for("sendMessage")
+    await bot.api.quiet()
+    alerts = to_admin(bot.api)
+    assert len(alerts) == 1  # rate-limited: the second one waits for the next alert
+    assert "request to https://api.telegram.org/bot[token]/getMe failed" in alerts[0]
+    assert TOKEN not in alerts[0] and TOKEN.split(":")[1] not in alerts[0]
+    admin = bot.api.user(ADMIN_ID, name="Admin")
+    status = parse_html((await bot.ask(bot.api.message("/status", user=admin)))["text"])
+    assert "a second error right after" in status
+
+
+async def test_errors_held_back_are_counted_in_the_next_alert(bot: RunningBot) -> None:
+    get_operations(bot.app).alert_interval = 0.5
+    logger = logging.getLogger("bot.somewhere")
+    for n in range(3):
+        logger.error("failure %d", n)
+    await bot.api.wait_for("sendMessage", 1)
+    await asyncio.sleep(0.6)
+    logger.error("failure 3")
+    await bot.api.wait_for("sendMessage", 2)
+    alerts = to_admin(bot.api)
+    assert "failure 0" in alerts[0] and "failure 3" in alerts[1]
+    assert "+2" in alerts[1]
+
+
+async def test_an_english_admin_gets_alerts_in_english(bot: RunningBot) -> None:
+    admin = bot.api.user(ADMIN_ID, lang="en", name="Admin")
+    await bot.ask(bot.api.message("/help", user=admin))
+    logging.getLogger("bot.somewhere").error("disk full")
+    alert = (await bot.api.wait_for("sendMessage", 2))[-1]
+    assert parse_html(alert["text"]).startswith("⚠️ Needs attention")
+
+
+async def test_a_corrupted_database_at_start_alerts_the_admins(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    settings = make_settings(api, tmp_path)
+    settings.database_path.write_bytes(b"garbage" * 1000)
+    async with running_bot(api, settings):
+        await api.wait_for("sendMessage")
+    [alert] = to_admin(api)
+    assert "storage" in alert and "unusable" in alert
+
+
+async def test_alerts_never_carry_the_webhook_secret(api: FakeBotApi, tmp_path: Path) -> None:
+    settings = make_settings(api, tmp_path, webhook_secret="hook-Secret_42")
+    async with running_bot(api, settings):
+        logging.getLogger("bot.somewhere").error("bad header hook-Secret_42 from proxy")
+        await api.wait_for("sendMessage")
+    [alert] = to_admin(api)
+    assert "hook-Secret_42" not in alert and "bad header [secret] from proxy" in alert
