@@ -300,7 +300,7 @@ def _strong(alone: Answer, reading: Reading, earlier: Topic, kb: KnowledgeBase) 
 
 def _is_chat(answer: Answer) -> bool:
     """Does the retrieval core say the message is small talk (a greeting, thanks, a request)?"""
-    return getattr(answer, "chat", None) is not None or answer.reason == "chat"
+    return answer.chat is not None
 
 
 class Conversations:
