@@ -9,16 +9,20 @@ lists once), so the bot and the terminal share it.
 A message is read with the earlier topic only when all of these hold (chosen on
 `tests/data/followups.json`, README "Quality"):
 
-- it is short: at most `SHORT_WORDS` words of its own that name something (each word of a name
-  counts), and it points back (a pronoun or demonstrative, a word ending in -nya) or asks only
-  for a facet (a question word, "negara mana", "lalu", "selain", "what else", "alasannya");
+- it is short: it points back (a pronoun or demonstrative, a word ending in -nya) and names at
+  most `SHORT_WORDS` things of its own (each word of a name counts), or it asks only for a facet
+  (a question word, "negara mana", "lalu", "selain", "what else", "alasannya") and names at most
+  one;
 - it is not small talk, and names nothing the article lacks ("berapa harganya?" after a
   question about Gigachat asks about a price the article never mentions; "Berapa gaji Putin?"
   is a new, off-topic question);
-- alone it is weak: not found, or its first quote misses one of its own words, or (when it
-  points back) that quote holds less than `ON_TOPIC` of the earlier topic;
+- alone it is weak: not found, or its first quote misses one of its own words (a word the
+  article has only through a synonym counts for nothing), or (when it points back with a pronoun
+  or demonstrative) that quote holds less than `ON_TOPIC` of the earlier topic's terms;
 - read with the topic it is found, and the quote still holds the facet it asks for
-  ("tujuannya" wants the sentence that says "tujuan" when the article has one).
+  ("tujuannya" wants the sentence that says "tujuan" when the article has one) and the words
+  the article has only through a synonym ("berapa harganya?" is not answered by a quote
+  without "nilai").
 
 A full question is never changed: it is answered alone and becomes the new topic.
 """
