@@ -46,13 +46,19 @@ def _phrases() -> dict[str, dict[tuple[str, ...], None]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _phrase_words() -> frozenset[str]:
+    """Every word of a chat phrase: read as written, not through the colloquial lexicon."""
+    return frozenset(w for table in _phrases().values() for phrase in table for w in phrase)
+
+
 def _words(message: str) -> list[str]:
     words: list[str] = []
     for word in _WORD.findall(normalize(message)):
         word = word.replace("'", "")
         if _ELONGATED.search(word):
             word = _ELONGATED.sub(r"\1", word)
-        keep = word in _ENGLISH or word in CHAT_WORDS
+        keep = word in _ENGLISH or word in CHAT_WORDS or word in _phrase_words()
         words.extend([word] if keep else COLLOQUIAL.get(word, word).split())
     return words
 
@@ -71,7 +77,7 @@ def chat_kind(message: str) -> ChatKind | None:
     ):
         return "request"
     for kind in _KINDS:
-        if _covered(core, phrases.get(kind, {}), phrases):
+        if _covered(words, phrases.get(kind, {}), phrases):
             return cast(ChatKind, kind)
     if not core:  # nothing but greetings, address words and particles ("min", "kak", "dong")
         return "greeting" if any((w,) in phrases.get("greeting", {}) for w in words) else None
@@ -124,7 +130,7 @@ def _covered(
         step = _longest(words, i, dict.fromkeys(others))
         if step:
             i += step
-        elif words[i] in CHAT_WORDS:
+        elif words[i] in CHAT_WORDS or (words[i],) in phrases.get("filler", {}):
             i += 1
         else:
             return False

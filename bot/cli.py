@@ -77,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE=CORPUS_DIR",
         help="a question file and the corpus folder it is about (repeatable)",
     )
+    cal.add_argument(
+        "--question-dir",
+        action="append",
+        default=[],
+        type=Path,
+        help="a folder of subfolders, each a document with its questions.json (repeatable)",
+    )
     cal.add_argument("--out", type=Path, help="where to write the model (default: the bot's)")
     cal.set_defaults(func=_calibrate)
 
@@ -230,6 +237,10 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
         file, _, folder = spec.partition("=")
         pairs.append((Path(file), Path(folder) if folder else settings.corpus_dir))
         used.append(Path(file).name)
+    for folder in args.question_dir:
+        found = sorted(p.parent for p in folder.glob("*/questions.json"))
+        pairs.extend((d / "questions.json", d) for d in found)
+        used.append(f"{len(found)} documents with their questions in {folder}")
     if pairs:
         sources.append(questions_source(pairs))
     if not sources:

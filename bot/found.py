@@ -48,6 +48,7 @@ FEATURES = (
     "margin",  # how far the best candidate stands above the next (same units, capped)
     "cue_asked",  # the question asks for a kind of answer (time, number, name, reason)
     "cue_met",  # ... and the best sentence holds one
+    "missing_bare",  # share of the question's words missing as bare roots (nouns, mostly)
     "rarest_missing",  # how rare in general text the rarest missing real word is (0..1)
     "content_coverage",  # paragraph coverage of the question's words other than names
     "negation_unmatched",  # the question says "tidak"/"bukan"/"not" and the best sentence does not
@@ -126,6 +127,7 @@ def evidence(query: Query, ranked: Sequence[Candidate], ranker: Ranker) -> Evide
         min((top.score - second) / top_idf, 3.0),
         float(cue is not None and cue != "reason"),
         float(met and cue != "reason"),
+        query.missing_bare / max(len(groups) + len(query.missing) + len(query.unknown), 1),
         rarest,
         content_found / content_total if content_total else 1.0,
         float(_negated(query.question) and not _negated(kb.chunks[top.chunk].text)),

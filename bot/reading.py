@@ -74,6 +74,7 @@ class Query:
     missing_names: int = 0  # capitalised words (names) among the missing and unknown ones
     focus_missing: bool = False  # the word next to the question word is missing or unknown
     missing_numbers: int = 0  # numbers and years the corpus does not have ("... tahun 2023")
+    missing_bare: int = 0  # missing real words written as bare roots ("gaji", "cuaca")
 
 
 _URL = re.compile(
@@ -113,6 +114,7 @@ def read_query(question: str, kb: KnowledgeBase) -> Query:
     focus = _focus(tokens)
     focus_missing = False
     missing_numbers = 0
+    missing_bare = 0
     frames = _frame_words(tokens)
     for token in tokens:
         if not token.terms or token.word in QUESTION_FRAMES or token.word in CHAT_WORDS:
@@ -145,6 +147,7 @@ def read_query(question: str, kb: KnowledgeBase) -> Query:
                 missing_names += token.start > 0 and question[token.start].isupper()
                 focus_missing = focus_missing or token.start == focus
                 missing_numbers += term[:1].isdigit()
+                missing_bare += token.word == term and _is_real_word(token.word, term)
     return Query(
         question,
         tuple(_dedupe(found)),
@@ -154,6 +157,7 @@ def read_query(question: str, kb: KnowledgeBase) -> Query:
         missing_names,
         focus_missing,
         missing_numbers,
+        missing_bare,
     )
 
 
@@ -187,18 +191,19 @@ def _standard(word: str) -> str:
 
 
 def _focus(tokens: Sequence[text.Token]) -> int:
-    """The start offset of the word a question word asks about: the first content word after
-    it ("Berapa *gaji* Putin?"), else the one just before it ("*Partai* apa ...?"); -1 if none."""
+    """The start offset of the word a question asks about: the first content word after the
+    question word ("Berapa *gaji* Putin?"); when the question word ends the question, the
+    first content word of all ("*gaji* Thiago brp?"); with no question word, the first content
+    word ("*cuaca* Bandung?"); -1 if there is none."""
+    content = [(i, t) for i, t in enumerate(tokens) if t.terms and t.word not in CHAT_WORDS]
     for i, token in enumerate(tokens):
         if _standard(token.word) not in _QUESTION_WORDS:
             continue
-        after = [t for t in tokens[i + 1 : i + 3] if t.terms and t.word not in CHAT_WORDS]
+        after = [t for j, t in content if i < j <= i + 2]
         if after:
             return after[0].start
-        before = [t for t in tokens[max(0, i - 1) : i] if t.terms and t.word not in CHAT_WORDS]
-        if before:
-            return before[0].start
-    return -1
+        break
+    return content[0][1].start if content else -1
 
 
 def _is_real_word(word: str, term: str) -> bool:

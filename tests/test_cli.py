@@ -135,3 +135,9 @@ def test_eval_scores_a_followup_file_beside_each_message_alone() -> None:
     row = next(line for line in result.stdout.splitlines() if line.startswith("follow-ups"))
     ours, alone = row.split()[-2:]
     assert int(ours.split("/")[0]) > int(alone.split("/")[0])
+
+
+def test_ask_json_marks_chit_chat_and_quotes_nothing() -> None:
+    result = run_bot("ask", "--json", "makasih ya kak")
+    data = json.loads(result.stdout)
+    assert data == {"question": "makasih ya kak", "found": False, "passages": [], "chat": "thanks"}

@@ -145,3 +145,16 @@ def test_news_about_copyright_is_not_mistaken_for_boilerplate() -> None:
     assert parse_document("e.txt", raw, markdown=False).paragraphs == (
         "DPR mengesahkan RUU Hak Cipta yang baru.",
     )
+
+
+def test_a_unit_abbreviation_before_a_number_does_not_end_a_sentence() -> None:
+    paragraph = (
+        "Longsor terjadi di Jalan Trans Sulawesi Km. 7 arah Palu. "
+        "Warga berlari sejauh 3 km. Polisi datang."
+    )
+    sentences = [paragraph[a:b] for a, b in split_sentences(paragraph)]
+    assert sentences == [
+        "Longsor terjadi di Jalan Trans Sulawesi Km. 7 arah Palu.",
+        "Warga berlari sejauh 3 km.",
+        "Polisi datang.",
+    ]

@@ -281,3 +281,17 @@ async def test_more_after_a_restart_rebuilds_the_answer_from_the_stored_question
         bot.callback(more, bot.bot_message(sent), bot.api.user()), "editMessageText"
     )
     assert "<blockquote>" in edited["text"]
+
+
+async def test_a_greeting_gets_a_friendly_word_not_a_quote_or_a_refusal(bot: RunningBot) -> None:
+    sent = await bot.ask(bot.api.message("halo kak 👋"))
+    plain = parse_html(sent["text"])
+    assert plain.startswith("Halo!")
+    assert "<blockquote>" not in sent["text"]
+    assert "tidak membahas" not in plain
+    assert "Siapa yang meluncurkan satuan tugas AI nasional?" in plain  # example questions
+
+
+async def test_a_request_for_a_poem_in_english_is_declined_in_english(bot: RunningBot) -> None:
+    sent = await bot.ask(bot.api.message("write me a poem about this article please"))
+    assert "I do not write new text" in parse_html(sent["text"])

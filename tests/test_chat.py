@@ -1,0 +1,70 @@
+"""Chit-chat gets a friendly word, never a quote and never "the article does not say"."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.answer import Answerer
+from bot.chat import chat_kind, language
+
+CHITCHAT = Path(__file__).parent / "data" / "chitchat.json"
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("halo", "greeting"),
+        ("pagiii kak 👋", "greeting"),
+        ("makasih ya min", "thanks"),
+        ("thx", "thanks"),
+        ("kamu siapa?", "identity"),
+        ("who are you", "identity"),
+        ("bisa apa aja?", "capabilities"),
+        ("buatkan puisi tentang AI dong", "request"),
+        ("terjemahkan artikel ini ke bahasa Inggris", "request"),
+        ("dadah", "goodbye"),
+        ("apa kabar?", "smalltalk"),
+    ],
+)
+def test_chit_chat_is_recognised(message: str, kind: str) -> None:
+    assert chat_kind(message) == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "halo min, kapan Putin mengumumkan Jaringan Aliansi AI?",
+        "siapa yg bikin satgas AI?",
+        "Apa tujuan satuan tugas?",
+        "makasih, terus berapa kontribusi AI ke PDB?",
+        "lagu apa yang diputar di konferensi?",
+    ],
+)
+def test_a_question_with_a_greeting_is_still_a_question(question: str) -> None:
+    assert chat_kind(question) is None
+
+
+def test_chit_chat_is_never_quoted(answerer: Answerer) -> None:
+    messages = json.loads(CHITCHAT.read_text(encoding="utf-8"))["messages"]
+    answers = [answerer.ask(m["q"]) for m in messages]
+    assert not [a.question for a in answers if a.found]
+    handled = sum(a.chat is not None for a in answers)
+    assert handled >= len(messages) - 6  # measured 50 of 54
+
+
+def test_chit_chat_in_json_has_no_passages_and_names_its_kind(answerer: Answerer) -> None:
+    data = answerer.ask("halo kak").as_dict()
+    assert data == {"question": "halo kak", "found": False, "passages": [], "chat": "greeting"}
+
+
+def test_a_question_in_json_has_no_chat_field(answerer: Answerer) -> None:
+    assert "chat" not in answerer.ask("Siapa yang meluncurkan satuan tugas AI?").as_dict()
+
+
+def test_the_reply_language_follows_the_message() -> None:
+    assert language("thank you so much") == "en"
+    assert language("makasih kak") == "id"
+    assert language("👍") is None
