@@ -26,7 +26,7 @@ Reason = Literal["", "empty", "no_match", "weak_match", "chat"]
 
 PASSAGE_LIMIT = 1500  # a longer quote is cut around its first highlighted word
 # Passages after the first are shown only when they are still about the question.
-SECONDARY_COVERAGE = 0.5
+SECONDARY_COVERAGE = 0.25
 SECONDARY_SCORE = 0.25
 
 

@@ -63,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
         help="questions shaped like dev_questions.json, or follow-up pairs like followups.json",
     )
     ev.add_argument("--facqa", type=Path, help="folder with IndoNLU FacQA *_preprocess.csv")
-    ev.add_argument("--split", default="valid", help="FacQA split(s), comma-separated")
+    ev.add_argument("--idk", type=Path, help="folder with IDK-MRC train.json / valid.json")
+    ev.add_argument("--split", default="valid", help="FacQA / IDK-MRC split(s), comma-separated")
     ev.add_argument("--verbose", action="store_true", help="list the questions missed")
     ev.set_defaults(func=_eval)
 
@@ -161,10 +162,16 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    splits = [s.strip() for s in args.split.split(",") if s.strip()]
     if args.facqa:
         from bot.facqa import run_facqa
 
-        print(run_facqa(args.facqa, [s.strip() for s in args.split.split(",") if s.strip()]))
+        print(run_facqa(args.facqa, splits))
+        return 0
+    if args.idk:
+        from bot.idkmrc import run_idk
+
+        print(run_idk(args.idk, splits))
         return 0
     if args.file is None:
         print("error: give a question file, or --facqa FOLDER", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Literal
 
 from bot import text
 from bot.lexicon import STOPWORDS
@@ -39,14 +40,24 @@ _NAMED_KIND = re.compile(
 )
 
 
-def answer_cue(question: str) -> str | None:
+# The kind of answer a question word asks for
+Cue = Literal["expansion", "definition", "time", "number", "name", "reason"]
+
+
+def answer_cue(question: str) -> Cue | None:
     """What kind of answer the question word asks for: a short form spelt out, time, number,
     name or reason."""
     q = " " + text.normalize(question) + " "
     if re.search(r"\b(kepanjangan\w*|singkatan\w*|akronim|nama lengkap|stands? for)\b", q):
         return "expansion"
     if re.search(
-        r"\b(kapan|bilamana|kapankah|when)\b|what year"
+        r"\b(apa itu|apakah itu|apa yang dimaksud|apakah yang dimaksud|yang dimaksud dengan"
+        r"|pengertian|definisi|arti dari|what is an?|what are|what's an?|what does .* mean)\b",
+        q,
+    ):
+        return "definition"
+    if re.search(
+        r"\b(kapan|bilamana|kapankah|kpn|kpan|when)\b|what year"
         r"|\b(tahun|tanggal|bulan|hari|pukul|jam|abad) (berapa|berapakah|apa|apakah)\b",
         q,
     ):
@@ -54,18 +65,42 @@ def answer_cue(question: str) -> str | None:
     if re.search(r"\b(berapa|berapakah|keberapa|keberapakah|brp|how many|how much)\b", q):
         return "number"
     if re.search(
-        r"\b(siapa|siapakah|who|whom|di ?mana|dimanakah|ke ?mana(kah)?|mana|manakah"
+        r"\b(siapa|siapakah|sapa|who|whom|di ?mana|dimanakah|dmn|ke ?mana(kah)?|mana|manakah"
         r"|where|nama)\b",
         q,
     ) or _NAMED_KIND.search(q):
         return "name"
-    if re.search(r"\b(mengapa|kenapa|knp|why)\b", q):
+    if re.search(r"\b(mengapa|kenapa|knp|knapa|why)\b", q):
         return "reason"
+    return _noun_cue(q)
+
+
+# A question without a question word, that opens with the kind of thing it wants:
+# "tanggal kejadian?", "harga tiket?", "nama perdanya?"
+_NOUN_CUES: dict[str, Cue] = {
+    **dict.fromkeys("tanggal waktu jadwal jam hari tahun bulan date time".split(), "time"),
+    **dict.fromkeys(
+        "jumlah harga biaya tarif total ongkos umur usia luas panjang tinggi berat kapasitas "
+        "persentase angka nilai skor anggaran price cost number".split(),
+        "number",
+    ),
+    **dict.fromkeys("nama name".split(), "name"),
+}
+
+
+def _noun_cue(q: str) -> Cue | None:
+    words = re.findall(r"[^\W\d_]+", q)
+    if not words or len(words) > 5:
+        return None
+    first = words[0]
+    for ending in ("nya", ""):
+        if first.endswith(ending) and first[: len(first) - len(ending)] in _NOUN_CUES:
+            return _NOUN_CUES[first[: len(first) - len(ending)]]
     return None
 
 
 def has_cue(
-    cue: str | None, sentence: str, asked: frozenset[str], wanted: frozenset[str] = frozenset()
+    cue: Cue | None, sentence: str, asked: frozenset[str], wanted: frozenset[str] = frozenset()
 ) -> bool:
     """Does the sentence hold a word of the wanted kind that the question does not already have
     (near one of the question's words, when `wanted` terms are given and CUE_REACH is set)?"""
@@ -75,6 +110,8 @@ def has_cue(
         return True
     if cue == "expansion":  # "Lembaga Ilmu Pengetahuan Indonesia (LIPI)", "LIPI (Lembaga ...)"
         return any(spelt_out(term, sentence) for term in wanted)
+    if cue == "definition":  # "Konvergensi adalah ...", "X merupakan ..."
+        return _defines(sentence, wanted)
     tokens = sentence_tokens(sentence)
     near = [i for i, tk in enumerate(tokens) if wanted.intersection(tk.terms)] if wanted else []
     for i, token in enumerate(tokens):
@@ -91,6 +128,18 @@ def has_cue(
             return True
         if cue == "name" and i > 0 and sentence[token.start].isupper() and word not in STOPWORDS:
             return True
+    return False
+
+
+_COPULA = frozenset("adalah merupakan ialah yaitu yakni is are means".split())
+
+
+def _defines(sentence: str, wanted: frozenset[str]) -> bool:
+    """Does the sentence open by saying what one of the wanted words is ("X adalah ...")?"""
+    tokens = sentence_tokens(sentence)
+    for i, token in enumerate(tokens[:10]):
+        if token.word in _COPULA:
+            return any(wanted.intersection(t.terms) for t in tokens[:i])
     return False
 
 

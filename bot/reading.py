@@ -116,6 +116,7 @@ def read_query(question: str, kb: KnowledgeBase) -> Query:
     missing_numbers = 0
     missing_bare = 0
     frames = _frame_words(tokens)
+    english = _looks_english(tokens)
     for token in tokens:
         if not token.terms or token.word in QUESTION_FRAMES or token.word in CHAT_WORDS:
             continue
@@ -136,6 +137,8 @@ def read_query(question: str, kb: KnowledgeBase) -> Query:
                         QueryTerm(t, token.word, PRESENT_SYNONYM_WEIGHT, "related")
                         for t in _synonyms(term, kb)
                     )
+                    if english:  # "ferry" may be in a name ("ASDP Indonesia Ferry") too
+                        found.extend(_english_terms(token.word, kb))
                 else:  # one concept: counts once in the found decision
                     found.append(QueryTerm(term, name, 1.0, "name"))
                 continue
@@ -296,13 +299,37 @@ def _dedupe(terms: Iterable[QueryTerm]) -> list[QueryTerm]:
     return list(best.values())
 
 
-def _second_look(word: str, term: str, kb: KnowledgeBase) -> list[QueryTerm]:
+_ENGLISH_FUNCTION = frozenset(
+    "the is are was were does do did what which who whom when where why how of to in for a an "
+    "and this that these those will would can could has have had".split()
+)
+_INDONESIAN_FUNCTION = frozenset(
+    "yang dan di ke dari apa siapa kapan berapa mengapa kenapa bagaimana itu ini untuk dengan "
+    "pada adalah akan sudah yg gmn knp brp".split()
+)
+
+
+def _looks_english(tokens: Sequence[text.Token]) -> bool:
+    english = sum(t.word in _ENGLISH_FUNCTION for t in tokens)
+    indonesian = sum(t.word in _INDONESIAN_FUNCTION for t in tokens)
+    return english > indonesian
+
+
+def _english_terms(word: str, kb: KnowledgeBase) -> list[QueryTerm]:
+    """The corpus terms an English word stands for (its Indonesian words, read as terms)."""
     english = _english(word)
+    if not english:
+        return []
+    terms = [t for m in english for w in m.split() for t in text.word_terms(w)[1]]
+    return [
+        QueryTerm(t, word, ENGLISH_WEIGHT, "english") for t in dict.fromkeys(terms) if t in kb.index
+    ]
+
+
+def _second_look(word: str, term: str, kb: KnowledgeBase) -> list[QueryTerm]:
+    english = _english_terms(word, kb)
     if english:
-        terms = [t for m in english for w in m.split() for t in text.word_terms(w)[1]]
-        terms = [t for t in terms if t in kb.index]
-        if terms:
-            return [QueryTerm(t, word, ENGLISH_WEIGHT, "english") for t in dict.fromkeys(terms)]
+        return english
     if word.endswith("s") and len(word) > 3:
         singular = text.word_terms(word[:-1])[1]
         if singular and all(t in kb.index for t in singular):
