@@ -24,6 +24,8 @@ __all__ = ["MAX_QUESTION_CHARS", "Answer", "Answerer", "Passage"]
 # Why nothing was quoted: nothing to read, no word the corpus has, or too weak a match
 Reason = Literal["", "empty", "no_match", "weak_match", "chat"]
 
+# An answer found with less than this to spare above the threshold is called tentative
+TENTATIVE_MARGIN = 0.15
 PASSAGE_LIMIT = 1500  # a longer quote is cut around its first highlighted word
 # Passages after the first are shown only when they are still about the question.
 SECONDARY_COVERAGE = 0.25
@@ -66,6 +68,7 @@ class Answer:
     elapsed_ms: float = 0.0
     confidence: float = 0.0  # the found model's probability that the corpus answers it
     chat: ChatKind | None = None  # a greeting, thanks, a request...: not a question at all
+    tentative: bool = False  # found, but with little to spare: the reply says so
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -142,6 +145,7 @@ class Answerer:
             "",
             tuple(passages[self.top_k :]),
             confidence=confidence,
+            tentative=confidence < self.model.threshold + TENTATIVE_MARGIN,
         )
 
     def _passage(self, cand: Candidate, query: Query) -> Passage:

@@ -16,9 +16,10 @@ A message is read with the earlier topic only when all of these hold (chosen on
 - it is not small talk, and names nothing the article lacks ("berapa harganya?" after a
   question about Gigachat asks about a price the article never mentions; "Berapa gaji Putin?"
   is a new, off-topic question);
-- alone it is weak: not found, or its first quote misses one of its own words (a word the
-  article has only through a synonym counts for nothing), or (when it points back with a pronoun
-  or demonstrative) that quote holds less than `ON_TOPIC` of the earlier topic's terms;
+- alone it is weak: not found or found only just (tentative), or its first quote misses one of
+  its own words (a word the article has only through a synonym counts for nothing), or (when it
+  points back with a pronoun or demonstrative) that quote holds less than `ON_TOPIC` of the
+  earlier topic's terms;
 - read with the topic it is found, and the quote still holds the facet it asks for
   ("tujuannya" wants the sentence that says "tujuan" when the article has one) and the words
   the article has only through a synonym ("berapa harganya?" is not answered by a quote
@@ -296,7 +297,12 @@ def _strong(alone: Answer, reading: Reading, earlier: Topic, kb: KnowledgeBase) 
     """Does the message stand on its own: found, its quote holds every word it names, and (if it
     points back with a pronoun) that quote is still about the earlier topic? A word ending in
     -nya that the quote holds is read as naming its thing ("tujuan satgasnya")."""
-    if not alone.found or not reading.own or _holds(alone, reading.own, kb) < 1.0:
+    if (
+        not alone.found
+        or alone.tentative
+        or not reading.own
+        or _holds(alone, reading.own, kb) < 1.0
+    ):
         return False
     topic = tuple(frozenset({term}) for term in _terms(earlier.text, kb))
     return not reading.pronoun or _holds(alone, topic, kb) >= ON_TOPIC

@@ -121,6 +121,10 @@ _TEXTS: dict[str, dict[Lang, str]] = {
             "article <b>{title}</b> to answer questions. Try asking:\n{examples}"
         ),
     },
+    "tentative": {
+        "id": "Artikel mungkin tidak menjawabnya secara langsung; ini kutipan yang paling dekat:",
+        "en": "The article may not answer this directly; these are the closest quotes:",
+    },
     "empty_question": {
         "id": "Tulis pertanyaan dalam kata-kata, misalnya:\n{examples}",
         "en": "Please write your question in words, for example:\n{examples}",

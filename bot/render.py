@@ -145,6 +145,8 @@ def answer_terminal(
         hint = t(key, lang, examples="\n".join(f"    • {q}" for q in examples))
         lines.append("  ✗ " + strip_tags(hint).replace("\n", "\n  "))
         return "\n".join(lines)
+    if answer.tentative:
+        lines.append("  ~ " + t("tentative", lang))
     for rank, passage in enumerate(answer.passages, start=1):
         body = _terminal_highlight(passage.text, passage.highlights, color)
         lines.append(f"  {rank}. {body}")

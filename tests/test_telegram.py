@@ -295,3 +295,23 @@ async def test_a_greeting_gets_a_friendly_word_not_a_quote_or_a_refusal(bot: Run
 async def test_a_request_for_a_poem_in_english_is_declined_in_english(bot: RunningBot) -> None:
     sent = await bot.ask(bot.api.message("write me a poem about this article please"))
     assert "I do not write new text" in parse_html(sent["text"])
+
+
+async def test_a_barely_found_answer_says_it_may_not_answer_directly(bot: RunningBot) -> None:
+    # questions whose words are all in the article, though the answer is not: some of them are
+    # found only just, and those must say so
+    candidates = [
+        "Siapa presiden Amerika sekarang?",
+        "Siapa presiden Rusia sebelum Putin?",
+        "Berapa jumlah pusat data yang sudah ada di Rusia?",
+        "Berapa harga ATM pemindai kesehatan buatan Sberbank?",
+    ]
+    tentative = [q for q in candidates if bot.library.answerer.ask(q).tentative]
+    assert tentative
+    sent = await bot.ask(bot.api.message(tentative[0]))
+    assert parse_html(sent["text"]).startswith("Artikel mungkin tidak menjawabnya secara langsung")
+
+
+async def test_a_clearly_found_answer_has_no_hedge(bot: RunningBot) -> None:
+    sent = await bot.ask(bot.api.message(QUESTION))
+    assert "mungkin tidak menjawab" not in parse_html(sent["text"])

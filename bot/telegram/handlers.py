@@ -224,6 +224,10 @@ async def _answer(
         header = t("example_header", lang, question=escape(question)) + "\n\n"
         if utf16_len(header + messages[0]) <= TELEGRAM_LIMIT:
             messages[0] = header + messages[0]
+    if answer.tentative:  # found, but only just: say so rather than sound sure
+        hedge = "<i>" + t("tentative", lang) + "</i>\n\n"
+        if utf16_len(hedge + messages[0]) <= TELEGRAM_LIMIT:
+            messages[0] = hedge + messages[0]
     if said.about is not None:  # read with the earlier question: say which
         header = about_html(said.about, lang) + "\n"
         if utf16_len(header + messages[0]) <= TELEGRAM_LIMIT:
