@@ -107,14 +107,8 @@ def read_query(question: str, kb: KnowledgeBase) -> Query:
     question = clean_question(question[:MAX_QUESTION_CHARS])
     tokens = text.analyze(question, question=True)
     found: list[QueryTerm] = []
-    missing: list[str] = []
-    unknown: list[str] = []
-    missing_names = 0
+    misses: list[tuple[text.Token, str, bool]] = []  # (word, term, a real word?) not found
     names = _name_groups(question, tokens)
-    focus = _focus(tokens)
-    focus_missing = False
-    missing_numbers = 0
-    missing_bare = 0
     frames = _frame_words(tokens)
     english = _looks_english(tokens)
     for token in tokens:
@@ -146,21 +140,18 @@ def read_query(question: str, kb: KnowledgeBase) -> Query:
             if alternatives:
                 found.extend(alternatives)
             else:
-                (missing if _is_real_word(token.word, term) else unknown).append(term)
-                missing_names += token.start > 0 and question[token.start].isupper()
-                focus_missing = focus_missing or token.start == focus
-                missing_numbers += term[:1].isdigit()
-                missing_bare += token.word == term and _is_real_word(token.word, term)
+                misses.append((token, term, _is_real_word(token.word, term)))
+    focus = _focus(tokens)
     return Query(
         question,
         tuple(_dedupe(found)),
-        tuple(dict.fromkeys(missing)),
-        frozenset(t.word for t in tokens),
-        tuple(dict.fromkeys(unknown)),
-        missing_names,
-        focus_missing,
-        missing_numbers,
-        missing_bare,
+        missing=tuple(dict.fromkeys(term for _, term, real in misses if real)),
+        words=frozenset(t.word for t in tokens),
+        unknown=tuple(dict.fromkeys(term for _, term, real in misses if not real)),
+        missing_names=sum(tok.start > 0 and question[tok.start].isupper() for tok, _, _ in misses),
+        focus_missing=any(tok.start == focus for tok, _, _ in misses),
+        missing_numbers=sum(term[:1].isdigit() for _, term, _ in misses),
+        missing_bare=sum(real and tok.word == term for tok, term, real in misses),
     )
 
 
