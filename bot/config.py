@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     flood_limit_per_minute: int = Field(default=20, ge=1)
     group_cooldown_seconds: float = Field(default=3.0, ge=0)
     edited_messages: Literal["answer", "ignore"] = "answer"
+    # how long a user's previous question gives context to a short follow-up (0: never)
+    followup_seconds: float = Field(default=300.0, ge=0)
 
     # Storage and privacy
     retention_days: int = Field(default=90, ge=0)

@@ -11,6 +11,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.answer import Passage
 from bot.config import Settings
+from bot.conversation import Conversations
 from bot.library import Library
 from bot.messages import Lang
 from bot.storage import Storage
@@ -57,6 +58,7 @@ class BotState:
     answers: RecentAnswers = field(default_factory=RecentAnswers)
     user_gate: FloodGate = field(default_factory=lambda: FloodGate(20))
     group_gate: FloodGate = field(default_factory=lambda: FloodGate(30))
+    conversations: Conversations = field(default_factory=lambda: Conversations(300.0))
 
     @classmethod
     def create(cls, settings: Settings, library: Library, storage: Storage | None) -> BotState:
@@ -71,6 +73,7 @@ class BotState:
             storage=storage,
             user_gate=FloodGate(settings.flood_limit_per_minute),
             group_gate=FloodGate(per_minute),
+            conversations=Conversations(settings.followup_seconds),
         )
 
 
