@@ -56,10 +56,20 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument("--top-k", type=int, default=None, help="passages per answer")
     ask.add_argument("--lang", choices=["id", "en"], default="id", help="terminal wording")
+    ask.add_argument(
+        "--conversation",
+        action="store_true",
+        help="read the stdin lines as one conversation (short follow-ups use the topic before)",
+    )
     ask.set_defaults(func=_ask)
 
     ev = sub.add_parser("eval", help="score a question file beside a naive baseline")
-    ev.add_argument("file", type=Path, nargs="?", help="questions shaped like dev_questions.json")
+    ev.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        help="questions shaped like dev_questions.json, or follow-up pairs like followups.json",
+    )
     ev.add_argument("--facqa", type=Path, help="folder with IndoNLU FacQA *_preprocess.csv")
     ev.add_argument("--idk", type=Path, help="folder with IDK-MRC train.json / valid.json")
     ev.add_argument("--split", default="valid", help="FacQA / IDK-MRC split(s), comma-separated")
@@ -127,6 +137,7 @@ def _print(text: str) -> None:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.answer import Answerer
+    from bot.conversation import Topic, answer_in_context
     from bot.knowledge import load_knowledge, terminal_progress
     from bot.render import answer_terminal
 
@@ -142,13 +153,22 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     title = kb.corpus.documents[0].title if kb.corpus.documents else ""
     if not args.question and sys.stdin.isatty() and not args.json:
         print("Tulis pertanyaan, satu per baris (Ctrl-D untuk selesai):", file=sys.stderr)
+    topic: Topic | None = None
     for question in _questions(args, sys.stdin.buffer):
-        answer = answerer.ask(question)
-        if args.json:
-            # ASCII-only JSON: no raw U+2028 or other line breaks that a reader might split on
-            _print(json.dumps(answer.as_dict(), ensure_ascii=True))
+        about: str | None = None
+        if args.conversation:
+            reply = answer_in_context(answerer, kb, question, topic)
+            answer, topic, about = reply.answer, reply.topic, reply.about
         else:
-            _print(answer_terminal(answer, color, args.lang, examples, title) + "\n")
+            answer = answerer.ask(question)
+        if args.json:
+            record = answer.as_dict()
+            if args.conversation:  # one field added to the contract: what was understood
+                record["understood"] = reply.understood
+            # ASCII-only JSON: no raw U+2028 or other line breaks that a reader might split on
+            _print(json.dumps(record, ensure_ascii=True))
+        else:
+            _print(answer_terminal(answer, color, args.lang, examples, title, about=about) + "\n")
     return 0
 
 
@@ -171,6 +191,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.evaluate import (
         careful_system,
         chat_figures,
+        is_pair_file,
         load_question_kinds,
         naive_system,
         project_system,
@@ -180,6 +201,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     )
     from bot.knowledge import load_knowledge
 
+    if is_pair_file(args.file):
+        return _eval_followups(args, settings)
     try:
         answerable, unanswerable, kinds = load_question_kinds(args.file)
         chat = chat_figures(args.file)
@@ -246,6 +269,32 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     out.write_text(model.to_json() + "\n", encoding="utf-8")
     print(f"wrote {out} (threshold {model.threshold:.2f})\n")
     print(trade_off(model, [*sources, *held_out]))
+    return 0
+
+
+def _eval_followups(args: argparse.Namespace, settings: Settings) -> int:
+    """Follow-up pairs: the second message in the conversation, beside the same message alone."""
+    from bot.answer import Answerer
+    from bot.evaluate import load_pairs, score_followups, table
+    from bot.knowledge import load_knowledge
+
+    try:
+        pairs = load_pairs(args.file)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"error: cannot read follow-up file {str(args.file)!r}: {exc}", file=sys.stderr)
+        return 2
+    kb = load_knowledge(settings.corpus_dir, cache_dir=settings.index_cache_dir)
+    answerer = Answerer(kb, settings.top_k)
+    ours = score_followups("conversation", answerer, kb, pairs, conversation=True)
+    alone = score_followups("each alone", answerer, kb, pairs, conversation=False)
+    kinds = {k: sum(p.kind == k for p in pairs) for k in ("followup", "new", "chat", "offtopic")}
+    print(
+        f"{args.file}: {kinds['followup']} follow-ups, {kinds['new']} new questions,"
+        f" {kinds['chat']} small talk, {kinds['offtopic']} off-topic"
+    )
+    print(table([ours, alone]))
+    if args.verbose and ours.misses:
+        print("\nmissed in the conversation:\n  " + "\n  ".join(ours.misses))
     return 0
 
 

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     edited_messages: Literal["answer", "ignore"] = "answer"
     # keep fetched updates on disk until answered (bot/telegram/inbox.py); false only to compare
     durable_inbox: bool = True
+    # how long a user's previous question gives context to a short follow-up (0: never)
+    followup_seconds: float = Field(default=300.0, ge=0)
 
     # Storage and privacy
     retention_days: int = Field(default=90, ge=0)

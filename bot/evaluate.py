@@ -3,6 +3,9 @@
 A question file looks like `shared/eval/dev_questions.json`: `answerable` items with `q` and a
 list of `answer` phrases, `unanswerable` items with `q`. An answerable question passes at top-k
 when one of the first k passages contains an answer phrase (case-insensitive).
+
+A follow-up file (`tests/data/followups.json`) holds pairs of messages; its figures compare the
+second message read in the conversation with the same message read alone.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from typing import Protocol
 from rank_bm25 import BM25Okapi
 
 from bot import text
-from bot.answer import Answerer
+from bot.answer import Answer, Answerer
 from bot.corpus import Corpus
+from bot.knowledge import KnowledgeBase
 
 # A system under test: question -> (found, passage texts best first)
 System = Callable[[str], tuple[bool, list[str]]]
@@ -207,3 +211,96 @@ def table(scores: Sequence[Figures]) -> str:
         cells = "".join(s.rows()[key].rjust(c) for s, c in zip(scores, cols, strict=True))
         lines.append(key.ljust(width) + cells)
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- follow-ups
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two messages in a row; `kind` says what the second is (followup | new | chat | offtopic)."""
+
+    first: str
+    second: str
+    answer: tuple[str, ...]
+    kind: str
+
+
+def load_pairs(path: Path) -> list[Pair]:
+    """A follow-up file shaped like `tests/data/followups.json` (an object with `pairs`)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [
+        Pair(p["first"], p["second"], tuple(p.get("answer", ())), p["kind"]) for p in data["pairs"]
+    ]
+
+
+def is_pair_file(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "pairs" in data
+
+
+@dataclass
+class FollowUpScore:
+    """How one way of reading the second message does on a follow-up file."""
+
+    name: str
+    counts: dict[str, int] = field(default_factory=dict)
+    right: dict[str, int] = field(default_factory=dict)
+    unchanged: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def rows(self) -> dict[str, str]:
+        def share(kind: str, value: int) -> str:
+            return f"{value}/{self.counts.get(kind, 0)}"
+
+        return {
+            "follow-ups answered right (top-1)": share("followup", self.right.get("followup", 0)),
+            "new questions unchanged": share("new", self.unchanged),
+            "new questions answered right (top-1)": share("new", self.right.get("new", 0)),
+            "small talk not taken as a follow-up": share("chat", self.right.get("chat", 0)),
+            "off-topic refused": share("offtopic", self.right.get("offtopic", 0)),
+        }
+
+
+def score_followups(
+    name: str, answerer: Answerer, kb: KnowledgeBase, pairs: Sequence[Pair], conversation: bool
+) -> FollowUpScore:
+    """Ask each pair's first message, then its second: in one conversation, or each alone."""
+    from bot.conversation import answer_in_context
+
+    result = FollowUpScore(name)
+    for pair in pairs:
+        result.counts[pair.kind] = result.counts.get(pair.kind, 0) + 1
+        alone = answerer.ask(pair.second)
+        if conversation:
+            earlier = answer_in_context(answerer, kb, pair.first, None).topic
+            reply = answer_in_context(answerer, kb, pair.second, earlier)
+            answer, followed = reply.answer, reply.followed is not None
+        else:
+            answer, followed = alone, False
+        if pair.kind in {"followup", "new"}:
+            ok = _top1(answer, pair.answer)
+        elif pair.kind == "chat":
+            ok = not followed
+        else:
+            ok = not answer.found
+        result.right[pair.kind] = result.right.get(pair.kind, 0) + ok
+        if pair.kind == "new" and _same(answer, alone):
+            result.unchanged += 1
+        if not ok:
+            result.misses.append(f"[{pair.kind}] {pair.first} -> {pair.second}")
+    return result
+
+
+def _top1(answer: Answer, phrases: Sequence[str]) -> bool:
+    if not answer.found or not answer.passages:
+        return False
+    first = answer.passages[0].text.lower()
+    return any(p.lower() in first for p in phrases)
+
+
+def _same(a: Answer, b: Answer) -> bool:
+    return a.found == b.found and [p.text for p in a.passages] == [p.text for p in b.passages]

@@ -413,6 +413,7 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "id": "📄 <code>{name}</code> diganti.",
         "en": "📄 <code>{name}</code> replaced.",
     },
+    "followup_about": {"id": "(tentang: {topic})", "en": "(about: {topic})"},
     "example_header": {"id": "❓ <b>{question}</b>", "en": "❓ <b>{question}</b>"},
     "admin_only": {
         "id": "Maaf, perintah ini hanya untuk admin bot.",

@@ -52,6 +52,11 @@ def answer_html(passages: Sequence[Passage], lang: Lang) -> list[str]:
     return pack(blocks)
 
 
+def about_html(topic: str, lang: Lang) -> str:
+    """The small italic line over a follow-up's answer: which topic it was read with."""
+    return f"<i>{escape(t('followup_about', lang, topic=topic))}</i>"
+
+
 def pack(blocks: Sequence[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Join whole blocks into messages under `limit`; no block (so no tag) is ever cut."""
     messages: list[str] = []
@@ -119,14 +124,22 @@ def answer_terminal(
     lang: Lang = "id",
     examples: Sequence[str] = (),
     title: str = "",
+    *,
+    about: str | None = None,
 ) -> str:
-    """Readable terminal output: highlighted words, citations, or a clear not-found."""
+    """Readable terminal output: highlighted words, citations, or a clear not-found.
+
+    `about` is the earlier topic a follow-up was read with; it is shown under the question.
+    """
     lines = [f"{_BOLD if color else ''}? {answer.question}{_RESET if color else ''}"]
     if answer.chat is not None:
         listed = "\n".join(f"    • {q}" for q in examples)
         reply = chat_reply(answer, lang, title, listed)
         lines.append("  💬 " + strip_tags(reply).replace("\n", "\n  "))
         return "\n".join(lines)
+    if about is not None:
+        line = "  " + t("followup_about", lang, topic=about)
+        lines.append(f"{_DIM}{line}{_RESET}" if color else line)
     if not answer.found:
         key = "empty_question" if answer.reason == "empty" else "not_found"
         hint = t(key, lang, examples="\n".join(f"    • {q}" for q in examples))

@@ -74,6 +74,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX admin_audit_at ON admin_audit (at);
     """,
+    # 3: follow-ups: the earlier question's answer id, and the question as it was understood
+    """
+    ALTER TABLE questions ADD COLUMN followup_of TEXT;
+    ALTER TABLE questions ADD COLUMN understood TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 MAX_PENDING = 10_000
@@ -388,12 +393,19 @@ class Storage:
         passages: Sequence[tuple[str, int, float]],
         latency_ms: float,
         at: float | None = None,
+        followup_of: str | None = None,
+        understood: str | None = None,
     ) -> None:
-        """Queue a question-log row; `passages` are (doc, chunk id, score)."""
+        """Queue a question-log row; `passages` are (doc, chunk id, score).
+
+        A follow-up names the answer id of the earlier question it was read with
+        (`followup_of`) and the question as understood (kept only with the question text).
+        """
         payload = json.dumps([{"doc": d, "chunk": c, "score": round(s, 4)} for d, c, s in passages])
         self._enqueue(
             "INSERT OR IGNORE INTO questions (answer_id, asked_at, chat_type, user_id, question,"
-            " found, passages, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " found, passages, latency_ms, followup_of, understood)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 answer_id,
                 at if at is not None else time.time(),
@@ -403,6 +415,8 @@ class Storage:
                 int(found),
                 payload,
                 round(latency_ms, 3),
+                followup_of,
+                understood if self.store_question_text else None,
             ),
         )
 
@@ -487,8 +501,11 @@ class Storage:
         )
 
     async def question_of(self, answer_id: str) -> str | None:
-        """The question behind an answer id, if it was stored."""
-        rows = await self._read("SELECT question FROM questions WHERE answer_id = ?", (answer_id,))
+        """The question behind an answer id, if it was stored (a follow-up's as understood)."""
+        rows = await self._read(
+            "SELECT COALESCE(understood, question) FROM questions WHERE answer_id = ?",
+            (answer_id,),
+        )
         return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
     async def has_answer(self, answer_id: str) -> bool:

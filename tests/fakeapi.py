@@ -106,6 +106,7 @@ class Call:
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
     ok: bool = True
+    result: Any = None  # what the server answered (the sent message, for sendMessage)
 
 
 class FakeBotApi:
@@ -323,7 +324,7 @@ class FakeBotApi:
                 status=404,
             )
         try:
-            result = await handler(params)
+            result = call.result = await handler(params)
         except ApiError as exc:
             call.ok = False
             self.errors.append((method, exc.description))

@@ -98,6 +98,45 @@ def test_eval_prints_project_and_baseline_side_by_side() -> None:
         assert row in result.stdout
 
 
+CONVERSATION = "Apa hambatan terbesar ambisi AI Rusia?\nkenapa itu jadi masalah?\n"
+
+
+def test_ask_conversation_reads_a_short_followup_with_the_question_before() -> None:
+    result = run_bot("ask", "--conversation", "--json", stdin=CONVERSATION)
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.strip().split("\n"))
+    assert set(first) == {"question", "found", "passages", "understood"}
+    assert first["understood"] is None
+    assert second["question"] == "kenapa itu jadi masalah?"
+    assert second["found"] is True
+    assert "microchip" in second["passages"][0]["sentence"]
+    assert second["understood"] == "kenapa itu jadi masalah? hambatan terbesar ambisi AI Rusia"
+
+
+def test_ask_conversation_in_plain_text_shows_the_topic() -> None:
+    result = run_bot("ask", "--conversation", stdin=CONVERSATION)
+    assert result.returncode == 0, result.stderr
+    assert "(tentang: hambatan terbesar ambisi AI Rusia)" in result.stdout
+    assert "microchip" in result.stdout.split("kenapa itu jadi masalah?")[1]
+
+
+def test_ask_without_conversation_reads_each_line_alone() -> None:
+    result = run_bot("ask", "--json", stdin=CONVERSATION)
+    second = json.loads(result.stdout.strip().split("\n")[1])
+    assert set(second) == {"question", "found", "passages"}
+    assert not any("microchip" in p["sentence"] for p in second["passages"])
+
+
+def test_eval_scores_a_followup_file_beside_each_message_alone() -> None:
+    result = run_bot("eval", str(Path(__file__).parent / "data" / "followups.json"))
+    assert result.returncode == 0, result.stderr
+    assert "follow-ups answered right (top-1)" in result.stdout
+    assert "new questions unchanged" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if line.startswith("follow-ups"))
+    ours, alone = row.split()[-2:]
+    assert int(ours.split("/")[0]) > int(alone.split("/")[0])
+
+
 def test_ask_json_marks_chit_chat_and_quotes_nothing() -> None:
     result = run_bot("ask", "--json", "makasih ya kak")
     data = json.loads(result.stdout)

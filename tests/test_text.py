@@ -103,3 +103,10 @@ def test_phrase_in_a_question_replaces_its_words() -> None:
     assert [t.terms for t in question] == [(), ("ai",)]
     document = terms("kecerdasan buatan")
     assert "ai" in document
+
+
+def test_function_words_never_become_content_through_the_stemmer() -> None:
+    # Sastrawi would read these as "telah", "belum", "lalu", "rupa", "bagai"
+    assert terms("setelah sebelum melalui merupakan berbagai") == []
+    # "terdiri" (consists of) is not "didirikan" (founded)
+    assert terms("terdiri") != terms("didirikan")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import (
     CallbackQuery,
@@ -29,9 +30,11 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.answer import MAX_QUESTION_CHARS, Answer, Passage
+from bot.conversation import Reply, Topic, answer_in_context, topic_of
 from bot.messages import Lang, t
 from bot.render import (
     TELEGRAM_LIMIT,
+    about_html,
     answer_html,
     chat_reply,
     escape,
@@ -39,10 +42,13 @@ from bot.render import (
     passage_plain,
     utf16_len,
 )
+from bot.storage import StorageError
 from bot.telegram.send import lang_of, reply, send_retrying
 from bot.telegram.state import BotState, SentAnswer, get_state
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -73,21 +79,26 @@ def corpus_title(state: BotState) -> str:
 # --------------------------------------------------------------------------- answering
 
 
-async def ask(state: BotState, question: str) -> Answer:
-    """Answer `question`; in a worker thread once answers are heavy (a large corpus, long
+async def answering(state: BotState, work: Callable[[], T]) -> T:
+    """Run retrieval work; in a worker thread once answers are heavy (a large corpus, long
     quotes), so that they do not hold up the event loop and everyone else's replies.
 
     Light answers (the bundled article: about a millisecond) stay on the loop: a thread hop
     costs more than they do (measured: 20% fewer answers a second under load)."""
-    answerer = state.library.answerer
     started = time.perf_counter()
     if state.answer_ms < INLINE_ANSWER_MS:
-        answer = answerer.ask(question)
+        result = work()
     else:
-        answer = await asyncio.to_thread(answerer.ask, question)
+        result = await asyncio.to_thread(work)
     elapsed_ms = (time.perf_counter() - started) * 1000
     state.answer_ms = 0.8 * state.answer_ms + 0.2 * elapsed_ms  # a moving average
-    return answer
+    return result
+
+
+async def ask(state: BotState, question: str) -> Answer:
+    """Answer one question on its own (see `answering`)."""
+    answerer = state.library.answerer
+    return await answering(state, lambda: answerer.ask(question))
 
 
 def answer_keyboard(answer_id: str, lang: Lang, *, more_page: int | None) -> InlineKeyboardMarkup:
@@ -154,18 +165,25 @@ async def _answer(
     *,
     show_question: bool = False,
 ) -> None:
-    answer = await ask(state, question)
+    # a button asks a full question of its own; a typed message may follow up the one before
+    earlier = None if show_question else await _earlier_topic(update, state, message)
+    answerer, kb = state.library.answerer, state.library.kb
+    said = await answering(state, lambda: answer_in_context(answerer, kb, question, earlier))
+    answer = said.answer
     if answer.chat is not None:  # a greeting, thanks, a request: a friendly word, never a quote
         await reply(message, chat_reply(answer, lang, corpus_title(state), examples_text(state)))
         return
     if not answer.found:
         key = "empty_question" if answer.reason == "empty" else "not_found"
-        _log(state, update, answer, "")  # queued first: the log never waits on Telegram
-        await reply(message, t(key, lang, examples=examples_text(state)))
+        # queued first: the log never waits on Telegram
+        topic = _remember(state, update, said, _log(state, update, answer, "", said))
+        sent = await reply(message, t(key, lang, examples=examples_text(state)))
+        _sent(state, sent, topic)
         return
     size = state.library.top_k
     everything = answer.passages + answer.more
-    answer_id = state.answers.add(SentAnswer(question, everything, lang))
+    asked = said.understood or question  # what "More" pages through
+    answer_id = state.answers.add(SentAnswer(asked, everything, lang))
     messages = answer_html(page_of(everything, 0, size), lang)
     if show_question:  # the question was a button, so say what is being answered
         header = t("example_header", lang, question=escape(question)) + "\n\n"
@@ -175,12 +193,71 @@ async def _answer(
         hedge = "<i>" + t("tentative", lang) + "</i>\n\n"
         if utf16_len(hedge + messages[0]) <= TELEGRAM_LIMIT:
             messages[0] = hedge + messages[0]
+    if said.about is not None:  # read with the earlier question: say which
+        header = about_html(said.about, lang) + "\n"
+        if utf16_len(header + messages[0]) <= TELEGRAM_LIMIT:
+            messages[0] = header + messages[0]
     more_page = 1 if len(everything) > size else None
-    _log(state, update, answer, answer_id)
+    topic = _remember(state, update, said, _log(state, update, answer, answer_id, said))
     for i, html_text in enumerate(messages):
         last = i == len(messages) - 1
         markup = answer_keyboard(answer_id, lang, more_page=more_page) if last else None
-        await reply(message, html_text, markup)
+        _sent(state, await reply(message, html_text, markup), topic)
+
+
+async def _earlier_topic(update: Update, state: BotState, message: Message) -> Topic | None:
+    """What a follow-up refers to: the question behind the bot's answer the message replies to,
+    else the user's own last question in this chat (if it has not expired)."""
+    user, chat = update.effective_user, update.effective_chat
+    if chat is None or user is None or state.conversations.ttl <= 0:
+        return None
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.is_bot:
+        topic = state.conversations.replied(chat.id, replied.message_id)
+        if topic is None:
+            topic = await _answered_by(state, replied)
+        if topic is not None:
+            return topic
+    return state.conversations.topic(user.id, chat.id)
+
+
+async def _answered_by(state: BotState, replied: Message) -> Topic | None:
+    """The question behind one of the bot's answers that is no longer in memory (after a
+    restart): its buttons carry the answer id, and the question log has the question."""
+    markup = replied.reply_markup
+    buttons = [b for row in markup.inline_keyboard for b in row] if markup else []
+    for button in buttons:
+        data = button.callback_data
+        if not isinstance(data, str) or not data.startswith("fb:"):
+            continue
+        answer_id = data.split(":")[1]
+        sent = state.answers.get(answer_id)
+        question = sent.question if sent else None
+        if question is None and state.storage is not None:
+            try:
+                question = await state.storage.question_of(answer_id)
+            except StorageError as exc:
+                log.info("no topic for a reply to %s: %s", answer_id, exc)
+        if question:
+            return Topic(question, topic_of(question), answer_id)
+    return None
+
+
+def _remember(state: BotState, update: Update, said: Reply, log_id: str) -> Topic | None:
+    """Keep the conversation's topic for the user's next message; a new topic is this question,
+    logged as `log_id`."""
+    user, chat = update.effective_user, update.effective_chat
+    topic = said.topic
+    if topic is not None and not topic.answer_id and topic is not said.followed:
+        topic = dataclasses.replace(topic, answer_id=log_id)
+    if user is not None and chat is not None:
+        state.conversations.remember(user.id, chat.id, topic)
+    return topic
+
+
+def _sent(state: BotState, sent: Message, topic: Topic | None) -> None:
+    """Remember which topic a message of the bot answered, for replies to it."""
+    state.conversations.sent(sent.chat_id, sent.message_id, topic)
 
 
 async def _typing_after(context: Context, chat_id: int, delay: float) -> None:
@@ -198,20 +275,28 @@ async def _send_typing(context: Context, chat_id: int) -> None:
         log.debug("typing action failed: %s", exc)
 
 
-def _log(state: BotState, update: Update, answer: Answer, answer_id: str) -> None:
+def _log(
+    state: BotState, update: Update, answer: Answer, answer_id: str, said: Reply | None = None
+) -> str:
+    """Queue the question-log row; returns its answer id (a new one for a not-found)."""
+    log_id = answer_id or f"nf-{time.time_ns()}"
     if state.storage is None:
-        return
+        return log_id
     chat, user = update.effective_chat, update.effective_user
     passages = answer.passages + answer.more
+    followed = said.followed if said is not None else None
     state.storage.log_question(
-        answer_id=answer_id or f"nf-{time.time_ns()}",
+        answer_id=log_id,
         chat_type=chat.type if chat else "unknown",
         user_id=user.id if user else None,
         question=answer.question,
         found=answer.found,
         passages=[(p.doc, p.chunk, p.score) for p in passages[: state.library.top_k]],
         latency_ms=answer.elapsed_ms,
+        followup_of=(followed.answer_id or None) if followed is not None else None,
+        understood=said.understood if said is not None else None,
     )
+    return log_id
 
 
 # --------------------------------------------------------------------------- messages

@@ -12,6 +12,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.answer import Passage
 from bot.config import Settings
+from bot.conversation import Conversations
 from bot.library import Library
 from bot.messages import Lang
 from bot.storage import Storage
@@ -67,6 +68,7 @@ class BotState:
     corpus_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     user_gate: FloodGate = field(default_factory=lambda: FloodGate(20))
     group_gate: FloodGate = field(default_factory=lambda: FloodGate(30))
+    conversations: Conversations = field(default_factory=lambda: Conversations(300.0))
 
     @classmethod
     def create(
@@ -88,6 +90,7 @@ class BotState:
             inbox=inbox,
             user_gate=FloodGate(settings.flood_limit_per_minute),
             group_gate=FloodGate(per_minute),
+            conversations=Conversations(settings.followup_seconds),
         )
 
 

@@ -1,0 +1,142 @@
+"""Follow-ups in the core: when a short message is read with the earlier topic, and the memory
+of topics per user and chat."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bot.answer import Answerer
+from bot.conversation import Conversations, Topic, answer_in_context, is_chitchat, topic_of
+from bot.evaluate import load_pairs, score_followups
+from bot.knowledge import KnowledgeBase
+
+FOLLOWUPS = Path(__file__).parent / "data" / "followups.json"
+
+
+def test_followup_set_is_answered_in_the_conversation_and_new_questions_are_unchanged(
+    answerer: Answerer, article_kb: KnowledgeBase
+) -> None:
+    pairs = load_pairs(FOLLOWUPS)
+    ours = score_followups("conversation", answerer, article_kb, pairs, conversation=True)
+    alone = score_followups("alone", answerer, article_kb, pairs, conversation=False)
+    assert ours.right["followup"] >= 34 > alone.right["followup"]  # 36/37 vs 19/37 measured
+    assert ours.unchanged == ours.counts["new"]
+    assert ours.right["new"] == alone.right["new"]
+    assert ours.right["chat"] == ours.counts["chat"]
+    # an off-topic follow-up is never read with the topic: refused as often as alone
+    assert ours.right["offtopic"] >= alone.right["offtopic"]
+
+
+def test_a_follow_up_about_something_the_article_lacks_is_not_read_with_the_topic(
+    answerer: Answerer, article_kb: KnowledgeBase
+) -> None:
+    for first, second in [
+        ("Siapa yang mengembangkan Gigachat?", "berapa harganya?"),
+        ("Siapa yang meluncurkan satuan tugas AI nasional?", "berapa umurnya?"),
+        ("Who launched the national AI task force?", "how old is he?"),
+        ("Kapan Putin mengumumkan Jaringan Aliansi AI?", "Berapa gaji Putin?"),
+    ]:
+        topic = answer_in_context(answerer, article_kb, first, None).topic
+        assert answer_in_context(answerer, article_kb, second, topic).followed is None, second
+
+
+def test_followup_names_the_topic_it_was_read_with(
+    answerer: Answerer, article_kb: KnowledgeBase
+) -> None:
+    first = answer_in_context(answerer, article_kb, "Apa itu Jaringan Aliansi AI?", None)
+    reply = answer_in_context(answerer, article_kb, "kapan diumumkan?", first.topic)
+    assert "pada akhir 2024" in reply.answer.passages[0].text
+    assert reply.answer.question == "kapan diumumkan?"
+    second = answer_in_context(answerer, article_kb, "siapa saja anggotanya?", first.topic)
+    assert second.topic == first.topic  # a follow-up keeps the topic
+
+
+def test_a_full_question_starts_a_new_topic(answerer: Answerer, article_kb: KnowledgeBase) -> None:
+    first = answer_in_context(answerer, article_kb, "Apa hambatan terbesar ambisi AI Rusia?", None)
+    new = answer_in_context(
+        answerer, article_kb, "Berapa kontribusi AI terhadap PDB Rusia?", first.topic
+    )
+    assert new.followed is None
+    assert new.topic is not None and new.topic.text == "kontribusi AI terhadap PDB Rusia"
+
+
+def test_followup_without_an_earlier_question_is_read_alone(
+    answerer: Answerer, article_kb: KnowledgeBase
+) -> None:
+    reply = answer_in_context(answerer, article_kb, "kenapa itu jadi masalah?", None)
+    assert reply.followed is None
+    assert not any("microchip" in p.text for p in reply.answer.passages)
+
+
+def test_small_talk_is_recognised() -> None:
+    for message in ["makasih", "oke sip, makasih ya", "thanks!", "wah keren itu", "halo"]:
+        assert is_chitchat(message), message
+    for message in ["kenapa itu jadi masalah?", "Apa itu Gigachat?", "siapa dia?"]:
+        assert not is_chitchat(message), message
+
+
+def test_topic_leaves_out_question_words() -> None:
+    assert topic_of("Kapan Putin mengumumkan Jaringan Aliansi AI?") == (
+        "Putin mengumumkan Jaringan Aliansi AI"
+    )
+    assert topic_of("Who launched the national AI task force?") == "launched national AI task force"
+
+
+def test_topics_are_kept_per_user_and_chat_and_expire() -> None:
+    memory = Conversations(ttl=60)
+    topic = Topic("Apa hambatan terbesar ambisi AI Rusia?", "hambatan terbesar ambisi AI Rusia")
+    memory.remember(1, 10, topic, now=100.0)
+    assert memory.topic(1, 10, now=159.0) is not None
+    assert memory.topic(2, 10, now=101.0) is None  # another user in the same chat
+    assert memory.topic(1, 11, now=101.0) is None  # the same user in another chat
+    assert memory.topic(1, 10, now=161.0) is None  # expired
+
+
+def test_a_reply_to_the_bots_message_finds_the_topic_it_answered() -> None:
+    memory = Conversations(ttl=60, size=2)
+    topics = [Topic(f"q{i}", f"t{i}") for i in range(3)]
+    for i, topic in enumerate(topics):
+        memory.sent(-100, 500 + i, topic)
+    assert memory.replied(-100, 502) == topics[2]
+    assert memory.replied(-100, 500) is None  # the oldest is forgotten first
+    assert memory.replied(-200, 502) is None
+
+
+def test_zero_seconds_turns_follow_ups_off() -> None:
+    memory = Conversations(ttl=0)
+    memory.remember(1, 10, Topic("q", "t"), now=0.0)
+    assert memory.topic(1, 10, now=0.0) is None
+
+
+def test_question_sets_written_apart_are_never_read_as_follow_ups(
+    answerer: Answerer, article_kb: KnowledgeBase
+) -> None:
+    """Every question of the two article sets is a full question (or off-topic): after any
+    earlier question it is answered exactly as alone."""
+    data = Path(__file__).parent / "data"
+    questions = [
+        item["q"]
+        for name in ("article_natural.json", "article_questions.json")
+        for group in ("answerable", "unanswerable")
+        for item in json.loads((data / name).read_text(encoding="utf-8"))[group]
+    ]
+    for first in (
+        "Apa hambatan terbesar ambisi AI Rusia?",
+        "Who launched the national AI task force?",
+    ):
+        topic = answer_in_context(answerer, article_kb, first, None).topic
+        followed = [
+            q for q in questions if answer_in_context(answerer, article_kb, q, topic).followed
+        ]
+        assert followed == [], first
+
+
+def test_chit_chat_is_never_a_follow_up(answerer: Answerer, article_kb: KnowledgeBase) -> None:
+    data = Path(__file__).parent / "data" / "chitchat.json"
+    messages = [m["q"] for m in json.loads(data.read_text(encoding="utf-8"))["messages"]]
+    topic = answer_in_context(answerer, article_kb, "Apa hambatan terbesar ambisi AI Rusia?", None)
+    followed = [
+        m for m in messages if answer_in_context(answerer, article_kb, m, topic.topic).followed
+    ]
+    assert followed == []
