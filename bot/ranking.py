@@ -210,7 +210,7 @@ def missing_weight(term: str, index: Index) -> float:
     return index.max_idf * general_rarity(term)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=10_000)
 def general_rarity(term: str) -> float:
     """0 for a word in every general-text paragraph, 1 for one in none (or one)."""
     n = BACKGROUND_PARAGRAPHS

@@ -77,7 +77,7 @@ def dictionary_words() -> frozenset[str]:
 
 
 _STEMS: dict[str, str] = {}  # memo: the vocabulary repeats, and Sastrawi is slow
-STEM_MEMO_LIMIT = 300_000  # bounded: questions bring new words forever
+STEM_MEMO_LIMIT = 60_000  # bounded: questions bring new words forever
 
 
 def stem(word: str) -> str:
@@ -125,7 +125,7 @@ def remember_stems(stems: dict[str, str]) -> None:
         _STEMS[word] = result
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=30_000)
 def word_terms(surface: str) -> tuple[str, tuple[str, ...]]:
     """(normalised word, index terms) for one token as written in the text."""
     if surface in CURRENCY_SIGNS:

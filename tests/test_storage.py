@@ -9,7 +9,7 @@ import os
 import sqlite3
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import aiosqlite
@@ -33,10 +33,10 @@ def log_question(storage: Storage, n: int, *, found: bool = True, question: str 
 
 
 @pytest.fixture
-async def storage(tmp_path: Path) -> Storage:
+async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
     store = Storage(tmp_path / "bot.sqlite3")
     await store.start()
-    yield store  # type: ignore[misc]
+    yield store
     await store.close()
 
 
