@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(count: int) -> dict[str, float]:
     sys.path.insert(0, str(ROOT))
     from bot.answer import Answerer
-    from bot.knowledge import load_knowledge
+    from bot.snapshot import load_snapshot
 
-    answerer = Answerer(load_knowledge(ROOT / "corpus"))
+    answerer = Answerer(load_snapshot(ROOT / "corpus"))
     rng = random.Random(count)
     letters = "abcdefghijklmnoprstuwy"
     started = time.perf_counter()

@@ -26,7 +26,7 @@ from bot.evaluate import (  # noqa: E402
     score,
     table,
 )
-from bot.knowledge import load_knowledge  # noqa: E402
+from bot.snapshot import load_snapshot  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 SHARED = ROOT.parent / "shared"
@@ -60,7 +60,7 @@ def main() -> int:
         if not questions.exists():
             print(f"{questions}: not here, skipped\n")
             continue
-        kb = load_knowledge(corpus_dir)
+        kb = load_snapshot(corpus_dir)
         answerable, unanswerable, kinds = load_question_kinds(questions)
         systems = [
             ("project", project_system(Answerer(kb))),
@@ -71,7 +71,7 @@ def main() -> int:
         name = questions.relative_to(ROOT.parent if SHARED in questions.parents else ROOT)
         print(f"{name} ({len(answerable)} answerable, {len(unanswerable)} off-topic)")
         print(table(scores) + "\n")
-    answerer = Answerer(load_knowledge(ROOT / "corpus"))
+    answerer = Answerer(load_snapshot(ROOT / "corpus"))
     for path in chats:
         report = chat_figures(path)
         if report is not None:

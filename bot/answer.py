@@ -1,6 +1,6 @@
 """From a question to an `Answer`: query terms, hits, context windows, highlights, found or not.
 
-Plain synchronous code over an immutable `KnowledgeBase` (corpus + index), so it is safe to share
+Plain synchronous code over an immutable `Snapshot` (corpus + index), so it is safe to share
 between concurrent questions and cheap to swap on reload.
 """
 
@@ -15,9 +15,9 @@ from bot import text
 from bot.chat import ChatKind, chat_kind
 from bot.cues import sentence_tokens
 from bot.found import Evidence, FoundModel, evidence, load_model
-from bot.knowledge import KnowledgeBase
 from bot.ranking import FOUND_COVERAGE, Candidate, Ranker
 from bot.reading import MAX_QUESTION_CHARS, Query, read_query
+from bot.snapshot import Snapshot
 
 __all__ = ["MAX_QUESTION_CHARS", "Answer", "Answerer", "Passage"]
 
@@ -44,7 +44,6 @@ class Passage:
     paragraph: int
     score: float
     highlights: tuple[tuple[int, int], ...]  # (start, end) in `text` of matched words
-    chunk_ids: tuple[int, ...]  # the sentences quoted
     chunk: int  # the sentence that matched
 
     def as_dict(self) -> dict[str, object]:
@@ -82,9 +81,9 @@ class Answer:
 
 
 class Answerer:
-    """Answers questions from one `KnowledgeBase`."""
+    """Answers questions from one `Snapshot`."""
 
-    def __init__(self, kb: KnowledgeBase, top_k: int = 3, more_k: int = 6) -> None:
+    def __init__(self, kb: Snapshot, top_k: int = 3, more_k: int = 6) -> None:
         self.kb = kb
         self.top_k = top_k
         self.more_k = more_k
@@ -149,7 +148,7 @@ class Answerer:
         )
 
     def _passage(self, cand: Candidate, query: Query) -> Passage:
-        chunks = self.kb.chunks
+        chunks = self.kb.sentences
         best = chunks[cand.chunk]
         wanted = {qt.term for qt in query.terms if qt.how != "related"}
         passage_text, spans = _quote([chunks[i].text for i in cand.window], wanted)
@@ -163,7 +162,6 @@ class Answerer:
             paragraph=best.paragraph,
             score=cand.score,
             highlights=spans,
-            chunk_ids=cand.window,
             chunk=cand.chunk,
         )
 

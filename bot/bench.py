@@ -105,16 +105,16 @@ def worker(system: str, folder: Path, cache: Path, n_queries: int) -> dict[str, 
     from bot.answer import Answerer
     from bot.corpus import load_corpus
     from bot.index import Bm25Params
-    from bot.knowledge import load_knowledge
+    from bot.snapshot import load_snapshot
 
     params = Bm25Params()
     result: dict[str, Any] = {"system": system}
     if system.startswith("project"):
         started = time.perf_counter()
-        kb = load_knowledge(folder, params, cache_dir=cache)
+        kb = load_snapshot(folder, params, cache_dir=cache)
         result["build_s"] = time.perf_counter() - started
         result["from_cache"] = kb.from_cache
-        tokenized = [text.terms(c.text) for c in kb.chunks[: min(len(kb.chunks), 5000)]]
+        tokenized = [text.terms(c.text) for c in kb.sentences[: min(len(kb.sentences), 5000)]]
         queries = make_queries(tokenized, n_queries)
         times = []
         tops = []
@@ -125,17 +125,17 @@ def worker(system: str, folder: Path, cache: Path, n_queries: int) -> dict[str, 
             tops.append([h.score for h in hits])
         result["p50_ms"], result["p95_ms"] = _percentiles(times)
         result["top_scores"] = tops
-        result["sentences"] = len(kb.chunks)
+        result["sentences"] = len(kb.sentences)
         answerer = Answerer(kb)
         asked = []
-        for question in make_questions(kb.chunks, n_queries):
+        for question in make_questions(kb.sentences, n_queries):
             t0 = time.perf_counter()
             answerer.ask(question)
             asked.append(time.perf_counter() - t0)
         result["ask_p50_ms"], result["ask_p95_ms"] = _percentiles(asked)
     else:
         corpus = load_corpus(folder)
-        tokenized = [text.terms(c.text) for c in corpus.chunks]
+        tokenized = [text.terms(c.text) for c in corpus.sentences]
         queries = make_queries(tokenized[: min(len(tokenized), 5000)], n_queries)
         if system == "rank-bm25":
             started = time.perf_counter()

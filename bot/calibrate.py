@@ -28,7 +28,7 @@ from bot.answer import Answerer
 from bot.corpus import build_corpus, parse_document
 from bot.facqa import read_facqa
 from bot.found import FoundModel, fit
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.snapshot import Snapshot, load_snapshot
 
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 20))
 
@@ -63,7 +63,7 @@ def facqa_source(folder: Path, splits: Sequence[str]) -> Source:
     answerers = []
     for ids in halves:
         docs = [parse_document(f"facqa-{i:04d}.txt", data.passages[i], markdown=False) for i in ids]
-        answerers.append(Answerer(KnowledgeBase.build(build_corpus(docs))))
+        answerers.append(Answerer(Snapshot.build(build_corpus(docs))))
     texts = [" ".join(data.passages[i] for i in ids).lower() for ids in halves]
     source = Source("FacQA " + "+".join(splits), "facqa")
     for split in splits:
@@ -81,7 +81,7 @@ def idk_source(path: Path, name: str = "IDK-MRC") -> Source:
         parse_document(f"idk-{i:05d}.txt", item["context"], markdown=False)
         for i, item in enumerate(items)
     ]
-    answerer = Answerer(KnowledgeBase.build(build_corpus(docs)))
+    answerer = Answerer(Snapshot.build(build_corpus(docs)))
     source = Source(f"{name} {path.stem}", "idk")
     for item in items:
         for qa in item["qas"]:
@@ -92,7 +92,7 @@ def idk_source(path: Path, name: str = "IDK-MRC") -> Source:
 def questions_source(pairs: Sequence[tuple[Path, Path]]) -> Source:
     source = Source("question files", "own")
     for question_file, corpus_dir in pairs:
-        answerer = Answerer(load_knowledge(corpus_dir))
+        answerer = Answerer(load_snapshot(corpus_dir))
         data = json.loads(question_file.read_text(encoding="utf-8"))
         for item in data.get("answerable", []):
             source.add(answerer, item["q"], 1)

@@ -138,10 +138,10 @@ def _print(text: str) -> None:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.answer import Answerer
     from bot.conversation import Topic, answer_in_context
-    from bot.knowledge import load_knowledge, terminal_progress
     from bot.render import answer_terminal
+    from bot.snapshot import load_snapshot, terminal_progress
 
-    kb = load_knowledge(
+    kb = load_snapshot(
         settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=terminal_progress
     )
     for problem in kb.corpus.problems:
@@ -199,7 +199,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         table,
         trade_off,
     )
-    from bot.knowledge import load_knowledge
+    from bot.snapshot import load_snapshot
 
     if is_pair_file(args.file):
         return _eval_followups(args, settings)
@@ -209,7 +209,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: cannot read question file {str(args.file)!r}: {exc}", file=sys.stderr)
         return 2
-    kb = load_knowledge(settings.corpus_dir, cache_dir=settings.index_cache_dir)
+    kb = load_snapshot(settings.corpus_dir, cache_dir=settings.index_cache_dir)
     answerer = Answerer(kb, settings.top_k)
     if chat is not None:
         print(chat(answerer))
@@ -276,14 +276,14 @@ def _eval_followups(args: argparse.Namespace, settings: Settings) -> int:
     """Follow-up pairs: the second message in the conversation, beside the same message alone."""
     from bot.answer import Answerer
     from bot.evaluate import load_pairs, score_followups, table
-    from bot.knowledge import load_knowledge
+    from bot.snapshot import load_snapshot
 
     try:
         pairs = load_pairs(args.file)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: cannot read follow-up file {str(args.file)!r}: {exc}", file=sys.stderr)
         return 2
-    kb = load_knowledge(settings.corpus_dir, cache_dir=settings.index_cache_dir)
+    kb = load_snapshot(settings.corpus_dir, cache_dir=settings.index_cache_dir)
     answerer = Answerer(kb, settings.top_k)
     ours = score_followups("conversation", answerer, kb, pairs, conversation=True)
     alone = score_followups("each alone", answerer, kb, pairs, conversation=False)

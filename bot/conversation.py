@@ -37,8 +37,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.answer import Answer, Answerer
-from bot.knowledge import KnowledgeBase
 from bot.reading import QueryTerm, read_query
+from bot.snapshot import Snapshot
 
 DATA = Path(__file__).parent / "data"
 
@@ -196,7 +196,7 @@ class Reading:
     pronoun: bool  # it points back with a pronoun or demonstrative, not only with -nya
 
 
-def read_message(message: str, kb: KnowledgeBase) -> Reading:
+def read_message(message: str, kb: Snapshot) -> Reading:
     query = read_query(message, kb)
     frames = frame_words(message)
     by_word: dict[str, list[QueryTerm]] = {}
@@ -255,11 +255,11 @@ def shorten(topic: str, limit: int = TOPIC_CHARS) -> str:
     return topic[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _terms(text: str, kb: KnowledgeBase) -> frozenset[str]:
+def _terms(text: str, kb: Snapshot) -> frozenset[str]:
     return frozenset(qt.term for qt in read_query(text, kb).terms)
 
 
-def _holds(answer: Answer, wanted: Words, kb: KnowledgeBase) -> float:
+def _holds(answer: Answer, wanted: Words, kb: Snapshot) -> float:
     """The share of the `wanted` words the answer's first quote holds, a word by any of its
     terms (1.0 for no words)."""
     if not wanted:
@@ -271,7 +271,7 @@ def _holds(answer: Answer, wanted: Words, kb: KnowledgeBase) -> float:
 
 
 def answer_in_context(
-    answerer: Answerer, kb: KnowledgeBase, message: str, earlier: Topic | None
+    answerer: Answerer, kb: Snapshot, message: str, earlier: Topic | None
 ) -> Reply:
     """Answer `message`, as a follow-up of `earlier` when it is one (see the module docstring)."""
     alone = answerer.ask(message)
@@ -293,7 +293,7 @@ def answer_in_context(
     return Reply(replace(together, question=message), earlier, earlier, understood)
 
 
-def _strong(alone: Answer, reading: Reading, earlier: Topic, kb: KnowledgeBase) -> bool:
+def _strong(alone: Answer, reading: Reading, earlier: Topic, kb: Snapshot) -> bool:
     """Does the message stand on its own: found, its quote holds every word it names, and (if it
     points back with a pronoun) that quote is still about the earlier topic? A word ending in
     -nya that the quote holds is read as naming its thing ("tujuan satgasnya")."""

@@ -44,7 +44,7 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
-class Chunk:
+class Sentence:
     """One sentence of a document: the unit the index scores."""
 
     id: int
@@ -78,7 +78,7 @@ class Corpus:
     """Documents with their chunks in reading order, plus files that were skipped."""
 
     documents: tuple[Document, ...]
-    chunks: tuple[Chunk, ...]
+    sentences: tuple[Sentence, ...]
     problems: tuple[Problem, ...] = ()
     _by_name: dict[str, Document] = field(default_factory=dict, compare=False, repr=False)
 
@@ -437,10 +437,10 @@ def bounded(spans: Iterable[tuple[int, int]], text: str, limit: int) -> Iterator
 def build_corpus(documents: Iterable[Document], problems: Iterable[Problem] = ()) -> Corpus:
     """Split documents into sentence chunks (at most MAX_CHUNK_CHARS), in reading order."""
     docs = tuple(documents)
-    chunks: list[Chunk] = []
+    chunks: list[Sentence] = []
     for doc in docs:
         for p_no, paragraph in enumerate(doc.paragraphs, start=1):
             spans = bounded(split_sentences(paragraph), paragraph, MAX_CHUNK_CHARS)
             for pos, (lo, hi) in enumerate(spans):
-                chunks.append(Chunk(len(chunks), doc.name, p_no, pos, paragraph[lo:hi]))
+                chunks.append(Sentence(len(chunks), doc.name, p_no, pos, paragraph[lo:hi]))
     return Corpus(docs, tuple(chunks), tuple(problems))

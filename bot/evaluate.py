@@ -22,7 +22,7 @@ from rank_bm25 import BM25Okapi
 from bot import text
 from bot.answer import Answer, Answerer
 from bot.corpus import Corpus
-from bot.knowledge import KnowledgeBase
+from bot.snapshot import Snapshot
 
 # A system under test: question -> (found, passage texts best first)
 System = Callable[[str], tuple[bool, list[str]]]
@@ -163,7 +163,7 @@ _NAIVE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 def careful_system(corpus: Corpus, k: int = 3) -> System:
     """rank-bm25 (k1 0.9, b 0.4) over the project's sentences with Sastrawi stems and
     stopwords; never refuses."""
-    sentences = [c.text for c in corpus.chunks]
+    sentences = [c.text for c in corpus.sentences]
     model = BM25Okapi([text.terms(s) for s in sentences], k1=0.9, b=0.4)
 
     def ask(question: str) -> tuple[bool, list[str]]:
@@ -266,7 +266,7 @@ class FollowUpScore:
 
 
 def score_followups(
-    name: str, answerer: Answerer, kb: KnowledgeBase, pairs: Sequence[Pair], conversation: bool
+    name: str, answerer: Answerer, kb: Snapshot, pairs: Sequence[Pair], conversation: bool
 ) -> FollowUpScore:
     """Ask each pair's first message, then its second: in one conversation, or each alone."""
     from bot.conversation import answer_in_context

@@ -26,7 +26,7 @@ from bot.answer import Answerer
 from bot.corpus import Corpus, build_corpus, parse_document
 from bot.evaluate import System, table
 from bot.index import Bm25Params
-from bot.knowledge import KnowledgeBase
+from bot.snapshot import Snapshot
 
 SPLITS = ("train", "valid", "test")
 
@@ -129,7 +129,7 @@ def measure(name: str, system: System, questions: Sequence[FacqaQuestion]) -> Re
     return result
 
 
-def project_ranker(kb: KnowledgeBase) -> System:
+def project_ranker(kb: Snapshot) -> System:
     """What `ask --json` returns: passages' sentences best first, or nothing when not found."""
     answerer = Answerer(kb, top_k=10, more_k=0)
 
@@ -141,7 +141,7 @@ def project_ranker(kb: KnowledgeBase) -> System:
 
 
 def bm25_ranker(corpus: Corpus, tokenize: Callable[[str], list[str]], **params: float) -> System:
-    sentences = [c.text for c in corpus.chunks]
+    sentences = [c.text for c in corpus.sentences]
     model = BM25Okapi([tokenize(s) for s in sentences], **params)
 
     def rank(question: str) -> tuple[bool, list[str]]:
@@ -163,14 +163,14 @@ def sastrawi_stopped(s: str) -> list[str]:
 def run_facqa(folder: Path, splits: Sequence[str], params: Bm25Params | None = None) -> str:
     data = read_facqa(folder)
     corpus = facqa_corpus(data)
-    kb = KnowledgeBase.build(corpus, params)
+    kb = Snapshot.build(corpus, params)
     systems: list[tuple[str, System]] = [
         ("project", project_ranker(kb)),
         ("plain bm25", bm25_ranker(corpus, whitespace)),
         ("careful bm25", bm25_ranker(corpus, sastrawi_stopped, k1=0.9, b=0.4)),
     ]
     lines = [
-        f"FacQA: {len(data.passages)} passages, {len(corpus.chunks)} sentences "
+        f"FacQA: {len(data.passages)} passages, {len(corpus.sentences)} sentences "
         f"(index built in {kb.built_in_s:.2f}s)"
     ]
     for split in splits:

@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 from bot.cues import answer_cue, has_cue
-from bot.knowledge import KnowledgeBase
 from bot.ranking import (
     FOUND_DEPTH,
     PARAGRAPH_REACH,
@@ -33,6 +32,7 @@ from bot.ranking import (
     word_weight,
 )
 from bot.reading import Query
+from bot.snapshot import Snapshot
 
 MODEL_FILE = Path(__file__).parent / "data" / "found-model.json"
 
@@ -82,7 +82,7 @@ class Evidence:
 
 def evidence(query: Query, ranked: Sequence[Candidate], ranker: Ranker) -> Evidence:
     """The features the found decision is taken on."""
-    kb: KnowledgeBase = ranker.kb
+    kb: Snapshot = ranker.kb
     index = kb.index
     top_idf = index.max_idf or 1.0
     groups = by_word(query)
@@ -102,7 +102,7 @@ def evidence(query: Query, ranked: Sequence[Candidate], ranker: Ranker) -> Evide
     second = ranked[1].score if len(ranked) > 1 else 0.0
     cue = answer_cue(query.question)
     wanted = frozenset(qt.term for qt in query.terms)
-    met = has_cue(cue, kb.chunks[top.chunk].text, query.words, wanted)
+    met = has_cue(cue, kb.sentences[top.chunk].text, query.words, wanted)
     alternative = sum(
         word_weight(g, None, index)
         for g in groups
@@ -130,7 +130,7 @@ def evidence(query: Query, ranked: Sequence[Candidate], ranker: Ranker) -> Evide
         query.missing_bare / max(len(groups) + len(query.missing) + len(query.unknown), 1),
         rarest,
         content_found / content_total if content_total else 1.0,
-        float(_negated(query.question) and not _negated(kb.chunks[top.chunk].text)),
+        float(_negated(query.question) and not _negated(kb.sentences[top.chunk].text)),
         fuzzy / found_weight if found_weight else 0.0,
         alternative / found_weight if found_weight else 0.0,
         math.log1p(len(groups) + len(query.missing) + len(query.unknown)),

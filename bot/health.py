@@ -27,7 +27,7 @@ def check_health(settings: Settings) -> str:
     except CorpusError as exc:
         raise Unhealthy(f"corpus: {exc}") from None
     database = check_database_writable(settings.database_path)
-    size = f"{len(corpus.documents)} document(s), {len(corpus.chunks)} sentences"
+    size = f"{len(corpus.documents)} document(s), {len(corpus.sentences)} sentences"
     return f"ok: corpus {size}; database {database}"
 
 

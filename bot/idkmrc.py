@@ -19,7 +19,7 @@ from bot.answer import Answerer
 from bot.corpus import Corpus, build_corpus, parse_document
 from bot.evaluate import System, table
 from bot.facqa import bm25_ranker, sastrawi_stopped, whitespace
-from bot.knowledge import KnowledgeBase
+from bot.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def run_idk(folder: Path, splits: list[str]) -> str:
             lines.append(f"{split}: no {path.name}")
             continue
         corpus, questions = read_idk(path)
-        answerer = Answerer(KnowledgeBase.build(corpus))
+        answerer = Answerer(Snapshot.build(corpus))
         systems: list[tuple[str, System]] = [
             ("project", _project(answerer)),
             ("careful bm25", bm25_ranker(corpus, sastrawi_stopped, k1=0.9, b=0.4)),

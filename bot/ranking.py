@@ -17,9 +17,9 @@ import numpy as np
 
 from bot.cues import answer_cue, has_cue, sentence_tokens, spelt_out
 from bot.index import Index
-from bot.knowledge import KnowledgeBase
 from bot.lexicon import BACKGROUND_DF, BACKGROUND_PARAGRAPHS
 from bot.reading import Query, QueryTerm
+from bot.snapshot import Snapshot
 
 RANK_DEPTH = 12  # sentences re-ranked per question (measured: deeper changes nothing)
 
@@ -65,15 +65,15 @@ class Candidate:
 
 
 class Ranker:
-    """Ranks the sentences of one `KnowledgeBase` for a question."""
+    """Ranks the sentences of one `Snapshot` for a question."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: Snapshot) -> None:
         self.kb = kb
 
     def rank(self, query: Query, depth: int | None = None) -> list[Candidate]:
         """Candidate sentences (with their context window), best first, without repeats."""
         depth = depth or RANK_DEPTH
-        index, chunks = self.kb.index, self.kb.chunks
+        index, chunks = self.kb.index, self.kb.sentences
         weighted = [(qt.term, qt.weight) for qt in query.terms]
         scores = index.scores(weighted)
         hits = [h.chunk for h in index.top(scores, weighted, depth)]
@@ -129,7 +129,7 @@ class Ranker:
             if len(postings) > EXPANSION_SCAN:
                 continue  # a common word, not a short form
             found.extend(
-                int(i) for i in postings if spelt_out(qt.term, self.kb.chunks[int(i)].text)
+                int(i) for i in postings if spelt_out(qt.term, self.kb.sentences[int(i)].text)
             )
         return found[:limit]
 
@@ -158,14 +158,14 @@ class Ranker:
         return matched
 
     def _sequence(self, window: Sequence[int]) -> tuple[str, ...]:
-        chunks = self.kb.chunks
+        chunks = self.kb.sentences
         if len(window) == 1:
             return _chunk_sequence(chunks[window[0]].text)
         return tuple(t for i in window for t in _chunk_sequence(chunks[i].text))
 
     def _continues(self, chunk_id: int) -> bool:
         """Does this sentence lean on the one before it (same paragraph, opens with a pronoun)?"""
-        chunks = self.kb.chunks
+        chunks = self.kb.sentences
         me = chunks[chunk_id]
         if me.position == 0 or chunk_id == 0:
             return False

@@ -17,7 +17,6 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot import text
-from bot.knowledge import KnowledgeBase
 from bot.lexicon import (
     CHAT_WORDS,
     COLLOQUIAL,
@@ -27,6 +26,7 @@ from bot.lexicon import (
     STOPWORDS,
     SYNONYM_GROUPS,
 )
+from bot.snapshot import Snapshot
 
 MAX_QUESTION_CHARS = 1000
 
@@ -101,7 +101,7 @@ def clean_question(message: str) -> str:
     return " ".join(cleaned.split())
 
 
-def read_query(question: str, kb: KnowledgeBase) -> Query:
+def read_query(question: str, kb: Snapshot) -> Query:
     """Turn a question into index terms, trying chat Indonesian, English, plurals, synonyms,
     affixes and typos in turn for a word the corpus lacks."""
     question = clean_question(question[:MAX_QUESTION_CHARS])
@@ -222,7 +222,7 @@ _COLLOQUIAL_PREFIXES = (
 _COLLOQUIAL_SUFFIXES = (("in", ("kan", "i", "")), ("", ("",)))
 
 
-def _colloquial(word: str, kb: KnowledgeBase) -> tuple[str, tuple[str, ...]] | None:
+def _colloquial(word: str, kb: Snapshot) -> tuple[str, tuple[str, ...]] | None:
     """A chat-Indonesian word read as the standard word and its terms, if it is one: from the
     colloquial lexicon, with letters no longer drawn out ("kapaaan"), or by its colloquial
     affixes ("diumumin" -> "diumumkan"). None when the word is not chat Indonesian."""
@@ -306,7 +306,7 @@ def _looks_english(tokens: Sequence[text.Token]) -> bool:
     return english > indonesian
 
 
-def _english_terms(word: str, kb: KnowledgeBase) -> list[QueryTerm]:
+def _english_terms(word: str, kb: Snapshot) -> list[QueryTerm]:
     """The corpus terms an English word stands for (its Indonesian words, read as terms)."""
     english = _english(word)
     if not english:
@@ -317,7 +317,7 @@ def _english_terms(word: str, kb: KnowledgeBase) -> list[QueryTerm]:
     ]
 
 
-def _second_look(word: str, term: str, kb: KnowledgeBase) -> list[QueryTerm]:
+def _second_look(word: str, term: str, kb: Snapshot) -> list[QueryTerm]:
     english = _english_terms(word, kb)
     if english:
         return english
@@ -338,7 +338,7 @@ _PREFIXES = ("", *"di ke se ber ter me mem men meng pe pem pen per".split())
 _SUFFIXES = ("", "i", "an", "kan", "nya")
 
 
-def _root(word: str, kb: KnowledgeBase) -> str | None:
+def _root(word: str, kb: Snapshot) -> str | None:
     """The longest corpus term left when common affixes are taken off a word the stemmer got
     wrong ("dikepalai" -> "kepala", where the stemmer says "palai")."""
     if len(word) < 6 or not word.isalpha():
@@ -389,11 +389,11 @@ def _synonym_terms() -> dict[str, tuple[str, ...]]:
     return {k: tuple(dict.fromkeys(v)) for k, v in table.items()}
 
 
-def _synonyms(term: str, kb: KnowledgeBase) -> list[str]:
+def _synonyms(term: str, kb: Snapshot) -> list[str]:
     return [t for t in _synonym_terms().get(term, ()) if t in kb.index]
 
 
-def _typo(word: str, kb: KnowledgeBase) -> list[QueryTerm]:
+def _typo(word: str, kb: Snapshot) -> list[QueryTerm]:
     """A misspelt word matches the closest corpus word, if it is close and not a real word."""
     if len(word) < 4 or not word.isalpha() or word in STOPWORDS:
         return []

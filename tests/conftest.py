@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.answer import Answerer
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.snapshot import Snapshot, load_snapshot
 from tests.fakeapi import FakeBotApi
 from tests.paths import CORPUS_DIR, DEV_QUESTIONS, EXTRA_QUESTIONS, ROOT, SHARED
 from tests.telegram_harness import RunningBot, make_settings, running_bot
@@ -17,12 +17,12 @@ __all__ = ["CORPUS_DIR", "DEV_QUESTIONS", "EXTRA_QUESTIONS", "ROOT", "SHARED"]
 
 
 @pytest.fixture(scope="session")
-def article_kb() -> KnowledgeBase:
-    return load_knowledge(CORPUS_DIR)
+def article_kb() -> Snapshot:
+    return load_snapshot(CORPUS_DIR)
 
 
 @pytest.fixture(scope="session")
-def answerer(article_kb: KnowledgeBase) -> Answerer:
+def answerer(article_kb: Snapshot) -> Answerer:
     return Answerer(article_kb, top_k=3)
 
 

@@ -17,8 +17,8 @@ from telegram.ext import Application
 from telegram.request import BaseRequest
 
 from bot.config import Settings
-from bot.knowledge import load_knowledge
-from bot.library import Library
+from bot.live import LiveSnapshot
+from bot.snapshot import load_snapshot
 from bot.storage import Storage
 from bot.telegram.app import build_application
 from tests.fakeapi import BOT_ID, TOKEN, FakeBotApi
@@ -32,7 +32,7 @@ class RunningBot:
     app: Application  # type: ignore[type-arg]
     api: FakeBotApi
     storage: Storage
-    library: Library
+    live: LiveSnapshot
     settings: Settings
     corpus_dir: Path
 
@@ -136,16 +136,16 @@ async def spawn_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Proces
 async def running_bot(
     api: FakeBotApi, settings: Settings, request: BaseRequest | None = None
 ) -> AsyncIterator[RunningBot]:
-    library = Library(load_knowledge(settings.corpus_dir), settings.corpus_dir, settings.top_k)
+    live = LiveSnapshot(load_snapshot(settings.corpus_dir), settings.corpus_dir, settings.top_k)
     storage = Storage(settings.database_path, store_question_text=settings.store_question_text)
-    app = build_application(settings, library, storage, request=request)
+    app = build_application(settings, live, storage, request=request)
     async with app:
         assert app.post_init is not None and app.updater is not None
         await app.post_init(app)
         await app.start()
         await app.updater.start_polling(poll_interval=0.0, timeout=1)
         try:
-            yield RunningBot(app, api, storage, library, settings, settings.corpus_dir)
+            yield RunningBot(app, api, storage, live, settings, settings.corpus_dir)
         finally:
             await app.updater.stop()
             await app.stop()

@@ -138,21 +138,21 @@ async def test_questions_during_a_reload_are_answered_from_the_old_index(
     bot: RunningBot,
 ) -> None:
     (bot.corpus_dir / "durian.txt").write_text(NEW_DOC, encoding="utf-8")
-    library = bot.library
-    old_kb = library.kb
-    reload_task = asyncio.create_task(library.reload())
+    live = bot.live
+    old_kb = live.kb
+    reload_task = asyncio.create_task(live.reload())
     during = []
     while not reload_task.done():
         # answered meanwhile, and from the old index: it knows nothing of the new document
-        during.append((library.kb, library.answerer.ask("Festival Durian Medan pengunjung")))
-        assert library.answerer.ask("Berapa triliun rubel?").found
+        during.append((live.kb, live.answerer.ask("Festival Durian Medan pengunjung")))
+        assert live.answerer.ask("Berapa triliun rubel?").found
         await asyncio.sleep(0.001)
     report = await reload_task
     assert report.ok and report.added == ("durian.txt",)
     assert during, "the reload finished before any question was asked"
     assert all(kb is old_kb and not answer.found for kb, answer in during)
-    assert library.kb is not old_kb
-    assert library.answerer.ask("Festival Durian Medan pengunjung").found
+    assert live.kb is not old_kb
+    assert live.answerer.ask("Festival Durian Medan pengunjung").found
 
 
 async def test_admin_upload_adds_a_document(bot: RunningBot) -> None:
@@ -236,7 +236,7 @@ async def test_auto_reload_picks_up_changed_files(api: FakeBotApi, tmp_path: Pat
     async with running_bot(api, settings) as bot:
         (bot.corpus_dir / "durian.txt").write_text(NEW_DOC, encoding="utf-8")
         for _ in range(100):
-            if len(bot.library.kb.corpus.documents) == 2:
+            if len(bot.live.kb.corpus.documents) == 2:
                 break
             await asyncio.sleep(0.05)
         assert "dua puluh ribu" in await ask_text(bot, "Berapa pengunjung Festival Durian Medan?")
@@ -298,8 +298,8 @@ async def test_two_removes_sent_together_never_leave_the_corpus_empty(bot: Runni
     replies = [parse_html(r["text"]) for r in (await bot.api.wait_for("sendMessage", before + 2))]
     left = [p.name for p in bot.corpus_dir.iterdir() if not p.name.startswith(".")]
     assert len(left) == 1
-    assert len(bot.library.kb.corpus.documents) == 1
-    assert bot.library.kb.corpus.documents[0].name == left[0]
+    assert len(bot.live.kb.corpus.documents) == 1
+    assert bot.live.kb.corpus.documents[0].name == left[0]
     assert any("terakhir" in r for r in replies[before:])
     assert list(bot.corpus_dir.glob(".*")) == []  # nothing left set aside
 
@@ -311,7 +311,7 @@ async def test_remove_takes_any_name_the_corpus_lists(bot: RunningBot, name: str
     sent = await bot.ask(bot.api.message(f"/remove {name}", user=admin(bot.api)))
     assert "dihapus" in parse_html(sent["text"])
     assert not (bot.corpus_dir / name).exists()
-    assert [d.name for d in bot.library.kb.corpus.documents] == ["putin-satgas-ai.txt"]
+    assert [d.name for d in bot.live.kb.corpus.documents] == ["putin-satgas-ai.txt"]
 
 
 async def test_an_upload_from_a_non_admin_is_audited(bot: RunningBot) -> None:

@@ -8,8 +8,8 @@ from bot.answer import Answerer
 from bot.corpus import build_corpus, parse_document
 from bot.cues import answer_cue
 from bot.evaluate import load_questions, project_system, score
-from bot.knowledge import KnowledgeBase
 from bot.reading import read_query
+from bot.snapshot import Snapshot
 from tests.conftest import DEV_QUESTIONS, EXTRA_QUESTIONS
 
 
@@ -33,13 +33,11 @@ def test_extra_article_questions_generalise(answerer: Answerer) -> None:
     assert result.false_refusals <= 1
 
 
-def test_answer_quotes_the_article_word_for_word(
-    answerer: Answerer, article_kb: KnowledgeBase
-) -> None:
+def test_answer_quotes_the_article_word_for_word(answerer: Answerer, article_kb: Snapshot) -> None:
     answer = answerer.ask("Siapa yang meluncurkan satuan tugas AI nasional?")
     assert answer.found
     best = answer.passages[0]
-    sentences = {c.text for c in article_kb.chunks}
+    sentences = {c.text for c in article_kb.sentences}
     assert best.sentence in sentences
     assert best.sentence.startswith("Presiden Rusia Vladimir Putin telah meluncurkan")
     assert best.sentence in best.text
@@ -85,21 +83,19 @@ def test_empty_questions_are_not_found(answerer: Answerer, question: str) -> Non
 @pytest.mark.parametrize(
     ("typo", "meant"), [("nuklr", "nuklir"), ("mikrochip", "microchip"), ("sberbnk", "sberbank")]
 )
-def test_misspelt_word_finds_the_article_word(
-    article_kb: KnowledgeBase, typo: str, meant: str
-) -> None:
+def test_misspelt_word_finds_the_article_word(article_kb: Snapshot, typo: str, meant: str) -> None:
     query = read_query(typo, article_kb)
     assert [t.how for t in query.terms] == ["fuzzy"]
     assert query.terms[0].term == meant
 
 
 @pytest.mark.parametrize("word", ["gempa", "juara", "bolu", "kurs", "nasi", "presidennya2"])
-def test_real_or_distant_words_are_not_typo_matched(article_kb: KnowledgeBase, word: str) -> None:
+def test_real_or_distant_words_are_not_typo_matched(article_kb: Snapshot, word: str) -> None:
     query = read_query(word, article_kb)
     assert not [t for t in query.terms if t.how == "fuzzy"]
 
 
-def test_english_question_finds_indonesian_words(article_kb: KnowledgeBase) -> None:
+def test_english_question_finds_indonesian_words(article_kb: Snapshot) -> None:
     query = read_query("sanctions on microchips", article_kb)
     assert {t.term for t in query.terms} >= {"sanksi", "microchip"}
 
@@ -118,7 +114,7 @@ def test_answer_json_shape(answerer: Answerer) -> None:
     assert scores == sorted(scores, reverse=True)
 
 
-def test_top_k_is_configurable(article_kb: KnowledgeBase) -> None:
+def test_top_k_is_configurable(article_kb: Snapshot) -> None:
     assert len(Answerer(article_kb, top_k=1).ask("Rusia AI").passages) == 1
 
 
@@ -129,10 +125,10 @@ _FILLER = (
 )
 
 
-def _kb(*texts: str) -> KnowledgeBase:
+def _kb(*texts: str) -> Snapshot:
     texts += _FILLER  # enough documents for words to have a weight
     docs = [parse_document(f"doc{i}.txt", t, markdown=False) for i, t in enumerate(texts)]
-    return KnowledgeBase.build(build_corpus(docs))
+    return Snapshot.build(build_corpus(docs))
 
 
 def test_the_same_sentence_in_two_documents_is_quoted_once() -> None:

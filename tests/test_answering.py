@@ -8,23 +8,21 @@ import time
 from pathlib import Path
 
 from bot.config import Settings
-from bot.knowledge import KnowledgeBase
-from bot.library import Library
+from bot.live import LiveSnapshot
+from bot.snapshot import Snapshot
 from bot.telegram.handlers import INLINE_ANSWER_MS, answering
 from bot.telegram.state import BotState
 from tests.paths import CORPUS_DIR
 
 
-def state_for(kb: KnowledgeBase, tmp_path: Path) -> BotState:
+def state_for(kb: Snapshot, tmp_path: Path) -> BotState:
     settings = Settings(_env_file=None, corpus_dir=CORPUS_DIR, database_path=tmp_path / "d")  # type: ignore[call-arg]
-    return BotState.create(settings, Library(kb, CORPUS_DIR), None)
+    return BotState.create(settings, LiveSnapshot(kb, CORPUS_DIR), None)
 
 
-async def test_light_answers_run_on_the_event_loop(
-    article_kb: KnowledgeBase, tmp_path: Path
-) -> None:
+async def test_light_answers_run_on_the_event_loop(article_kb: Snapshot, tmp_path: Path) -> None:
     state = state_for(article_kb, tmp_path)
-    answerer = state.library.answerer
+    answerer = state.live.answerer
     answerer.ask("Berapa triliun rubel?")  # warm: a first answer also fills caches
     for _ in range(5):
         ran_on = await answering(
@@ -35,7 +33,7 @@ async def test_light_answers_run_on_the_event_loop(
 
 
 async def test_once_answers_are_heavy_they_run_in_a_worker_thread(
-    article_kb: KnowledgeBase, tmp_path: Path
+    article_kb: Snapshot, tmp_path: Path
 ) -> None:
     state = state_for(article_kb, tmp_path)
 

@@ -9,13 +9,13 @@ from pathlib import Path
 from bot.answer import Answerer
 from bot.conversation import Conversations, Topic, answer_in_context, is_chitchat, topic_of
 from bot.evaluate import load_pairs, score_followups
-from bot.knowledge import KnowledgeBase
+from bot.snapshot import Snapshot
 
 FOLLOWUPS = Path(__file__).parent / "data" / "followups.json"
 
 
 def test_followup_set_is_answered_in_the_conversation_and_new_questions_are_unchanged(
-    answerer: Answerer, article_kb: KnowledgeBase
+    answerer: Answerer, article_kb: Snapshot
 ) -> None:
     pairs = load_pairs(FOLLOWUPS)
     ours = score_followups("conversation", answerer, article_kb, pairs, conversation=True)
@@ -29,7 +29,7 @@ def test_followup_set_is_answered_in_the_conversation_and_new_questions_are_unch
 
 
 def test_a_follow_up_about_something_the_article_lacks_is_not_read_with_the_topic(
-    answerer: Answerer, article_kb: KnowledgeBase
+    answerer: Answerer, article_kb: Snapshot
 ) -> None:
     for first, second in [
         ("Siapa yang mengembangkan Gigachat?", "berapa harganya?"),
@@ -42,7 +42,7 @@ def test_a_follow_up_about_something_the_article_lacks_is_not_read_with_the_topi
 
 
 def test_followup_names_the_topic_it_was_read_with(
-    answerer: Answerer, article_kb: KnowledgeBase
+    answerer: Answerer, article_kb: Snapshot
 ) -> None:
     first = answer_in_context(answerer, article_kb, "Apa itu Jaringan Aliansi AI?", None)
     reply = answer_in_context(answerer, article_kb, "kapan diumumkan?", first.topic)
@@ -52,7 +52,7 @@ def test_followup_names_the_topic_it_was_read_with(
     assert second.topic == first.topic  # a follow-up keeps the topic
 
 
-def test_a_full_question_starts_a_new_topic(answerer: Answerer, article_kb: KnowledgeBase) -> None:
+def test_a_full_question_starts_a_new_topic(answerer: Answerer, article_kb: Snapshot) -> None:
     first = answer_in_context(answerer, article_kb, "Apa hambatan terbesar ambisi AI Rusia?", None)
     new = answer_in_context(
         answerer, article_kb, "Berapa kontribusi AI terhadap PDB Rusia?", first.topic
@@ -62,7 +62,7 @@ def test_a_full_question_starts_a_new_topic(answerer: Answerer, article_kb: Know
 
 
 def test_followup_without_an_earlier_question_is_read_alone(
-    answerer: Answerer, article_kb: KnowledgeBase
+    answerer: Answerer, article_kb: Snapshot
 ) -> None:
     reply = answer_in_context(answerer, article_kb, "kenapa itu jadi masalah?", None)
     assert reply.followed is None
@@ -110,7 +110,7 @@ def test_zero_seconds_turns_follow_ups_off() -> None:
 
 
 def test_question_sets_written_apart_are_never_read_as_follow_ups(
-    answerer: Answerer, article_kb: KnowledgeBase
+    answerer: Answerer, article_kb: Snapshot
 ) -> None:
     """Every question of the two article sets is a full question (or off-topic): after any
     earlier question it is answered exactly as alone."""
@@ -132,7 +132,7 @@ def test_question_sets_written_apart_are_never_read_as_follow_ups(
         assert followed == [], first
 
 
-def test_chit_chat_is_never_a_follow_up(answerer: Answerer, article_kb: KnowledgeBase) -> None:
+def test_chit_chat_is_never_a_follow_up(answerer: Answerer, article_kb: Snapshot) -> None:
     data = Path(__file__).parent / "data" / "chitchat.json"
     messages = [m["q"] for m in json.loads(data.read_text(encoding="utf-8"))["messages"]]
     topic = answer_in_context(answerer, article_kb, "Apa hambatan terbesar ambisi AI Rusia?", None)

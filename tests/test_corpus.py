@@ -103,7 +103,7 @@ def test_newsletter_invitation_is_not_article_text() -> None:
 
 def test_chunks_know_document_paragraph_and_position() -> None:
     doc = parse_document("d.txt", "Satu. Dua.\nTiga.", markdown=False)
-    chunks = build_corpus([doc]).chunks
+    chunks = build_corpus([doc]).sentences
     assert [(c.id, c.doc, c.paragraph, c.position, c.text) for c in chunks] == [
         (0, "d.txt", 1, 0, "Satu."),
         (1, "d.txt", 1, 1, "Dua."),
@@ -113,8 +113,8 @@ def test_chunks_know_document_paragraph_and_position() -> None:
 
 def test_bundled_article_never_quotes_the_newsletter(tmp_path: Path) -> None:
     corpus = load_corpus(Path(__file__).resolve().parent.parent / "corpus")
-    assert not any("buletin" in c.text for c in corpus.chunks)
-    assert any("A.S. dan Tiongkok" in c.text for c in corpus.chunks)
+    assert not any("buletin" in c.text for c in corpus.sentences)
+    assert any("A.S. dan Tiongkok" in c.text for c in corpus.sentences)
 
 
 def test_bad_files_are_skipped_and_reported(tmp_path: Path) -> None:
@@ -171,7 +171,7 @@ def test_a_link_out_of_the_corpus_folder_is_skipped_and_named(tmp_path: Path) ->
     (corpus_dir / "etc.txt").symlink_to("/etc/passwd")
     corpus = load_corpus(corpus_dir)
     assert [d.name for d in corpus.documents] == ["good.txt"]
-    assert not any("root:x" in c.text for c in corpus.chunks)
+    assert not any("root:x" in c.text for c in corpus.sentences)
     assert {p.name: p.code for p in corpus.problems} == {
         "passwd.txt": "outside",
         "etc.txt": "outside",
@@ -214,7 +214,7 @@ def test_utf16_text_is_named_as_such_not_binary(codec: str) -> None:
 def test_a_huge_sentence_is_indexed_as_bounded_pieces_that_keep_every_word() -> None:
     words = [f"kata{i % 977}" for i in range(40_000)]
     raw = " ".join(words)  # one line, no full stop: one "sentence" of ~300 KB
-    chunks = build_corpus([parse_document("besar.txt", raw, markdown=False)]).chunks
+    chunks = build_corpus([parse_document("besar.txt", raw, markdown=False)]).sentences
     assert max(len(c.text) for c in chunks) <= MAX_CHUNK_CHARS
     assert " ".join(c.text for c in chunks).split() == words
     assert [c.position for c in chunks] == list(range(len(chunks)))
@@ -224,14 +224,14 @@ def test_a_matching_question_on_a_1_9_mb_one_sentence_document_takes_at_most_50_
     tmp_path: Path,
 ) -> None:
     from bot.answer import Answerer
-    from bot.knowledge import load_knowledge
+    from bot.snapshot import load_snapshot
 
     article = (CORPUS_DIR / "putin-satgas-ai.txt").read_text(encoding="utf-8")
     vocabulary = article.replace(".", " ").replace(",", " ").split()
     rng = random.Random(1)
     line = " ".join(rng.choice(vocabulary) for _ in range(300_000))[:1_900_000]
     (tmp_path / "huge.txt").write_text(line + "\n", encoding="utf-8")
-    answerer = Answerer(load_knowledge(tmp_path), top_k=3)
+    answerer = Answerer(load_snapshot(tmp_path), top_k=3)
     timings = []
     for _ in range(3):
         started = time.perf_counter()

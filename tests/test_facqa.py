@@ -12,7 +12,7 @@ from bot.facqa import (
     read_facqa,
     sastrawi_stopped,
 )
-from bot.knowledge import KnowledgeBase
+from bot.snapshot import Snapshot
 from tests.paths import SHARED
 
 FACQA = SHARED / "benchmarks" / "indonlu-facqa"
@@ -26,7 +26,7 @@ def test_every_answer_span_lies_inside_one_indexed_sentence_of_its_passage() -> 
     data = read_facqa(FACQA)
     corpus = facqa_corpus(data)
     sentences: dict[str, list[str]] = {}
-    for chunk in corpus.chunks:
+    for chunk in corpus.sentences:
         sentences.setdefault(chunk.doc, []).append(chunk.text.lower())
     for q in data.questions["valid"]:
         doc = f"facqa-{q.passage:04d}.txt"
@@ -37,7 +37,7 @@ def test_valid_split_stays_at_its_measured_level_and_above_careful_bm25() -> Non
     data = read_facqa(FACQA)
     corpus = facqa_corpus(data)
     questions = data.questions["valid"]
-    project = measure("project", project_ranker(KnowledgeBase.build(corpus)), questions)
+    project = measure("project", project_ranker(Snapshot.build(corpus)), questions)
     careful = measure("careful", bm25_ranker(corpus, sastrawi_stopped, k1=0.9, b=0.4), questions)
     n = len(questions)
     # measured 0.775 / 0.900 with 10 refusals (the calibrated found model refuses a few of

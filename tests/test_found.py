@@ -11,7 +11,7 @@ import pytest
 from bot.answer import Answerer
 from bot.corpus import build_corpus, parse_document
 from bot.found import FEATURES, MODEL_FILE, Evidence, FoundModel, fit, load_model
-from bot.knowledge import KnowledgeBase
+from bot.snapshot import Snapshot
 
 
 def test_the_shipped_model_matches_the_features_and_names_its_data() -> None:
@@ -62,7 +62,7 @@ def test_the_same_rule_serves_a_document_it_was_not_fitted_on() -> None:
         "Kepala dinas, Rina Tadulako, menyebut target cakupan vaksinasi 85 persen."
     )
     doc = parse_document("palu.txt", text, markdown=False)
-    answerer = Answerer(KnowledgeBase.build(build_corpus([doc])))
+    answerer = Answerer(Snapshot.build(build_corpus([doc])))
     assert answerer.ask("kapan posko vaksinasi dibuka?").found
     assert not answerer.ask("Berapa harga tiket pesawat ke Palu?").found
 

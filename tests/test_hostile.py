@@ -57,7 +57,7 @@ def test_a_100k_character_question_is_answered(answerer: Answerer) -> None:
 
 
 def fake_passage(body: str, spans: tuple[tuple[int, int], ...] = ()) -> Passage:
-    return Passage(body, body, "d.txt", '<Judul> & "kutip"', "", 1, 1.0, spans, (0,), 0)
+    return Passage(body, body, "d.txt", '<Judul> & "kutip"', "", 1, 1.0, spans, 0)
 
 
 @QUICK

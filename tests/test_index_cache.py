@@ -13,7 +13,7 @@ from tests.paths import CORPUS_DIR, ROOT
 
 KEY = (
     "from pathlib import Path; from bot.corpus import load_corpus; from bot.index import "
-    "Bm25Params; from bot.knowledge import cache_key; "
+    "Bm25Params; from bot.snapshot import cache_key; "
     f"print(cache_key(load_corpus(Path({str(CORPUS_DIR)!r})), Bm25Params()))"
 )
 

@@ -7,7 +7,7 @@ import pytest
 from bot import lexicon
 from bot.corpus import build_corpus, parse_document
 from bot.index import Bm25Params
-from bot.knowledge import cache_key
+from bot.snapshot import cache_key
 
 LISTS = sorted(p for p in lexicon.DATA.glob("*.txt"))
 

@@ -20,9 +20,9 @@ async def test_status_shows_index_database_uptime_and_last_error(bot: RunningBot
     admin = bot.api.user(ADMIN_ID, name="Admin")
     sent = await bot.ask(bot.api.message("/status", chat_id=ADMIN_ID, user=admin))
     text = parse_html(sent["text"])
-    kb = bot.library.kb
+    kb = bot.live.kb
     assert f"versi {kb.corpus.content_hash[:12]}" in text
-    assert f"1 dokumen, {len(kb.chunks)} kalimat" in text
+    assert f"1 dokumen, {len(kb.sentences)} kalimat" in text
     assert "Database: sehat; antrean tulis 0" in text
     assert "Aktif sejak: " in text and "dtk" in text
     assert "Galat terakhir: tidak ada" in text

@@ -7,20 +7,20 @@ from pathlib import Path
 import pytest
 
 from bot.corpus import build_corpus, parse_document
-from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.reading import clean_question, read_query
+from bot.snapshot import Snapshot, load_snapshot
 
 SECOND = Path(__file__).parent / "data" / "second"
 
 
 @pytest.fixture(scope="module")
-def second_kb() -> KnowledgeBase:
-    return load_knowledge(SECOND)
+def second_kb() -> Snapshot:
+    return load_snapshot(SECOND)
 
 
-def _kb(*paragraphs: str) -> KnowledgeBase:
+def _kb(*paragraphs: str) -> Snapshot:
     doc = parse_document("doc.txt", "\n".join(paragraphs), markdown=False)
-    return KnowledgeBase.build(build_corpus([doc]))
+    return Snapshot.build(build_corpus([doc]))
 
 
 def test_links_mentions_and_markup_are_taken_out() -> None:
@@ -83,7 +83,7 @@ def test_the_focus_word_that_the_corpus_lacks_is_marked() -> None:
     assert not read_query("Siapa yang meluncurkan satuan tugas?", kb).focus_missing
 
 
-def test_english_questions_work_on_a_document_never_seen(second_kb: KnowledgeBase) -> None:
+def test_english_questions_work_on_a_document_never_seen(second_kb: Snapshot) -> None:
     query = read_query("how much is the ticket for children?", second_kb)
     english = {qt.term for qt in query.terms if qt.how == "english"}
     assert {"tiket", "anak"} <= {qt.term for qt in query.terms}

@@ -367,7 +367,7 @@ async def test_a_barely_found_answer_says_it_may_not_answer_directly(bot: Runnin
         "Berapa jumlah pusat data yang sudah ada di Rusia?",
         "Berapa harga ATM pemindai kesehatan buatan Sberbank?",
     ]
-    tentative = [q for q in candidates if bot.library.answerer.ask(q).tentative]
+    tentative = [q for q in candidates if bot.live.answerer.ask(q).tentative]
     assert tentative
     sent = await bot.ask(bot.api.message(tentative[0]))
     assert parse_html(sent["text"]).startswith("Artikel mungkin tidak menjawabnya secara langsung")

@@ -18,7 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.corpus import SUPPORTED_SUFFIXES, DocumentError, decode_document, iter_corpus_files
-from bot.library import ReloadReport
+from bot.live import ReloadReport
 from bot.messages import Lang, t
 from bot.render import escape, pack
 from bot.storage import StorageError
@@ -191,9 +191,9 @@ async def stats_action(update: Update, context: Context, state: BotState) -> str
 
 async def docs_action(update: Update, context: Context, state: BotState) -> str:
     lang = lang_of(update)
-    kb = state.library.kb
+    kb = state.live.kb
     counts: dict[str, int] = {}
-    for chunk in kb.chunks:
+    for chunk in kb.sentences:
         counts[chunk.doc] = counts.get(chunk.doc, 0) + 1
     lines = [t("docs_header", lang, count=len(kb.corpus.documents))]
     for doc in kb.corpus.documents:
@@ -253,7 +253,7 @@ async def remove_action(update: Update, context: Context, state: BotState) -> st
         await _reply(update, t("remove_usage", lang))
         return "usage"
     async with state.corpus_lock:  # one change to the corpus at a time
-        target = corpus_file(state.library.folder, name)
+        target = corpus_file(state.live.folder, name)
         if target is None:
             await _reply(update, t("remove_unknown", lang, name=escape(name)))
             return "not found"
@@ -273,7 +273,7 @@ async def remove_action(update: Update, context: Context, state: BotState) -> st
 
 
 async def _reload(update: Update, state: BotState) -> ReloadReport:
-    report = await state.library.reload()
+    report = await state.live.reload()
     user = update.effective_user
     record_version(state, report, user.id if user else None)
     if report.ok:  # the title the descriptions are built from may have changed
@@ -289,7 +289,7 @@ async def upload_action(update: Update, context: Context, state: BotState) -> st
     lang = lang_of(update)
     document = message.document
     name = (document.file_name or "").strip()
-    target = safe_target(state.library.folder, name)
+    target = safe_target(state.live.folder, name)
     if target is None:
         await _reply(update, t("upload_bad_name", lang))
         return f"refused name {name!r}"

@@ -35,9 +35,9 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.corpus import CorpusError
-from bot.knowledge import folder_fingerprint, load_knowledge, terminal_progress
-from bot.library import Library
+from bot.live import LiveSnapshot
 from bot.messages import problem_reason
+from bot.snapshot import folder_fingerprint, load_snapshot, terminal_progress
 from bot.storage import Storage
 from bot.telegram import access, admin, handlers, operations, welcome
 from bot.telegram.inbox import Inbox, InboxQueue, InboxUpdateProcessor
@@ -73,7 +73,7 @@ ADMIN_COMMANDS = [
 
 def build_application(
     settings: Settings,
-    library: Library,
+    live: LiveSnapshot,
     storage: Storage | None,
     *,
     request: BaseRequest | None = None,
@@ -109,7 +109,7 @@ def build_application(
     else:
         builder = builder.concurrent_updates(True)
     application = builder.build()
-    application.bot_data[STATE_KEY] = BotState.create(settings, library, storage, inbox)
+    application.bot_data[STATE_KEY] = BotState.create(settings, live, storage, inbox)
     register_handlers(application, settings)
     return application
 
@@ -220,11 +220,11 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         queue.replay(state.inbox.open(), application.bot)
     if state.storage is not None:
         await state.storage.start()
-        kb = state.library.kb
+        kb = state.live.kb
         state.storage.log_corpus_version(
             content_hash=kb.corpus.content_hash,
             documents=len(kb.corpus.documents),
-            sentences=len(kb.chunks),
+            sentences=len(kb.sentences),
             load_seconds=kb.built_in_s,
             loaded_by=None,
         )
@@ -296,11 +296,11 @@ async def _purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _watch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reload by itself when the files in CORPUS_DIR change (AUTO_RELOAD=true)."""
     state = get_state(context)
-    library = state.library
-    if state.corpus_lock.locked() or folder_fingerprint(library.folder) == library.fingerprint:
+    live = state.live
+    if state.corpus_lock.locked() or folder_fingerprint(live.folder) == live.fingerprint:
         return
     async with state.corpus_lock:
-        report = await library.reload()
+        report = await live.reload()
     admin.record_version(state, report, None)
     if report.ok:
         await welcome.set_descriptions(context.bot, state)
@@ -318,7 +318,7 @@ def run_bot(settings: Settings) -> int:
         return 2
     setup_logging(settings.log_level, settings.token)
     try:
-        kb = load_knowledge(
+        kb = load_snapshot(
             settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=terminal_progress
         )
     except CorpusError as exc:
@@ -336,13 +336,13 @@ def run_bot(settings: Settings) -> int:
     if not reached:
         print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check it in .env", file=sys.stderr)
         return 2
-    library = Library(kb, settings.corpus_dir, settings.top_k, settings.index_cache_dir)
+    live = LiveSnapshot(kb, settings.corpus_dir, settings.top_k, settings.index_cache_dir)
     storage = Storage(settings.database_path, store_question_text=settings.store_question_text)
-    application = build_application(settings, library, storage)
+    application = build_application(settings, live, storage)
     log.info(
         "serving %d documents (%d sentences) via %s",
         len(kb.corpus.documents),
-        len(kb.chunks),
+        len(kb.sentences),
         urlparse(settings.telegram_base_url).netloc,
     )
     try:

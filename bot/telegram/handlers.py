@@ -61,9 +61,9 @@ INLINE_ANSWER_MS = 3.0  # answers lighter than this on average are computed on t
 
 def examples_of(state: BotState) -> tuple[str, ...]:
     """Example questions: from the documents' front matter, else a generic one per title."""
-    found = [q for d in state.library.kb.corpus.documents for q in d.questions]
+    found = [q for d in state.live.kb.corpus.documents for q in d.questions]
     if not found:
-        found = [f"Apa isi {d.title}?" for d in state.library.kb.corpus.documents[:3]]
+        found = [f"Apa isi {d.title}?" for d in state.live.kb.corpus.documents[:3]]
     return tuple(found[:3])
 
 
@@ -72,7 +72,7 @@ def examples_text(state: BotState) -> str:
 
 
 def corpus_title(state: BotState) -> str:
-    docs = state.library.kb.corpus.documents
+    docs = state.live.kb.corpus.documents
     return docs[0].title if docs else ""
 
 
@@ -97,7 +97,7 @@ async def answering(state: BotState, work: Callable[[], T]) -> T:
 
 async def ask(state: BotState, question: str) -> Answer:
     """Answer one question on its own (see `answering`)."""
-    answerer = state.library.answerer
+    answerer = state.live.answerer
     return await answering(state, lambda: answerer.ask(question))
 
 
@@ -167,7 +167,7 @@ async def _answer(
 ) -> None:
     # a button asks a full question of its own; a typed message may follow up the one before
     earlier = None if show_question else await _earlier_topic(update, state, message)
-    answerer, kb = state.library.answerer, state.library.kb
+    answerer, kb = state.live.answerer, state.live.kb
     said = await answering(state, lambda: answer_in_context(answerer, kb, question, earlier))
     answer = said.answer
     if answer.chat is not None:  # a greeting, thanks, a request: a friendly word, never a quote
@@ -180,7 +180,7 @@ async def _answer(
         sent = await reply(message, t(key, lang, examples=examples_text(state)))
         _sent(state, sent, topic)
         return
-    size = state.library.top_k
+    size = state.live.top_k
     everything = answer.passages + answer.more
     asked = said.understood or question  # what "More" pages through
     answer_id = state.answers.add(SentAnswer(asked, everything, lang))
@@ -291,7 +291,7 @@ def _log(
         user_id=user.id if user else None,
         question=answer.question,
         found=answer.found,
-        passages=[(p.doc, p.chunk, p.score) for p in passages[: state.library.top_k]],
+        passages=[(p.doc, p.chunk, p.score) for p in passages[: state.live.top_k]],
         latency_ms=answer.elapsed_ms,
         followup_of=(followed.answer_id or None) if followed is not None else None,
         understood=said.understood if said is not None else None,
@@ -470,7 +470,7 @@ async def on_start(update: Update, context: Context) -> None:
     if message is None:
         return
     state = get_state(context)
-    docs = state.library.kb.corpus.documents
+    docs = state.live.kb.corpus.documents
     lang = lang_of(update)
     key = "welcome" if len(docs) == 1 else "welcome_many"
     text = t(key, lang, title=escape(docs[0].title), count=len(docs))
@@ -490,7 +490,7 @@ async def on_about(update: Update, context: Context) -> None:
     if message is None:
         return
     state = get_state(context)
-    corpus = state.library.kb.corpus
+    corpus = state.live.kb.corpus
     lines = []
     for doc in corpus.documents[:20]:
         line = f"• <b>{escape(doc.title)}</b>"
@@ -503,7 +503,7 @@ async def on_about(update: Update, context: Context) -> None:
         "about",
         lang_of(update),
         docs="\n".join(lines),
-        sentences=len(corpus.chunks),
+        sentences=len(corpus.sentences),
         count=len(corpus.documents),
     )
     await reply(message, text)
@@ -580,7 +580,7 @@ async def on_more(update: Update, context: Context) -> None:
         return
     pressed = answer_button(query, "more")
     state = get_state(context)
-    size = state.library.top_k
+    size = state.live.top_k
     sent = None
     if pressed is not None and pressed[1] >= 1:
         answer_id, page = pressed

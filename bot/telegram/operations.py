@@ -160,7 +160,7 @@ def duration(seconds: float, lang: Lang) -> str:
 
 
 def status_text(state: BotState, ops: Operations, lang: Lang) -> str:
-    kb = state.library.kb
+    kb = state.live.kb
     storage = state.storage
     if storage is None:
         db, backlog = t("status_db_off", lang), 0
@@ -180,7 +180,7 @@ def status_text(state: BotState, ops: Operations, lang: Lang) -> str:
         lang,
         version=escape(kb.corpus.content_hash[:12]),
         documents=len(kb.corpus.documents),
-        sentences=len(kb.chunks),
+        sentences=len(kb.sentences),
         loaded=loaded,
         db=db,
         backlog=backlog,

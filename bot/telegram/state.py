@@ -1,4 +1,4 @@
-"""What the handlers share, kept in `application.bot_data`: the library, storage, settings,
+"""What the handlers share, kept in `application.bot_data`: the live, storage, settings,
 recent answers (for the "More" button) and flood gates."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from telegram.ext import Application, ContextTypes
 from bot.answer import Passage
 from bot.config import Settings
 from bot.conversation import Conversations
-from bot.library import Library
+from bot.live import LiveSnapshot
 from bot.messages import Lang
 from bot.storage import Storage
 from bot.telegram.flood import FloodGate
@@ -59,7 +59,7 @@ class RecentAnswers:
 @dataclass
 class BotState:
     settings: Settings
-    library: Library
+    live: LiveSnapshot
     storage: Storage | None
     inbox: Inbox | None = None
     answers: RecentAnswers = field(default_factory=RecentAnswers)
@@ -74,7 +74,7 @@ class BotState:
     def create(
         cls,
         settings: Settings,
-        library: Library,
+        live: LiveSnapshot,
         storage: Storage | None,
         inbox: Inbox | None = None,
     ) -> BotState:
@@ -85,7 +85,7 @@ class BotState:
         )
         return cls(
             settings=settings,
-            library=library,
+            live=live,
             storage=storage,
             inbox=inbox,
             user_gate=FloodGate(settings.flood_limit_per_minute),

@@ -109,7 +109,7 @@ async def on_start(update: Update, context: Context) -> None:
 
 def descriptions(state: BotState, username: str, lang: Lang) -> tuple[str, str]:
     """The long and the short description in `lang`, built from the corpus title."""
-    documents = state.library.kb.corpus.documents
+    documents = state.live.kb.corpus.documents
     title = documents[0].title if documents else "?"
     key = "description" if len(documents) == 1 else "description_many"
     long_text = t(key, lang, title=title, count=len(documents), username=username)

@@ -1,4 +1,7 @@
-"""A corpus and its index, built together: the `KnowledgeBase` every question is answered from.
+"""The immutable snapshot of a corpus and its index, built together (and kept on disk).
+
+A `Snapshot` never changes after it is built; a reload builds a new one (`bot/live.py` holds the
+one in use).
 
 Tokenizing dominates start-up on a large corpus, so a built index is kept on disk, keyed by the
 corpus content, the BM25 parameters and the code that tokenizes and scores: a restart or a
@@ -21,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from bot import lexicon, text
-from bot.corpus import Chunk, Corpus, iter_corpus_files, load_corpus
+from bot.corpus import Corpus, Sentence, iter_corpus_files, load_corpus
 from bot.index import Bm25Params, Index
 
 log = logging.getLogger(__name__)
@@ -29,12 +32,12 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 # everything that shapes the indexed sentences or their scores: sentence splitting and
 # boilerplate removal (corpus.py) as much as tokenizing and BM25
-_CODE_FILES = ("text.py", "lexicon.py", "index.py", "knowledge.py", "corpus.py")
+_CODE_FILES = ("text.py", "lexicon.py", "index.py", "snapshot.py", "corpus.py")
 CACHE_MIN_SENTENCES = 2000  # below this, building is faster than reading a cache
 
 
 @dataclass
-class KnowledgeBase:
+class Snapshot:
     """A corpus, its index and its word forms; never changed after it is built."""
 
     corpus: Corpus
@@ -46,12 +49,12 @@ class KnowledgeBase:
     @classmethod
     def build(
         cls, corpus: Corpus, params: Bm25Params | None = None, progress: Progress | None = None
-    ) -> KnowledgeBase:
+    ) -> Snapshot:
         started = time.perf_counter()
         seen: dict[str, tuple[str, ...]] = {}
         tokenized = []
-        total = len(corpus.chunks)
-        for i, chunk in enumerate(corpus.chunks):
+        total = len(corpus.sentences)
+        for i, chunk in enumerate(corpus.sentences):
             tokenized.append(text.terms(chunk.text, seen))
             if progress is not None and i % 5000 == 0:
                 progress(i, total)
@@ -63,16 +66,16 @@ class KnowledgeBase:
         return cls(corpus, index, surface, time.perf_counter() - started)
 
     @property
-    def chunks(self) -> tuple[Chunk, ...]:
-        return self.corpus.chunks
+    def sentences(self) -> tuple[Sentence, ...]:
+        return self.corpus.sentences
 
     @cached_property
     def _paragraph_starts(self) -> list[int]:
-        return [chunk.id - chunk.position for chunk in self.corpus.chunks]
+        return [chunk.id - chunk.position for chunk in self.corpus.sentences]
 
     def paragraph_span(self, chunk_id: int, reach: int) -> tuple[int, int]:
         """[lo, hi) chunk ids of the chunk's paragraph, at most `reach` sentences either side."""
-        chunks = self.corpus.chunks
+        chunks = self.corpus.sentences
         lo = max(self._paragraph_starts[chunk_id], chunk_id - reach)
         hi = chunk_id + 1
         limit = min(len(chunks), chunk_id + reach + 1)
@@ -114,7 +117,7 @@ def cache_key(corpus: Corpus, params: Bm25Params) -> str:
     return digest.hexdigest()[:32]
 
 
-def save_cache(kb: KnowledgeBase, folder: Path) -> Path | None:
+def save_cache(kb: Snapshot, folder: Path) -> Path | None:
     """Write the index to `folder`; returns the file, or None if it could not be written."""
     key = cache_key(kb.corpus, kb.index.params)
     try:
@@ -144,7 +147,7 @@ def save_cache(kb: KnowledgeBase, folder: Path) -> Path | None:
         return None
 
 
-def load_cache(corpus: Corpus, params: Bm25Params, folder: Path) -> KnowledgeBase | None:
+def load_cache(corpus: Corpus, params: Bm25Params, folder: Path) -> Snapshot | None:
     started = time.perf_counter()
     base = folder / f"index-{cache_key(corpus, params)}"
     try:
@@ -156,9 +159,9 @@ def load_cache(corpus: Corpus, params: Bm25Params, folder: Path) -> KnowledgeBas
         text.remember_stems(meta.get("stems", {}))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if index.size != len(corpus.chunks):
+    if index.size != len(corpus.sentences):
         return None
-    return KnowledgeBase(corpus, index, surface, time.perf_counter() - started, from_cache=True)
+    return Snapshot(corpus, index, surface, time.perf_counter() - started, from_cache=True)
 
 
 # --------------------------------------------------------------------------- loading
@@ -175,12 +178,12 @@ def terminal_progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def load_knowledge(
+def load_snapshot(
     folder: Path,
     params: Bm25Params | None = None,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
-) -> KnowledgeBase:
+) -> Snapshot:
     """Read the corpus folder and index it, from the cache when the corpus is unchanged.
 
     Raises `CorpusError` when nothing in the folder is usable.
@@ -191,8 +194,8 @@ def load_knowledge(
         cached = load_cache(corpus, params, cache_dir)
         if cached is not None:
             return cached
-    kb = KnowledgeBase.build(corpus, params, progress)
-    if cache_dir is not None and len(corpus.chunks) >= CACHE_MIN_SENTENCES:
+    kb = Snapshot.build(corpus, params, progress)
+    if cache_dir is not None and len(corpus.sentences) >= CACHE_MIN_SENTENCES:
         save_cache(kb, cache_dir)
     return kb
 

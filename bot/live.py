@@ -1,8 +1,8 @@
-"""Holds the knowledge base the bot answers from, and swaps it safely on reload.
+"""The live snapshot: the one `Snapshot` the bot answers from now, swapped whole on reload.
 
-A reload builds the new knowledge base in a worker thread; questions asked meanwhile are answered
-from the old one. The swap is one reference assignment, so no question ever sees a half-built
-index. If the folder cannot be loaded at all, the last good knowledge base keeps serving.
+A reload builds the new snapshot in a worker thread; questions asked meanwhile are answered from
+the old one. The swap is one reference assignment, so no question ever sees a half-built index.
+If the folder cannot be loaded at all, the last good snapshot keeps serving.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.answer import Answerer
 from bot.corpus import CorpusError, Problem
-from bot.knowledge import KnowledgeBase, folder_fingerprint, load_knowledge
+from bot.snapshot import Snapshot, folder_fingerprint, load_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +36,11 @@ class ReloadReport:
     content_hash: str = ""
 
 
-class Library:
-    """Holds the current knowledge base; reloads it from the corpus folder on request."""
+class LiveSnapshot:
+    """Holds the snapshot in use; reloads it from the corpus folder on request."""
 
     def __init__(
-        self, kb: KnowledgeBase, folder: Path, top_k: int = 3, cache_dir: Path | None = None
+        self, kb: Snapshot, folder: Path, top_k: int = 3, cache_dir: Path | None = None
     ) -> None:
         self._kb = kb
         self.folder = folder
@@ -51,7 +51,7 @@ class Library:
         self.fingerprint = _fingerprint_or_empty(folder)
 
     @property
-    def kb(self) -> KnowledgeBase:
+    def kb(self) -> Snapshot:
         return self._kb
 
     @property
@@ -66,7 +66,7 @@ class Library:
             fingerprint = _fingerprint_or_empty(self.folder)
             try:
                 new = await asyncio.to_thread(
-                    load_knowledge, self.folder, old.index.params, self.cache_dir
+                    load_snapshot, self.folder, old.index.params, self.cache_dir
                 )
             except CorpusError as exc:
                 log.warning("reload failed: %s", exc)
@@ -82,7 +82,7 @@ class Library:
             return ReloadReport(
                 True,
                 len(new.corpus.documents),
-                len(new.chunks),
+                len(new.sentences),
                 time.perf_counter() - started,
                 added=tuple(sorted(after.keys() - before.keys())),
                 removed=tuple(sorted(before.keys() - after.keys())),
@@ -100,7 +100,7 @@ class Library:
         return ReloadReport(
             False,
             len(old.corpus.documents),
-            len(old.chunks),
+            len(old.sentences),
             time.perf_counter() - started,
             skipped=problems,
             error=code,
