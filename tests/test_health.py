@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.disks import tmpfs
 from tests.fakeapi import FakeBotApi
 from tests.paths import CORPUS_DIR, ROOT
 from tests.telegram_harness import make_settings, running_bot
@@ -95,19 +96,8 @@ def test_health_fails_with_one_line_when_the_database_is_corrupted(tmp_path: Pat
 @pytest.fixture
 def read_only_disk(tmp_path: Path) -> Iterator[Path]:
     """A tmpfs of our own that can be remounted read-only (needs root, as in CI)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if (
-        os.geteuid() != 0
-        or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], capture_output=True
-        ).returncode
-    ):
-        pytest.skip("cannot mount a tmpfs here")
-    try:
+    with tmpfs(tmp_path, "4m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
 def test_health_fails_when_the_database_is_read_only(read_only_disk: Path) -> None:

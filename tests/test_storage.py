@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import sqlite3
 import subprocess
 import time
@@ -16,6 +15,7 @@ import aiosqlite
 import pytest
 
 from bot.storage import DAY, MIGRATIONS, SCHEMA_VERSION, Storage, StorageError, migrate
+from tests.disks import tmpfs
 
 
 def log_question(storage: Storage, n: int, *, found: bool = True, question: str = "apa?",
@@ -209,19 +209,8 @@ async def test_close_writes_everything_queued(tmp_path: Path) -> None:
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 1 MB tmpfs of our own, to fill up or make read-only (needs root, as in CI)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if (
-        os.geteuid() != 0
-        or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True
-        ).returncode
-    ):
-        pytest.skip("cannot mount a tmpfs here")
-    try:
+    with tmpfs(tmp_path, "1m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
 async def started_with_one_row(path: Path) -> Storage:
