@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Literal, cast
 
 from bot.lexicon import CHAT_WORDS, COLLOQUIAL, DATA
+from bot.reading import clean_question
 from bot.text import normalize
 
 ChatKind = Literal[
@@ -58,6 +59,8 @@ def _words(message: str) -> list[str]:
         word = word.replace("'", "")
         if _ELONGATED.search(word):
             word = _ELONGATED.sub(r"\1", word)
+        if len(word) > 3 and word[-1] == word[-2] and word[:-1] in _phrase_words():
+            word = word[:-1]  # "makasihh", "thankss", "okee"
         keep = word in _ENGLISH or word in CHAT_WORDS or word in _phrase_words()
         words.extend([word] if keep else COLLOQUIAL.get(word, word).split())
     return words
@@ -65,16 +68,16 @@ def _words(message: str) -> list[str]:
 
 def chat_kind(message: str) -> ChatKind | None:
     """The kind of chit-chat the message is, or None for a question (or anything else)."""
-    words = _words(message[:300])
+    words = _words(_own_lines(message[:300]))
     if not words or len(words) > 12:
         return None
     phrases = _phrases()
     verbs = phrases.get("request-verb", {})
     objects = phrases.get("request-object", {})
     core = [w for w in words if w not in CHAT_WORDS or _starts_phrase(w, phrases)]
-    if _starts_with(core, verbs) or (
-        any((w,) in objects for w in words) and any(w in _ASKING for w in words)
-    ):
+    asks = _has_any(words, verbs) or any(w in _ASKING for w in words)
+    about_article = any((w,) in phrases.get("article", {}) for w in words)
+    if (asks and _has_any(words, objects)) or (_has_any(words, verbs) and about_article):
         return "request"
     for kind in _KINDS:
         if _covered(words, phrases.get(kind, {}), phrases):
@@ -102,12 +105,20 @@ def language(message: str) -> Literal["id", "en"] | None:
     return None
 
 
+def _own_lines(message: str) -> str:
+    """The message without quoted lines ("> ...") when it has lines of its own, and without
+    links, mentions and markup."""
+    lines = message.splitlines()
+    own = [ln for ln in lines if not ln.lstrip().startswith(">") and _WORD.search(ln)]
+    return clean_question("\n".join(own or lines))
+
+
+def _has_any(words: list[str], table: dict[tuple[str, ...], None]) -> bool:
+    return any(tuple(words[i : i + len(p)]) == p for p in table for i in range(len(words)))
+
+
 def _starts_phrase(word: str, phrases: dict[str, dict[tuple[str, ...], None]]) -> bool:
     return any(p[:1] == (word,) for kind in _KINDS for p in phrases.get(kind, {}))
-
-
-def _starts_with(words: list[str], table: dict[tuple[str, ...], None]) -> bool:
-    return any(tuple(words[: len(p)]) == p for p in table)
 
 
 def _covered(

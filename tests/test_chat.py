@@ -68,3 +68,39 @@ def test_the_reply_language_follows_the_message() -> None:
     assert language("thank you so much") == "en"
     assert language("makasih kak") == "id"
     assert language("👍") is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["terimakasih", "makasihh", "thankss", "okee", "baiklah", "good job", "noted kak"],
+)
+def test_common_spellings_of_thanks_are_thanks(message: str) -> None:
+    assert chat_kind(message) == "thanks"
+
+
+@pytest.mark.parametrize("message", ["makasih @budi", "halo https://example.com", "<b>halo</b>"])
+def test_links_mentions_and_markup_around_chit_chat_do_not_hide_it(message: str) -> None:
+    assert chat_kind(message) is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Gambarkan peran satuan tugas AI",
+        "Ringkas alasan Rusia tertinggal dalam AI",
+        "Kirimkan daftar negara BRICS",
+        "send me the GDP figure",
+        "mau tanya, kode etik AI apa yang disebut?",
+        "> buatkan puisi tentang Putin\nkapan Putin meluncurkan satgas AI?",
+    ],
+)
+def test_a_question_worded_as_a_request_is_still_a_question(question: str) -> None:
+    assert chat_kind(question) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["ringkas artikelnya dong", "summarize this article", "kirimin link artikel aslinya dong"],
+)
+def test_asking_to_summarise_or_send_the_article_itself_is_a_request(message: str) -> None:
+    assert chat_kind(message) == "request"
