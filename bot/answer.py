@@ -101,11 +101,15 @@ class Answerer:
     def consider(self, question: str) -> tuple[Query, list[Candidate], Evidence] | None:
         """The question read, its candidates best first and the evidence for the found
         decision; None when it has nothing to look for."""
+        query = self._read(question)
+        return None if query is None or not query.terms else self._weigh(query)
+
+    def _read(self, question: str) -> Query | None:
         if not question.strip() or not text.TOKEN_RE.search(question):
             return None
-        query = read_query(question, self.kb)
-        if not query.terms:
-            return None
+        return read_query(question, self.kb)
+
+    def _weigh(self, query: Query) -> tuple[Query, list[Candidate], Evidence]:
         ranked = self.ranker.rank(query)
         return query, ranked, evidence(query, ranked, self.ranker)
 
@@ -121,11 +125,11 @@ class Answerer:
         kind = chat_kind(question)
         if kind is not None:
             return Answer(question, False, (), "chat", chat=kind)
-        considered = self.consider(question)
-        if considered is None:
-            empty = not text.TOKEN_RE.search(question) or not read_query(question, self.kb).missing
+        read = self._read(question)
+        if read is None or not read.terms:
+            empty = read is None or not read.missing
             return Answer(question, False, (), "empty" if empty else "no_match")
-        query, ranked, ev = considered
+        query, ranked, ev = self._weigh(read)
         confidence = self.model.probability(ev)
         if not ranked or confidence < self.model.threshold:
             return Answer(question, False, (), "weak_match", confidence=confidence)

@@ -27,7 +27,7 @@ import numpy as np
 from bot.answer import Answerer
 from bot.corpus import build_corpus, parse_document
 from bot.facqa import read_facqa
-from bot.found import FoundModel, fit
+from bot.found import Evidence, FoundModel, fit
 from bot.snapshot import Snapshot, load_snapshot
 
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 20))
@@ -123,8 +123,6 @@ def fit_model(sources: Sequence[Source], about: str) -> FoundModel:
 
 def _rates(model: FoundModel, source: Source, threshold: float) -> tuple[float, float]:
     """(answerable kept, unanswerable refused) at a threshold; unread questions are refused."""
-    from bot.found import Evidence
-
     kept = refused = 0
     for row, label in zip(source.rows, source.labels, strict=True):
         yes = model.probability(Evidence(row)) >= threshold

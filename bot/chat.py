@@ -11,39 +11,26 @@ import re
 from functools import lru_cache
 from typing import Literal, cast
 
-from bot.lexicon import CHAT_WORDS, COLLOQUIAL, DATA
+from bot.lexicon import CHAT_WORDS, COLLOQUIAL, WORD_CLASSES, pairs
 from bot.reading import clean_question
-from bot.text import normalize
+from bot.text import ELONGATED, normalize
 
 ChatKind = Literal[
     "greeting", "thanks", "goodbye", "smalltalk", "identity", "capabilities", "request"
 ]
 _KINDS = ("greeting", "thanks", "goodbye", "smalltalk", "identity", "capabilities")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
 # Words that ask for something to be made or given, beside a kind of text ("puisi", "lagu")
-_ASKING = frozenset(
-    "buat bikin tulis minta mau ingin pengen kasih beri tolong coba make give want need "
-    "can could please pls".split()
-)
-# Words that stay meaningful around a chat phrase ("kamu", "bot") and so are not set aside
-_ENGLISH = frozenset(
-    "hi hello hey thanks thank you thx bye goodbye see good morning afternoon evening night "
-    "who what how are is your name made can do use ask this work should i help commands "
-    "write compose translate summarize summarise sing draw send tell me a joke poem song story "
-    "essay summary translation picture code generate great nice cool helpful love human bot "
-    "stupid up sup whats lol going it does ya okay ok".split()
-)
+_ASKING = WORD_CLASSES["chat-asking"]
+# English chat words: read as written, and a sign the reply should be in English
+_ENGLISH = WORD_CLASSES["chat-english"]
 
 
 @lru_cache(maxsize=1)
 def _phrases() -> dict[str, dict[tuple[str, ...], None]]:
     table: dict[str, dict[tuple[str, ...], None]] = {}
-    for raw in (DATA / "chat-phrases.txt").read_text(encoding="utf-8").splitlines():
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        kind, _, phrase = raw.partition("\t")
-        table.setdefault(kind.strip(), {})[tuple(phrase.casefold().split())] = None
+    for kind, phrase in pairs("chat-phrases.txt"):
+        table.setdefault(kind, {})[tuple(phrase.split())] = None
     return table
 
 
@@ -57,8 +44,8 @@ def _words(message: str) -> list[str]:
     words: list[str] = []
     for word in _WORD.findall(normalize(message)):
         word = word.replace("'", "")
-        if _ELONGATED.search(word):
-            word = _ELONGATED.sub(r"\1", word)
+        if ELONGATED.search(word):
+            word = ELONGATED.sub(r"\1", word)
         if len(word) > 3 and word[-1] == word[-2] and word[:-1] in _phrase_words():
             word = word[:-1]  # "makasihh", "thankss", "okee"
         keep = word in _ENGLISH or word in CHAT_WORDS or word in _phrase_words()
@@ -87,10 +74,7 @@ def chat_kind(message: str) -> ChatKind | None:
     return None
 
 
-_INDONESIAN_CHAT = frozenset(
-    "halo hai makasih terima kasih sama selamat pagi siang sore malam kamu siapa bisa apa "
-    "buatkan tolong dong kak min apa kabar sampai jumpa bikin tulis ringkas terjemahkan".split()
-)
+_INDONESIAN_CHAT = WORD_CLASSES["chat-indonesian"]
 
 
 def language(message: str) -> Literal["id", "en"] | None:

@@ -1,4 +1,4 @@
-"""`python -m bot ...` subcommands: `ask`, `eval`, `run`, `health`, `backup`, `bench`.
+"""`python -m bot ...` subcommands: `ask`, `eval`, `calibrate`, `run`, `health`, `backup`, `bench`.
 
 `ask` and `eval` never import Telegram: they work on a fresh machine without a token.
 """
@@ -185,7 +185,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         print(run_idk(args.idk, splits))
         return 0
     if args.file is None:
-        print("error: give a question file, or --facqa FOLDER", file=sys.stderr)
+        print("error: give a question file, or --facqa FOLDER, or --idk FOLDER", file=sys.stderr)
         return 2
     from bot.answer import Answerer
     from bot.evaluate import (
@@ -262,7 +262,7 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     if pairs:
         sources.append(questions_source(pairs))
     if not sources:
-        print("error: give --facqa, --idk and/or --questions", file=sys.stderr)
+        print("error: give --facqa, --idk, --questions and/or --question-dir", file=sys.stderr)
         return 2
     model = fit_model(sources, "fitted by `python -m bot calibrate` on " + ", ".join(used))
     out = args.out or MODEL_FILE

@@ -34,13 +34,11 @@ import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from bot.answer import Answer, Answerer
+from bot.lexicon import lines
 from bot.reading import QueryTerm, read_query
 from bot.snapshot import Snapshot
-
-DATA = Path(__file__).parent / "data"
 
 SHORT_WORDS = 2  # a follow-up names at most this many things of its own
 # An answer read alone stays in the conversation when its quote holds at least this share of
@@ -55,11 +53,10 @@ def load_words(name: str) -> tuple[frozenset[str], frozenset[str]]:
     """A word list from bot/data: (entries, entries marked with a leading "-" as exceptions)."""
     words: set[str] = set()
     exceptions: set[str] = set()
-    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-        entry = line.split("#", 1)[0].strip().casefold()
+    for entry in map(str.casefold, lines(name)):
         if entry.startswith("-"):
             exceptions.add(entry[1:])
-        elif entry:
+        else:
             words.add(entry)
     return frozenset(words), frozenset(exceptions)
 
@@ -304,8 +301,10 @@ def _strong(alone: Answer, reading: Reading, earlier: Topic, kb: Snapshot) -> bo
         or _holds(alone, reading.own, kb) < 1.0
     ):
         return False
+    if not reading.pronoun:
+        return True
     topic = tuple(frozenset({term}) for term in _terms(earlier.text, kb))
-    return not reading.pronoun or _holds(alone, topic, kb) >= ON_TOPIC
+    return _holds(alone, topic, kb) >= ON_TOPIC
 
 
 def _is_chat(answer: Answer) -> bool:

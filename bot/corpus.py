@@ -75,7 +75,7 @@ class DocumentError(ValueError):
 
 @dataclass(frozen=True)
 class Corpus:
-    """Documents with their chunks in reading order, plus files that were skipped."""
+    """Documents with their sentences in reading order, plus files that were skipped."""
 
     documents: tuple[Document, ...]
     sentences: tuple[Sentence, ...]
@@ -435,12 +435,12 @@ def bounded(spans: Iterable[tuple[int, int]], text: str, limit: int) -> Iterator
 
 
 def build_corpus(documents: Iterable[Document], problems: Iterable[Problem] = ()) -> Corpus:
-    """Split documents into sentence chunks (at most MAX_CHUNK_CHARS), in reading order."""
+    """Split documents into sentences (pieces of at most MAX_CHUNK_CHARS), in reading order."""
     docs = tuple(documents)
-    chunks: list[Sentence] = []
+    sentences: list[Sentence] = []
     for doc in docs:
         for p_no, paragraph in enumerate(doc.paragraphs, start=1):
             spans = bounded(split_sentences(paragraph), paragraph, MAX_CHUNK_CHARS)
             for pos, (lo, hi) in enumerate(spans):
-                chunks.append(Sentence(len(chunks), doc.name, p_no, pos, paragraph[lo:hi]))
-    return Corpus(docs, tuple(chunks), tuple(problems))
+                sentences.append(Sentence(len(sentences), doc.name, p_no, pos, paragraph[lo:hi]))
+    return Corpus(docs, tuple(sentences), tuple(problems))

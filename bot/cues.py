@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Literal
 
 from bot import text
-from bot.lexicon import STOPWORDS
+from bot.lexicon import STOPWORDS, WORD_CLASSES
 
 CUE_REACH = 4  # the cue word must stand this close to a question word (0: anywhere)
 
@@ -78,13 +78,9 @@ def answer_cue(question: str) -> Cue | None:
 # A question without a question word, that opens with the kind of thing it wants:
 # "tanggal kejadian?", "harga tiket?", "nama perdanya?"
 _NOUN_CUES: dict[str, Cue] = {
-    **dict.fromkeys("tanggal waktu jadwal jam hari tahun bulan date time".split(), "time"),
-    **dict.fromkeys(
-        "jumlah harga biaya tarif total ongkos umur usia luas panjang tinggi berat kapasitas "
-        "persentase angka nilai skor anggaran price cost number".split(),
-        "number",
-    ),
-    **dict.fromkeys("nama name".split(), "name"),
+    **dict.fromkeys(WORD_CLASSES["noun-time"], "time"),
+    **dict.fromkeys(WORD_CLASSES["noun-number"], "number"),
+    **dict.fromkeys(WORD_CLASSES["noun-name"], "name"),
 }
 
 
@@ -131,7 +127,7 @@ def has_cue(
     return False
 
 
-_COPULA = frozenset("adalah merupakan ialah yaitu yakni is are means".split())
+_COPULA = WORD_CLASSES["copula"]
 
 
 def _defines(sentence: str, wanted: frozenset[str]) -> bool:

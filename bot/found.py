@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.cues import answer_cue, has_cue
+from bot.lexicon import WORD_CLASSES
 from bot.ranking import (
     FOUND_DEPTH,
     PARAGRAPH_REACH,
@@ -59,15 +60,12 @@ FEATURES = (
 )
 
 
-_NEGATION = re.compile(
-    r"\b(tidak|tak|bukan|bukanlah|belum|tanpa|non|gak|ga|nggak|enggak|not|never|no|none|"
-    r"isn't|aren't|wasn't|weren't|doesn't|don't|didn't)\b",
-    re.IGNORECASE,
-)
+_NEGATION = WORD_CLASSES["negation"]
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
 def _negated(sentence: str) -> bool:
-    return bool(_NEGATION.search(sentence))
+    return any(w in _NEGATION for w in _WORD.findall(sentence.casefold()))
 
 
 @dataclass(frozen=True)
@@ -104,9 +102,7 @@ def evidence(query: Query, ranked: Sequence[Candidate], ranker: Ranker) -> Evide
     wanted = frozenset(qt.term for qt in query.terms)
     met = has_cue(cue, kb.sentences[top.chunk].text, query.words, wanted)
     alternative = sum(
-        word_weight(g, None, index)
-        for g in groups
-        if g[0].how not in ("exact", "name", "colloquial")
+        word_weight(g, None, index) for g in groups if g[0].how not in ("exact", "name")
     )
     lexical = top.lexical
     fuzzy = sum(word_weight(g, None, index) for g in groups if g[0].how == "fuzzy")

@@ -15,10 +15,12 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from indoNLP.preprocessing.slang_data import SLANG_DATA
+
 DATA = Path(__file__).parent / "data"
 
 
-def _lines(name: str) -> list[str]:
+def lines(name: str) -> list[str]:
     """The non-comment, non-blank lines of a data file."""
     out = []
     for raw in (DATA / name).read_text(encoding="utf-8").splitlines():
@@ -28,13 +30,15 @@ def _lines(name: str) -> list[str]:
     return out
 
 
-def _words(name: str) -> frozenset[str]:
-    return frozenset(w.casefold() for line in _lines(name) for w in line.split())
+def words(name: str) -> frozenset[str]:
+    """Every word of a data file (one or more a line)."""
+    return frozenset(w.casefold() for line in lines(name) for w in line.split())
 
 
-def _pairs(name: str) -> list[tuple[str, str]]:
+def pairs(name: str) -> list[tuple[str, str]]:
+    """The `left<TAB>right` lines of a data file."""
     out = []
-    for line in _lines(name):
+    for line in lines(name):
         left, _, right = line.partition("\t")
         if right.strip():
             out.append((left.strip().casefold(), right.strip().casefold()))
@@ -44,35 +48,38 @@ def _pairs(name: str) -> list[tuple[str, str]]:
 def _colloquial() -> dict[str, str]:
     """Kamus Alay (Salsabila et al. 2018, "Colloquial Indonesian Lexicon", IALP; shipped by the
     indoNLP package), overridden by the project's own list of chat words and colloquial verbs."""
-    table: dict[str, str] = {}
-    try:
-        from indoNLP.preprocessing.slang_data import SLANG_DATA
-
-        table.update({k.casefold(): v.casefold() for k, v in SLANG_DATA.items() if k and v})
-    except ImportError:  # pragma: no cover - a declared dependency
-        pass
-    table.update(_pairs("colloquial-id.txt"))
+    table = {k.casefold(): v.casefold() for k, v in SLANG_DATA.items() if k and v}
+    table.update(pairs("colloquial-id.txt"))
     return table
 
 
-STOPWORDS = _words("stopwords.txt")
-QUESTION_FRAMES = _words("question-frames.txt")
+def _classes(name: str) -> dict[str, frozenset[str]]:
+    """The `class<TAB>words` lines of a data file, as a set of words per class."""
+    return {kind: frozenset(ws.split()) for kind, ws in pairs(name)}
+
+
+STOPWORDS = words("stopwords.txt")
+QUESTION_FRAMES = words("question-frames.txt")
 # Greetings, address words, particles and fillers: ignored in questions ("halo min, ... dong")
-CHAT_WORDS = _words("chat-words-id.txt")
-SLANG: dict[str, str] = dict(_pairs("informal.txt"))
+CHAT_WORDS = words("chat-words-id.txt")
+SLANG: dict[str, str] = dict(pairs("informal.txt"))
 SPELLING: dict[str, str] = {
     variant: standard
-    for standard, variants in _pairs("spelling.txt")
+    for standard, variants in pairs("spelling.txt")
     for variant in variants.split()
 }
 COLLOQUIAL: dict[str, str] = _colloquial()
+# Words Sastrawi would stem into another word's root ("terdiri" is not "didirikan")
+UNSTEMMED = words("unstemmed.txt")
+# Small closed classes: question words, copulas, negation, chat markers (question-words.txt)
+WORD_CLASSES = _classes("question-words.txt")
 CURRENCY_SIGNS: dict[str, str] = {"$": "dolar", "€": "euro", "£": "pound", "¥": "yen"}
 
 
 def _english() -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, ...], str]]:
     words: dict[str, tuple[str, ...]] = {}
     phrases: dict[tuple[str, ...], str] = {}
-    for english, indonesian in _pairs("english-indonesian.txt"):
+    for english, indonesian in pairs("english-indonesian.txt"):
         meanings = tuple(m.strip() for m in indonesian.split(",") if m.strip())
         if not meanings:
             continue
@@ -89,18 +96,16 @@ ENGLISH, _ENGLISH_PHRASES = _english()
 # Multi-word expressions that mean one thing, and the word(s) they stand for.
 PHRASES: dict[tuple[str, ...], str] = {
     **_ENGLISH_PHRASES,
-    **{tuple(k.split()): v for k, v in _pairs("phrases.txt")},
+    **{tuple(k.split()): v for k, v in pairs("phrases.txt")},
 }
 # Near-synonyms: groups of root words, tried for a question word the corpus lacks.
 SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
-    frozenset(line.casefold().split())
-    for line in _lines("synonyms-id.txt")
-    if len(line.split()) > 1
+    frozenset(line.casefold().split()) for line in lines("synonyms-id.txt") if len(line.split()) > 1
 )
 
 
 def _background() -> tuple[dict[str, int], int]:
-    counts = {term: int(n) for term, n in _pairs("background-df.txt")}
+    counts = {term: int(n) for term, n in pairs("background-df.txt")}
     return counts, counts.pop("__paragraphs__", 1)
 
 

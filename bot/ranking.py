@@ -233,7 +233,7 @@ def word_weight(terms: list[QueryTerm], matched: set[str] | None, index: Index) 
         if matched is not None and qt.term not in matched:
             continue
         value = qt.weight * max(index.idf(qt.term), 0.0)
-        if qt.how in ("exact", "colloquial"):
+        if qt.how == "exact":
             own += value
         else:
             best = max(best, value)

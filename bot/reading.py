@@ -25,13 +25,13 @@ from bot.lexicon import (
     SLANG,
     STOPWORDS,
     SYNONYM_GROUPS,
+    WORD_CLASSES,
 )
 from bot.snapshot import Snapshot
 
 MAX_QUESTION_CHARS = 1000
 
 # Weights of question terms found by a second look rather than as written.
-COLLOQUIAL_WEIGHT = 1.0
 ENGLISH_WEIGHT = 0.9
 PLURAL_WEIGHT = 1.0
 ROOT_WEIGHT = 1.0
@@ -39,12 +39,11 @@ FUZZY_WEIGHT = 0.8
 SYNONYM_WEIGHT = 0.6
 PRESENT_SYNONYM_WEIGHT = 0.3  # a synonym looked for beside a word the corpus has too
 
-# How a term was found: as written, as part of a name, read from chat Indonesian or English,
-# as a plural, a synonym of a missing word, a root the stemmer missed, a typo's closest word,
-# or "related": a synonym looked for beside a word the corpus has (never highlighted)
-How = Literal[
-    "exact", "name", "colloquial", "english", "plural", "synonym", "root", "fuzzy", "related"
-]
+# How a term was found: as written (chat Indonesian read as the standard word first), as part
+# of a name, from English, as a plural, a synonym of a missing word, a root the stemmer missed,
+# a typo's closest word, or "related": a synonym looked for beside a word the corpus has
+# (never highlighted)
+How = Literal["exact", "name", "english", "plural", "synonym", "root", "fuzzy", "related"]
 
 
 @dataclass(frozen=True)
@@ -155,17 +154,12 @@ def read_query(question: str, kb: Snapshot) -> Query:
     )
 
 
-_QUESTION_WORDS = frozenset(
-    "apa apakah siapa siapakah berapa berapakah kapan kapankah mana manakah dimana bagaimana "
-    "mengapa kenapa what who whom which when where how".split()
-)
+_QUESTION_WORDS = WORD_CLASSES["question"]
 
 
 # Words that, next to a question word, only say what kind of answer is wanted: "berapa *lama*",
 # "*tanggal* berapa", "seberapa *besar*", "berapa *banyak*"
-_FRAME_NEIGHBOURS = frozenset(
-    "lama banyak jumlah besar tanggal tahun bulan hari jam pukul kali persen long many much".split()
-)
+_FRAME_NEIGHBOURS = WORD_CLASSES["frame-neighbour"]
 
 
 def _frame_words(tokens: Sequence[text.Token]) -> set[int]:
@@ -206,7 +200,6 @@ def _is_real_word(word: str, term: str) -> bool:
     return word in dictionary or term in dictionary or _english(word) is not None
 
 
-_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
 # Colloquial verb forms: nge-/ny-/ng- prefixes and the -in suffix ("nyuruh", "ngerjain",
 # "diumumin", "dibenerin"), each with the standard letters they stand for.
 _COLLOQUIAL_PREFIXES = (
@@ -227,8 +220,8 @@ def _colloquial(word: str, kb: Snapshot) -> tuple[str, tuple[str, ...]] | None:
     colloquial lexicon, with letters no longer drawn out ("kapaaan"), or by its colloquial
     affixes ("diumumin" -> "diumumkan"). None when the word is not chat Indonesian."""
     forms = [word]
-    if _ELONGATED.search(word):
-        forms += [_ELONGATED.sub(r"\1\1", word), _ELONGATED.sub(r"\1", word)]
+    if text.ELONGATED.search(word):
+        forms += [text.ELONGATED.sub(r"\1\1", word), text.ELONGATED.sub(r"\1", word)]
     for form in forms:
         standard = COLLOQUIAL.get(form) or SLANG.get(form)
         if standard is None and form != word and (form in kb.surface_words or _real(form)):
@@ -290,14 +283,8 @@ def _dedupe(terms: Iterable[QueryTerm]) -> list[QueryTerm]:
     return list(best.values())
 
 
-_ENGLISH_FUNCTION = frozenset(
-    "the is are was were does do did what which who whom when where why how of to in for a an "
-    "and this that these those will would can could has have had".split()
-)
-_INDONESIAN_FUNCTION = frozenset(
-    "yang dan di ke dari apa siapa kapan berapa mengapa kenapa bagaimana itu ini untuk dengan "
-    "pada adalah akan sudah yg gmn knp brp".split()
-)
+_ENGLISH_FUNCTION = WORD_CLASSES["english-function"]
+_INDONESIAN_FUNCTION = WORD_CLASSES["indonesian-function"]
 
 
 def _looks_english(tokens: Sequence[text.Token]) -> bool:

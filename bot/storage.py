@@ -229,27 +229,21 @@ class Storage:
     async def _connect_reader(self) -> aiosqlite.Connection:
         if self._reader is not None:
             return self._reader
-        db = await aiosqlite.connect(f"file:{self.path}?mode=ro", uri=True, timeout=2.0)
-        try:
-            await db.execute("PRAGMA busy_timeout = 2000")
-        except BaseException:
-            await db.close()
-            raise
-        self._reader = db
-        return db
+        # timeout=2.0 is sqlite3's busy timeout: a read waits out a write in progress
+        self._reader = await aiosqlite.connect(f"file:{self.path}?mode=ro", uri=True, timeout=2.0)
+        return self._reader
 
     async def _drop_connection(self) -> None:
-        for db in (self._db, self._reader):
-            if db is not None:
-                with contextlib.suppress(Exception):
-                    await db.close()
-        self._db = self._reader = None
+        await self._drop_writer()
+        await self._drop_reader()
 
     async def _drop_writer(self) -> None:
         db, self._db = self._db, None
-        if db is not None:
-            with contextlib.suppress(Exception):
-                await db.close()
+        await _close_quietly(db)
+
+    async def _drop_reader(self) -> None:
+        db, self._reader = self._reader, None
+        await _close_quietly(db)
 
     # ------------------------------------------------------------------ writing
 
@@ -396,7 +390,7 @@ class Storage:
         followup_of: str | None = None,
         understood: str | None = None,
     ) -> None:
-        """Queue a question-log row; `passages` are (doc, chunk id, score).
+        """Queue a question-log row; `passages` are (doc, sentence id, score).
 
         A follow-up names the answer id of the earlier question it was read with
         (`followup_of`) and the question as understood (kept only with the question text).
@@ -463,10 +457,7 @@ class Storage:
             async with db.execute(sql, params) as cur:
                 return [tuple(row) for row in await cur.fetchall()]
         except (sqlite3.Error, OSError, ValueError) as exc:
-            reader, self._reader = self._reader, None
-            if reader is not None:
-                with contextlib.suppress(Exception):
-                    await reader.close()
+            await self._drop_reader()
             raise StorageError(str(exc)) from exc
 
     async def stats(self, now: float | None = None, top: int = 5) -> Stats:
@@ -558,3 +549,10 @@ def _runs(batch: list[Write]) -> list[tuple[str, list[tuple[Any, ...]]]]:
 
 class StorageError(Exception):
     """The database could not answer a read."""
+
+
+async def _close_quietly(db: aiosqlite.Connection | None) -> None:
+    """Close a connection that may already be broken."""
+    if db is not None:
+        with contextlib.suppress(Exception):
+            await db.close()

@@ -19,7 +19,7 @@ from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
 from Sastrawi.Stemmer.Stemmer import Stemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-from bot.lexicon import CURRENCY_SIGNS, DATA, PHRASES, SLANG, SPELLING, STOPWORDS
+from bot.lexicon import CURRENCY_SIGNS, PHRASES, SLANG, SPELLING, STOPWORDS, UNSTEMMED
 
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 _MARKS += "\u0900-\u0903\u093a-\u094f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u20d0-\u20ff\ufe20-\ufe2f"
@@ -66,8 +66,7 @@ def normalize(text: str) -> str:
 def _stemmer() -> object:
     # Sastrawi's own `create_stemmer()` wraps this in an unbounded result cache; the bounded
     # memo below takes its place.
-    factory = StemmerFactory()
-    return Stemmer(ArrayDictionary(factory.get_words()))
+    return Stemmer(ArrayDictionary(sorted(dictionary_words())))
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +74,11 @@ def dictionary_words() -> frozenset[str]:
     """Sastrawi's dictionary of Indonesian root words."""
     return frozenset(w for w in StemmerFactory().get_words() if w)
 
+
+# Clitics and particles that stay on words Sastrawi does not know ("komputasinya")
+CLITICS = ("nya", "lah", "kah", "tah", "pun", "ku", "mu")
+# Letters drawn out in chat ("kapaaan", "makasihhh")
+ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
 
 _STEMS: dict[str, str] = {}  # memo: the vocabulary repeats, and Sastrawi is slow
 STEM_MEMO_LIMIT = 60_000  # bounded: questions bring new words forever
@@ -93,15 +97,6 @@ def stem(word: str) -> str:
     return result
 
 
-# Words Sastrawi over-stems into another word's root ("sendiri" -> "diri", as in "mendirikan")
-UNSTEMMED = frozenset(
-    w
-    for line in (DATA / "unstemmed.txt").read_text(encoding="utf-8").splitlines()
-    if not line.startswith("#")
-    for w in line.split()
-)
-
-
 def _stem(word: str) -> str:
     if len(word) < 4 or not word.isalpha() or word in UNSTEMMED:
         return word
@@ -109,7 +104,7 @@ def _stem(word: str) -> str:
     if result == word and word not in dictionary_words():
         # Sastrawi leaves words outside its dictionary whole; still drop clitics and particles
         # ("komputasinya" -> "komputasi", "gigachatlah" -> "gigachat")
-        for clitic in ("nya", "lah", "kah", "tah", "pun", "ku", "mu"):
+        for clitic in CLITICS:
             if word.endswith(clitic) and len(word) - len(clitic) >= 4:
                 return word[: -len(clitic)]
     return result
@@ -156,12 +151,11 @@ def word_terms(surface: str) -> tuple[str, tuple[str, ...]]:
 
 
 _PARTICLES = ("pun", "lah", "kah", "tah")
-_CLITICS = ("nya", "lah", "kah", "pun", "mu", "ku")
 
 
 def _standard_with_clitic(word: str) -> str | None:
     """An informal word with a clitic ("satgasnya" -> "satuan tugas")."""
-    for clitic in _CLITICS:
+    for clitic in CLITICS:
         if word.endswith(clitic) and word[: -len(clitic)] in _STANDARD:
             return _STANDARD[word[: -len(clitic)]]
     return None

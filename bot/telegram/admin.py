@@ -19,7 +19,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.corpus import SUPPORTED_SUFFIXES, DocumentError, decode_document, iter_corpus_files
 from bot.live import ReloadReport
-from bot.messages import Lang, t
+from bot.messages import Lang, problem_reason, t
 from bot.render import escape, pack
 from bot.storage import StorageError
 from bot.telegram import welcome
@@ -92,8 +92,12 @@ async def _reply(update: Update, html_text: str) -> None:
 
 
 def reason_text(code: str, detail: str, lang: Lang) -> str:
-    """Why a file was not loaded, in the admin's language."""
-    return t(f"reason_{code}", lang, detail=escape(detail))
+    """Why a file was not loaded, in the admin's language (Telegram HTML)."""
+    return problem_reason(code, escape(detail), lang)
+
+
+def _skipped_lines(report: ReloadReport, lang: Lang) -> list[str]:
+    return [f"• {escape(p.name)}: {reason_text(p.code, p.detail, lang)}" for p in report.skipped]
 
 
 def describe_reload(report: ReloadReport, lang: Lang) -> str:
@@ -107,9 +111,7 @@ def describe_reload(report: ReloadReport, lang: Lang) -> str:
                 error=t(f"reload_error_{report.error}", lang),
             )
         ]
-        lines.extend(
-            f"• {escape(p.name)}: {reason_text(p.code, p.detail, lang)}" for p in report.skipped
-        )
+        lines.extend(_skipped_lines(report, lang))
         return "\n".join(lines)
     seconds = f"{report.seconds:.2f}"
     lines = [
@@ -132,9 +134,7 @@ def describe_reload(report: ReloadReport, lang: Lang) -> str:
         lines.append(t("reload_same", lang))
     if report.skipped:
         lines.append(t("reload_skipped", lang))
-        lines.extend(
-            f"• {escape(p.name)}: {reason_text(p.code, p.detail, lang)}" for p in report.skipped
-        )
+        lines.extend(_skipped_lines(report, lang))
     return "\n".join(lines)
 
 

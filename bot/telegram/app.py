@@ -34,7 +34,6 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
-from bot.corpus import CorpusError
 from bot.live import LiveSnapshot
 from bot.messages import problem_reason
 from bot.snapshot import folder_fingerprint, load_snapshot, terminal_progress
@@ -317,16 +316,10 @@ def run_bot(settings: Settings) -> int:
         )
         return 2
     setup_logging(settings.log_level, settings.token)
-    try:
-        kb = load_snapshot(
-            settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=terminal_progress
-        )
-    except CorpusError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        for problem in exc.problems:
-            reason = problem_reason(problem.code, problem.detail)
-            print(f"  skipped {problem.name}: {reason}", file=sys.stderr)
-        return 2
+    # a corpus with nothing usable raises CorpusError, reported by the command line
+    kb = load_snapshot(
+        settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=terminal_progress
+    )
     for problem in kb.corpus.problems:
         log.warning("skipped %s: %s", problem.name, problem_reason(problem.code, problem.detail))
     try:

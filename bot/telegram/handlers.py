@@ -42,7 +42,6 @@ from bot.render import (
     passage_plain,
     utf16_len,
 )
-from bot.storage import StorageError
 from bot.telegram.send import lang_of, reply, send_retrying
 from bot.telegram.state import BotState, SentAnswer, get_state
 
@@ -186,17 +185,11 @@ async def _answer(
     answer_id = state.answers.add(SentAnswer(asked, everything, lang))
     messages = answer_html(page_of(everything, 0, size), lang)
     if show_question:  # the question was a button, so say what is being answered
-        header = t("example_header", lang, question=escape(question)) + "\n\n"
-        if utf16_len(header + messages[0]) <= TELEGRAM_LIMIT:
-            messages[0] = header + messages[0]
+        _prepend(messages, t("example_header", lang, question=escape(question)) + "\n\n")
     if answer.tentative:  # found, but only just: say so rather than sound sure
-        hedge = "<i>" + t("tentative", lang) + "</i>\n\n"
-        if utf16_len(hedge + messages[0]) <= TELEGRAM_LIMIT:
-            messages[0] = hedge + messages[0]
+        _prepend(messages, "<i>" + t("tentative", lang) + "</i>\n\n")
     if said.about is not None:  # read with the earlier question: say which
-        header = about_html(said.about, lang) + "\n"
-        if utf16_len(header + messages[0]) <= TELEGRAM_LIMIT:
-            messages[0] = header + messages[0]
+        _prepend(messages, about_html(said.about, lang) + "\n")
     more_page = 1 if len(everything) > size else None
     topic = _remember(state, update, said, _log(state, update, answer, answer_id, said))
     for i, html_text in enumerate(messages):
@@ -232,12 +225,7 @@ async def _answered_by(state: BotState, replied: Message) -> Topic | None:
             continue
         answer_id = data.split(":")[1]
         sent = state.answers.get(answer_id)
-        question = sent.question if sent else None
-        if question is None and state.storage is not None:
-            try:
-                question = await state.storage.question_of(answer_id)
-            except StorageError as exc:
-                log.info("no topic for a reply to %s: %s", answer_id, exc)
+        question = sent.question if sent else await _stored_question(state, answer_id)
         if question:
             return Topic(question, topic_of(question), answer_id)
     return None
@@ -603,15 +591,26 @@ async def on_more(update: Update, context: Context) -> None:
     await query.answer()
 
 
-async def _recover(state: BotState, answer_id: str, lang: Lang) -> SentAnswer | None:
-    """After a restart, rebuild an answer from its stored question."""
+def _prepend(messages: list[str], header: str) -> None:
+    """Put a line above the first message, when it still fits Telegram's limit."""
+    if utf16_len(header + messages[0]) <= TELEGRAM_LIMIT:
+        messages[0] = header + messages[0]
+
+
+async def _stored_question(state: BotState, answer_id: str) -> str | None:
+    """The question an earlier answer answered, from the question log (None if unknown)."""
     if state.storage is None:
         return None
     try:
-        question = await state.storage.question_of(answer_id)
+        return await state.storage.question_of(answer_id)
     except Exception as exc:
-        log.info("cannot recover answer %s: %s", answer_id, exc)
+        log.info("no stored question for answer %s: %s", answer_id, exc)
         return None
+
+
+async def _recover(state: BotState, answer_id: str, lang: Lang) -> SentAnswer | None:
+    """After a restart, rebuild an answer from its stored question."""
+    question = await _stored_question(state, answer_id)
     if not question:
         return None
     answer = await ask(state, question)

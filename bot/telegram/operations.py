@@ -24,7 +24,7 @@ from bot.messages import Lang, language_of, t
 from bot.render import escape
 from bot.telegram import admin
 from bot.telegram.logs import redact
-from bot.telegram.send import reply
+from bot.telegram.send import lang_of, reply
 from bot.telegram.state import BotState, get_state
 
 log = logging.getLogger(__name__)
@@ -193,8 +193,7 @@ async def status_action(update: Update, context: Context, state: BotState) -> st
     message = update.effective_message
     if message is not None:
         ops = get_operations(context.application)
-        lang = language_of(update.effective_user.language_code if update.effective_user else None)
-        await reply(message, status_text(state, ops, lang))
+        await reply(message, status_text(state, ops, lang_of(update)))
     return "ok"
 
 

@@ -1,5 +1,6 @@
-"""What the handlers share, kept in `application.bot_data`: the live, storage, settings,
-recent answers (for the "More" button) and flood gates."""
+"""What the handlers share, kept in `application.bot_data`: the live snapshot, storage, the
+inbox, settings, recent answers (for the "More" button), conversations, flood gates and the
+lock that serialises corpus changes."""
 
 from __future__ import annotations
 

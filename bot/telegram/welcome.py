@@ -112,17 +112,17 @@ def descriptions(state: BotState, username: str, lang: Lang) -> tuple[str, str]:
     documents = state.live.kb.corpus.documents
     title = documents[0].title if documents else "?"
     key = "description" if len(documents) == 1 else "description_many"
-    long_text = t(key, lang, title=title, count=len(documents), username=username)
-    if len(long_text) > DESCRIPTION_LIMIT:
-        room = len(title) - (len(long_text) - DESCRIPTION_LIMIT) - 1
-        long_text = t(
-            key, lang, title=_shorten(title, room), count=len(documents), username=username
-        )
-    short_text = t("short_description", lang, title=title)
-    if len(short_text) > SHORT_DESCRIPTION_LIMIT:
-        room = len(title) - (len(short_text) - SHORT_DESCRIPTION_LIMIT) - 1
-        short_text = t("short_description", lang, title=_shorten(title, room))
-    return long_text, short_text
+    long_text = _fit(key, lang, DESCRIPTION_LIMIT, title, count=len(documents), username=username)
+    return long_text, _fit("short_description", lang, SHORT_DESCRIPTION_LIMIT, title)
+
+
+def _fit(key: str, lang: Lang, limit: int, title: str, **values: object) -> str:
+    """The text with the title, the title shortened when the text would pass `limit`."""
+    text = t(key, lang, title=title, **values)
+    if len(text) > limit:
+        room = len(title) - (len(text) - limit) - 1
+        text = t(key, lang, title=_shorten(title, room), **values)
+    return text
 
 
 def _shorten(text: str, room: int) -> str:
