@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(count: int) -> dict[str, float]:
     sys.path.insert(0, str(ROOT))
-    from bot.answer import Answerer
-    from bot.snapshot import load_snapshot
+    from bot.search.answer import Answerer
+    from bot.search.snapshot import load_snapshot
 
     answerer = Answerer(load_snapshot(ROOT / "corpus"))
     rng = random.Random(count)

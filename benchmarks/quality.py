@@ -16,8 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answer import Answerer  # noqa: E402
-from bot.evaluate import (  # noqa: E402
+from bot.measure.evaluate import (  # noqa: E402
     careful_system,
     chat_figures,
     load_question_kinds,
@@ -26,7 +25,8 @@ from bot.evaluate import (  # noqa: E402
     score,
     table,
 )
-from bot.snapshot import load_snapshot  # noqa: E402
+from bot.search.answer import Answerer  # noqa: E402
+from bot.search.snapshot import load_snapshot  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 SHARED = ROOT.parent / "shared"

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.corpus import CorpusError
 from bot.messages import problem_reason
+from bot.search.corpus import CorpusError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -136,10 +136,11 @@ def _print(text: str) -> None:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.answer import Answerer
-    from bot.conversation import Topic, answer_in_context
+    from bot.reading.message import read
     from bot.render import answer_terminal
-    from bot.snapshot import load_snapshot, terminal_progress
+    from bot.search.answer import Answerer
+    from bot.search.conversation import Topic, answer_in_context
+    from bot.search.snapshot import load_snapshot, terminal_progress
 
     kb = load_snapshot(
         settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=terminal_progress
@@ -156,11 +157,12 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     topic: Topic | None = None
     for question in _questions(args, sys.stdin.buffer):
         about: str | None = None
+        reading = read(question)
         if args.conversation:
-            reply = answer_in_context(answerer, kb, question, topic)
+            reply = answer_in_context(answerer, reading, topic)
             answer, topic, about = reply.answer, reply.topic, reply.about
         else:
-            answer = answerer.ask(question)
+            answer = answerer.ask(reading)
         if args.json:
             record = answer.as_dict()
             if args.conversation:  # one field added to the contract: what was understood
@@ -175,20 +177,19 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     splits = [s.strip() for s in args.split.split(",") if s.strip()]
     if args.facqa:
-        from bot.facqa import run_facqa
+        from bot.measure.facqa import run_facqa
 
         print(run_facqa(args.facqa, splits))
         return 0
     if args.idk:
-        from bot.idkmrc import run_idk
+        from bot.measure.idkmrc import run_idk
 
         print(run_idk(args.idk, splits))
         return 0
     if args.file is None:
         print("error: give a question file, or --facqa FOLDER, or --idk FOLDER", file=sys.stderr)
         return 2
-    from bot.answer import Answerer
-    from bot.evaluate import (
+    from bot.measure.evaluate import (
         careful_system,
         chat_figures,
         is_pair_file,
@@ -199,7 +200,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         table,
         trade_off,
     )
-    from bot.snapshot import load_snapshot
+    from bot.search.answer import Answerer
+    from bot.search.snapshot import load_snapshot
 
     if is_pair_file(args.file):
         return _eval_followups(args, settings)
@@ -230,14 +232,14 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.calibrate import (
+    from bot.measure.calibrate import (
         facqa_source,
         fit_model,
         idk_source,
         questions_source,
         trade_off,
     )
-    from bot.found import MODEL_FILE
+    from bot.search.found import MODEL_FILE
 
     sources, held_out = [], []
     used = []
@@ -274,9 +276,9 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def _eval_followups(args: argparse.Namespace, settings: Settings) -> int:
     """Follow-up pairs: the second message in the conversation, beside the same message alone."""
-    from bot.answer import Answerer
-    from bot.evaluate import load_pairs, score_followups, table
-    from bot.snapshot import load_snapshot
+    from bot.measure.evaluate import load_pairs, score_followups, table
+    from bot.search.answer import Answerer
+    from bot.search.snapshot import load_snapshot
 
     try:
         pairs = load_pairs(args.file)
@@ -329,7 +331,7 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.bench import run_bench
+    from bot.measure.bench import run_bench
 
     return run_bench(args.sizes.split(","), args.queries)
 

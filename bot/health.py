@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
-from bot.corpus import CorpusError, load_corpus
+from bot.search.corpus import CorpusError, load_corpus
 
 LOCK_WAIT_S = 5.0
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answer import Answerer
-from bot.corpus import CorpusError, Problem
-from bot.snapshot import Snapshot, folder_fingerprint, load_snapshot
+from bot.search.answer import Answerer
+from bot.search.corpus import CorpusError, Problem
+from bot.search.snapshot import Snapshot, folder_fingerprint, load_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,7 @@ class LiveSnapshot:
         self.cache_dir = cache_dir
         self.top_k = top_k
         self._answerer = Answerer(kb, top_k)
-        self._lock = asyncio.Lock()
+        self._lock = asyncio.Lock()  # the one lock: one change to the corpus at a time
         self.fingerprint = _fingerprint_or_empty(folder)
 
     @property
@@ -58,40 +60,53 @@ class LiveSnapshot:
     def answerer(self) -> Answerer:
         return self._answerer
 
-    async def reload(self) -> ReloadReport:
-        """Rebuild from the folder off the event loop, then swap; one reload at a time."""
+    @property
+    def changing(self) -> bool:
+        """Is a change to the corpus (an edit of the folder, a reload) under way?"""
+        return self._lock.locked()
+
+    @asynccontextmanager
+    async def change(self) -> AsyncIterator[Callable[[], Awaitable[ReloadReport]]]:
+        """One change to the corpus at a time: the folder may be edited inside, and the reload
+        handed out rebuilds from it (`async with live.change() as reload: ...`)."""
         async with self._lock:
-            started = time.perf_counter()
-            old = self._kb
-            fingerprint = _fingerprint_or_empty(self.folder)
-            try:
-                new = await asyncio.to_thread(
-                    load_snapshot, self.folder, old.index.params, self.cache_dir
-                )
-            except CorpusError as exc:
-                log.warning("reload failed: %s", exc)
-                return self._failed(started, exc.code, exc.problems)
-            except Exception:  # a bug or an exhausted machine: keep serving the last good index
-                log.exception("reload failed")
-                return self._failed(started, "internal")
-            self._kb = new
-            self._answerer = Answerer(new, self.top_k)
-            self.fingerprint = fingerprint
-            before = {d.name: d.sha256 for d in old.corpus.documents}
-            after = {d.name: d.sha256 for d in new.corpus.documents}
-            return ReloadReport(
-                True,
-                len(new.corpus.documents),
-                len(new.sentences),
-                time.perf_counter() - started,
-                added=tuple(sorted(after.keys() - before.keys())),
-                removed=tuple(sorted(before.keys() - after.keys())),
-                changed=tuple(
-                    sorted(n for n in after.keys() & before.keys() if after[n] != before[n])
-                ),
-                skipped=new.corpus.problems,
-                content_hash=new.corpus.content_hash,
+            yield self._reload
+
+    async def reload(self) -> ReloadReport:
+        """Rebuild from the folder off the event loop, then swap; one change at a time."""
+        async with self.change() as reload:
+            return await reload()
+
+    async def _reload(self) -> ReloadReport:
+        started = time.perf_counter()
+        old = self._kb
+        fingerprint = _fingerprint_or_empty(self.folder)
+        try:
+            new = await asyncio.to_thread(
+                load_snapshot, self.folder, old.index.params, self.cache_dir
             )
+        except CorpusError as exc:
+            log.warning("reload failed: %s", exc)
+            return self._failed(started, exc.code, exc.problems)
+        except Exception:  # a bug or an exhausted machine: keep serving the last good index
+            log.exception("reload failed")
+            return self._failed(started, "internal")
+        self._kb = new
+        self._answerer = Answerer(new, self.top_k)
+        self.fingerprint = fingerprint
+        before = {d.name: d.sha256 for d in old.corpus.documents}
+        after = {d.name: d.sha256 for d in new.corpus.documents}
+        return ReloadReport(
+            True,
+            len(new.corpus.documents),
+            len(new.sentences),
+            time.perf_counter() - started,
+            added=tuple(sorted(after.keys() - before.keys())),
+            removed=tuple(sorted(before.keys() - after.keys())),
+            changed=tuple(sorted(n for n in after.keys() & before.keys() if after[n] != before[n])),
+            skipped=new.corpus.problems,
+            content_hash=new.corpus.content_hash,
+        )
 
     def _failed(
         self, started: float, code: str, problems: tuple[Problem, ...] = ()

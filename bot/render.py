@@ -5,9 +5,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from bot.answer import Answer, Passage
-from bot.chat import language
 from bot.messages import Lang, t
+from bot.search.answer import Answer, Passage
 
 TELEGRAM_LIMIT = 4096
 
@@ -108,9 +107,7 @@ def chat_reply(answer: Answer, lang: Lang, title: str, examples: str) -> str:
     """The friendly reply to chit-chat (Telegram HTML), in the message's own language when it
     shows one, else in `lang`."""
     kind = answer.chat or "greeting"
-    return t(
-        f"chat_{kind}", language(answer.question) or lang, title=escape(title), examples=examples
-    )
+    return t(f"chat_{kind}", answer.language or lang, title=escape(title), examples=examples)
 
 
 # --------------------------------------------------------------------------- terminal

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import Answerer
-from bot.corpus import build_corpus, parse_document
-from bot.cues import answer_cue
-from bot.evaluate import load_questions, project_system, score
-from bot.reading import read_query
-from bot.snapshot import Snapshot
+from bot.measure.evaluate import load_questions, project_system, score
+from bot.reading.message import read
+from bot.search.answer import Answerer
+from bot.search.corpus import build_corpus, parse_document
+from bot.search.query import Query, resolve
+from bot.search.snapshot import Snapshot
 from tests.conftest import DEV_QUESTIONS, EXTRA_QUESTIONS
+
+
+def query_of(question: str, kb: Snapshot) -> Query:
+    return resolve(read(question), kb)
 
 
 def test_dev_questions_meet_the_bar(answerer: Answerer) -> None:
@@ -84,19 +88,19 @@ def test_empty_questions_are_not_found(answerer: Answerer, question: str) -> Non
     ("typo", "meant"), [("nuklr", "nuklir"), ("mikrochip", "microchip"), ("sberbnk", "sberbank")]
 )
 def test_misspelt_word_finds_the_article_word(article_kb: Snapshot, typo: str, meant: str) -> None:
-    query = read_query(typo, article_kb)
+    query = query_of(typo, article_kb)
     assert [t.how for t in query.terms] == ["fuzzy"]
     assert query.terms[0].term == meant
 
 
 @pytest.mark.parametrize("word", ["gempa", "juara", "bolu", "kurs", "nasi", "presidennya2"])
 def test_real_or_distant_words_are_not_typo_matched(article_kb: Snapshot, word: str) -> None:
-    query = read_query(word, article_kb)
+    query = query_of(word, article_kb)
     assert not [t for t in query.terms if t.how == "fuzzy"]
 
 
 def test_english_question_finds_indonesian_words(article_kb: Snapshot) -> None:
-    query = read_query("sanctions on microchips", article_kb)
+    query = query_of("sanctions on microchips", article_kb)
     assert {t.term for t in query.terms} >= {"sanksi", "microchip"}
 
 
@@ -147,7 +151,7 @@ def test_the_same_sentence_in_two_documents_is_quoted_once() -> None:
 
 def test_a_word_the_stemmer_gets_wrong_still_finds_its_root() -> None:
     kb = _kb("Sumarjati Arjoso menjadi kepala badan itu sejak tahun lalu.")
-    query = read_query("Badan apa yang dikepalai Sumarjati Arjoso?", kb)
+    query = query_of("Badan apa yang dikepalai Sumarjati Arjoso?", kb)
     assert ("kepala", "root") in {(t.term, t.how) for t in query.terms}
     assert not query.missing
     assert Answerer(kb).ask("Badan apa yang dikepalai Sumarjati Arjoso?").found
@@ -158,7 +162,7 @@ def test_location_frame_words_are_not_required_in_the_answer() -> None:
         "Nota damai itu ditandatangani di Helsinki, Finlandia.",
         "Kota Pagar Alam terletak di antara Bengkulu dan Lahat, lokasi yang sejuk.",
     )
-    assert [t.term for t in read_query("Dimana letak Helsinki?", kb).terms] == ["helsinki"]
+    assert [t.term for t in query_of("Dimana letak Helsinki?", kb).terms] == ["helsinki"]
     answer = Answerer(kb).ask("Dimana letak Helsinki?")
     assert answer.found
     assert "Helsinki" in answer.passages[0].sentence
@@ -182,7 +186,7 @@ def test_location_frame_words_are_not_required_in_the_answer() -> None:
 def test_the_question_word_says_what_kind_of_answer_is_wanted(
     question: str, cue: str | None
 ) -> None:
-    assert answer_cue(question) == cue
+    assert read(question).kind == cue
 
 
 def test_a_short_form_is_answered_where_it_is_spelt_out() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.live import LiveSnapshot
-from bot.snapshot import Snapshot
+from bot.search.snapshot import Snapshot
 from bot.telegram.handlers import INLINE_ANSWER_MS, answering
 from bot.telegram.state import BotState
 from tests.paths import CORPUS_DIR

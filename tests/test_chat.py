@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Answerer
-from bot.chat import chat_kind, language
+from bot.reading.message import read
+from bot.search.answer import Answerer
 
 CHITCHAT = Path(__file__).parent / "data" / "chitchat.json"
 
@@ -30,7 +30,7 @@ CHITCHAT = Path(__file__).parent / "data" / "chitchat.json"
     ],
 )
 def test_chit_chat_is_recognised(message: str, kind: str) -> None:
-    assert chat_kind(message) == kind
+    assert read(message).chat == kind
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_chit_chat_is_recognised(message: str, kind: str) -> None:
     ],
 )
 def test_a_question_with_a_greeting_is_still_a_question(question: str) -> None:
-    assert chat_kind(question) is None
+    assert read(question).chat is None
 
 
 def test_chit_chat_is_never_quoted(answerer: Answerer) -> None:
@@ -65,9 +65,9 @@ def test_a_question_in_json_has_no_chat_field(answerer: Answerer) -> None:
 
 
 def test_the_reply_language_follows_the_message() -> None:
-    assert language("thank you so much") == "en"
-    assert language("makasih kak") == "id"
-    assert language("👍") is None
+    assert read("thank you so much").language == "en"
+    assert read("makasih kak").language == "id"
+    assert read("👍").language is None
 
 
 @pytest.mark.parametrize(
@@ -75,12 +75,12 @@ def test_the_reply_language_follows_the_message() -> None:
     ["terimakasih", "makasihh", "thankss", "okee", "baiklah", "good job", "noted kak"],
 )
 def test_common_spellings_of_thanks_are_thanks(message: str) -> None:
-    assert chat_kind(message) == "thanks"
+    assert read(message).chat == "thanks"
 
 
 @pytest.mark.parametrize("message", ["makasih @budi", "halo https://example.com", "<b>halo</b>"])
 def test_links_mentions_and_markup_around_chit_chat_do_not_hide_it(message: str) -> None:
-    assert chat_kind(message) is not None
+    assert read(message).chat is not None
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ def test_links_mentions_and_markup_around_chit_chat_do_not_hide_it(message: str)
     ],
 )
 def test_a_question_worded_as_a_request_is_still_a_question(question: str) -> None:
-    assert chat_kind(question) is None
+    assert read(question).chat is None
 
 
 @pytest.mark.parametrize(
@@ -103,4 +103,4 @@ def test_a_question_worded_as_a_request_is_still_a_question(question: str) -> No
     ["ringkas artikelnya dong", "summarize this article", "kirimin link artikel aslinya dong"],
 )
 def test_asking_to_summarise_or_send_the_article_itself_is_a_request(message: str) -> None:
-    assert chat_kind(message) == "request"
+    assert read(message).chat == "request"

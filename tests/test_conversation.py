@@ -6,12 +6,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.answer import Answerer
-from bot.conversation import Conversations, Topic, answer_in_context, is_chitchat, topic_of
-from bot.evaluate import load_pairs, score_followups
-from bot.snapshot import Snapshot
+from bot.measure.evaluate import load_pairs, score_followups
+from bot.reading.message import read
+from bot.search.answer import Answerer
+from bot.search.conversation import Conversations, Reply, Topic, answer_in_context, topic_of
+from bot.search.snapshot import Snapshot
 
 FOLLOWUPS = Path(__file__).parent / "data" / "followups.json"
+
+
+def say(answerer: Answerer, message: str, earlier: Topic | None) -> Reply:
+    """A message answered in a conversation whose earlier topic is `earlier`."""
+    return answer_in_context(answerer, read(message), earlier)
 
 
 def test_followup_set_is_answered_in_the_conversation_and_new_questions_are_unchanged(
@@ -37,26 +43,24 @@ def test_a_follow_up_about_something_the_article_lacks_is_not_read_with_the_topi
         ("Who launched the national AI task force?", "how old is he?"),
         ("Kapan Putin mengumumkan Jaringan Aliansi AI?", "Berapa gaji Putin?"),
     ]:
-        topic = answer_in_context(answerer, article_kb, first, None).topic
-        assert answer_in_context(answerer, article_kb, second, topic).followed is None, second
+        topic = say(answerer, first, None).topic
+        assert say(answerer, second, topic).followed is None, second
 
 
 def test_followup_names_the_topic_it_was_read_with(
     answerer: Answerer, article_kb: Snapshot
 ) -> None:
-    first = answer_in_context(answerer, article_kb, "Apa itu Jaringan Aliansi AI?", None)
-    reply = answer_in_context(answerer, article_kb, "kapan diumumkan?", first.topic)
+    first = say(answerer, "Apa itu Jaringan Aliansi AI?", None)
+    reply = say(answerer, "kapan diumumkan?", first.topic)
     assert "pada akhir 2024" in reply.answer.passages[0].text
     assert reply.answer.question == "kapan diumumkan?"
-    second = answer_in_context(answerer, article_kb, "siapa saja anggotanya?", first.topic)
+    second = say(answerer, "siapa saja anggotanya?", first.topic)
     assert second.topic == first.topic  # a follow-up keeps the topic
 
 
 def test_a_full_question_starts_a_new_topic(answerer: Answerer, article_kb: Snapshot) -> None:
-    first = answer_in_context(answerer, article_kb, "Apa hambatan terbesar ambisi AI Rusia?", None)
-    new = answer_in_context(
-        answerer, article_kb, "Berapa kontribusi AI terhadap PDB Rusia?", first.topic
-    )
+    first = say(answerer, "Apa hambatan terbesar ambisi AI Rusia?", None)
+    new = say(answerer, "Berapa kontribusi AI terhadap PDB Rusia?", first.topic)
     assert new.followed is None
     assert new.topic is not None and new.topic.text == "kontribusi AI terhadap PDB Rusia"
 
@@ -64,23 +68,26 @@ def test_a_full_question_starts_a_new_topic(answerer: Answerer, article_kb: Snap
 def test_followup_without_an_earlier_question_is_read_alone(
     answerer: Answerer, article_kb: Snapshot
 ) -> None:
-    reply = answer_in_context(answerer, article_kb, "kenapa itu jadi masalah?", None)
+    reply = say(answerer, "kenapa itu jadi masalah?", None)
     assert reply.followed is None
     assert not any("microchip" in p.text for p in reply.answer.passages)
 
 
 def test_small_talk_is_recognised() -> None:
     for message in ["makasih", "oke sip, makasih ya", "thanks!", "wah keren itu", "halo"]:
-        assert is_chitchat(message), message
+        assert read(message).social, message
     for message in ["kenapa itu jadi masalah?", "Apa itu Gigachat?", "siapa dia?"]:
-        assert not is_chitchat(message), message
+        assert not read(message).social, message
 
 
 def test_topic_leaves_out_question_words() -> None:
-    assert topic_of("Kapan Putin mengumumkan Jaringan Aliansi AI?") == (
+    assert topic_of(read("Kapan Putin mengumumkan Jaringan Aliansi AI?")) == (
         "Putin mengumumkan Jaringan Aliansi AI"
     )
-    assert topic_of("Who launched the national AI task force?") == "launched national AI task force"
+    assert (
+        topic_of(read("Who launched the national AI task force?"))
+        == "launched national AI task force"
+    )
 
 
 def test_topics_are_kept_per_user_and_chat_and_expire() -> None:
@@ -125,18 +132,14 @@ def test_question_sets_written_apart_are_never_read_as_follow_ups(
         "Apa hambatan terbesar ambisi AI Rusia?",
         "Who launched the national AI task force?",
     ):
-        topic = answer_in_context(answerer, article_kb, first, None).topic
-        followed = [
-            q for q in questions if answer_in_context(answerer, article_kb, q, topic).followed
-        ]
+        topic = say(answerer, first, None).topic
+        followed = [q for q in questions if say(answerer, q, topic).followed]
         assert followed == [], first
 
 
 def test_chit_chat_is_never_a_follow_up(answerer: Answerer, article_kb: Snapshot) -> None:
     data = Path(__file__).parent / "data" / "chitchat.json"
     messages = [m["q"] for m in json.loads(data.read_text(encoding="utf-8"))["messages"]]
-    topic = answer_in_context(answerer, article_kb, "Apa hambatan terbesar ambisi AI Rusia?", None)
-    followed = [
-        m for m in messages if answer_in_context(answerer, article_kb, m, topic.topic).followed
-    ]
+    topic = say(answerer, "Apa hambatan terbesar ambisi AI Rusia?", None)
+    followed = [m for m in messages if say(answerer, m, topic.topic).followed]
     assert followed == []

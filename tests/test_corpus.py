@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import (
+from bot.messages import problem_reason
+from bot.search.corpus import (
     MAX_CHUNK_CHARS,
     CorpusError,
     DocumentError,
@@ -19,7 +20,6 @@ from bot.corpus import (
     parse_document,
     split_sentences,
 )
-from bot.messages import problem_reason
 from tests.paths import CORPUS_DIR
 
 
@@ -223,8 +223,8 @@ def test_a_huge_sentence_is_indexed_as_bounded_pieces_that_keep_every_word() -> 
 def test_a_matching_question_on_a_1_9_mb_one_sentence_document_takes_at_most_50_ms(
     tmp_path: Path,
 ) -> None:
-    from bot.answer import Answerer
-    from bot.snapshot import load_snapshot
+    from bot.search.answer import Answerer
+    from bot.search.snapshot import load_snapshot
 
     article = (CORPUS_DIR / "putin-satgas-ai.txt").read_text(encoding="utf-8")
     vocabulary = article.replace(".", " ").replace(",", " ").split()

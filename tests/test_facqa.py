@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.facqa import (
+from bot.measure.facqa import (
     bm25_ranker,
     facqa_corpus,
     measure,
@@ -12,7 +12,7 @@ from bot.facqa import (
     read_facqa,
     sastrawi_stopped,
 )
-from bot.snapshot import Snapshot
+from bot.search.snapshot import Snapshot
 from tests.paths import SHARED
 
 FACQA = SHARED / "benchmarks" / "indonlu-facqa"

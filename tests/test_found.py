@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.answer import Answerer
-from bot.corpus import build_corpus, parse_document
-from bot.found import FEATURES, MODEL_FILE, Evidence, FoundModel, fit, load_model
-from bot.snapshot import Snapshot
+from bot.search.answer import Answerer
+from bot.search.corpus import build_corpus, parse_document
+from bot.search.found import FEATURES, MODEL_FILE, Evidence, FoundModel, fit, load_model
+from bot.search.snapshot import Snapshot
 
 
 def test_the_shipped_model_matches_the_features_and_names_its_data() -> None:

@@ -9,9 +9,9 @@ import sys
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answer import Answer, Answerer, Passage
+from bot.reading.text import analyze, normalize, terms
 from bot.render import TELEGRAM_LIMIT, answer_html, answer_terminal, pack, utf16_len
-from bot.text import analyze, normalize, terms
+from bot.search.answer import Answer, Answerer, Passage
 from tests.conftest import CORPUS_DIR, ROOT
 from tests.fakeapi import parse_html
 

@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from bot.index import Bm25Params, Index
+from bot.search.index import Bm25Params, Index
 
 VOCAB = [f"w{i}" for i in range(300)]
 

@@ -12,8 +12,8 @@ import pytest
 from tests.paths import CORPUS_DIR, ROOT
 
 KEY = (
-    "from pathlib import Path; from bot.corpus import load_corpus; from bot.index import "
-    "Bm25Params; from bot.snapshot import cache_key; "
+    "from pathlib import Path; from bot.search.corpus import load_corpus; "
+    "from bot.search.index import Bm25Params; from bot.search.snapshot import cache_key; "
     f"print(cache_key(load_corpus(Path({str(CORPUS_DIR)!r})), Bm25Params()))"
 )
 
@@ -31,7 +31,7 @@ def key_with(package: Path) -> str:
     return result.stdout.strip()
 
 
-@pytest.mark.parametrize("module", ["corpus.py", "text.py", "index.py"])
+@pytest.mark.parametrize("module", ["search/corpus.py", "reading/text.py", "search/index.py"])
 def test_a_change_to_splitting_tokenizing_or_scoring_code_changes_the_cache_key(
     tmp_path: Path, module: str
 ) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot import lexicon
-from bot.corpus import build_corpus, parse_document
-from bot.index import Bm25Params
-from bot.snapshot import cache_key
+from bot.reading import lexicon
+from bot.search.corpus import build_corpus, parse_document
+from bot.search.index import Bm25Params
+from bot.search.snapshot import cache_key
 
 LISTS = sorted(p for p in lexicon.DATA.glob("*.txt"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import analyze, normalize, terms
+from bot.reading.text import analyze, normalize, terms
 
 
 def test_normalize_folds_case_accents_width_and_invisible_characters() -> None:

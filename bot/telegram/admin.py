@@ -17,10 +17,10 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.corpus import SUPPORTED_SUFFIXES, DocumentError, decode_document, iter_corpus_files
 from bot.live import ReloadReport
 from bot.messages import Lang, problem_reason, t
 from bot.render import escape, pack
+from bot.search.corpus import SUPPORTED_SUFFIXES, DocumentError, decode_document, iter_corpus_files
 from bot.storage import StorageError
 from bot.telegram import welcome
 from bot.telegram.send import lang_of, reply
@@ -150,8 +150,8 @@ def record_version(state: BotState, report: ReloadReport, user_id: int | None) -
 
 
 async def reload_action(update: Update, context: Context, state: BotState) -> str:
-    async with state.corpus_lock:
-        report = await _reload(update, state)
+    async with state.live.change() as reload:
+        report = await _reload(update, state, reload)
     await _reply(update, describe_reload(report, lang_of(update)))
     return "ok" if report.ok else f"failed: {report.error}"
 
@@ -252,7 +252,7 @@ async def remove_action(update: Update, context: Context, state: BotState) -> st
     if not name:
         await _reply(update, t("remove_usage", lang))
         return "usage"
-    async with state.corpus_lock:  # one change to the corpus at a time
+    async with state.live.change() as reload:  # one change to the corpus at a time
         target = corpus_file(state.live.folder, name)
         if target is None:
             await _reply(update, t("remove_unknown", lang, name=escape(name)))
@@ -260,7 +260,7 @@ async def remove_action(update: Update, context: Context, state: BotState) -> st
         # set aside (hidden names are not loaded), and put back if nothing usable is left
         aside = target.with_name(f".{target.name}.removing")
         target.replace(aside)
-        report = await _reload(update, state)
+        report = await _reload(update, state, reload)
         if not report.ok:
             aside.replace(target)  # the last good index, still serving, has it
             await _reply(update, t("remove_last", lang))
@@ -272,8 +272,10 @@ async def remove_action(update: Update, context: Context, state: BotState) -> st
     return "removed"
 
 
-async def _reload(update: Update, state: BotState) -> ReloadReport:
-    report = await state.live.reload()
+async def _reload(
+    update: Update, state: BotState, reload: Callable[[], Awaitable[ReloadReport]]
+) -> ReloadReport:
+    report = await reload()
     user = update.effective_user
     record_version(state, report, user.id if user else None)
     if report.ok:  # the title the descriptions are built from may have changed
@@ -313,12 +315,12 @@ async def upload_action(update: Update, context: Context, state: BotState) -> st
         reason = reason_text(exc.code, exc.detail, lang)
         await _reply(update, t("upload_rejected", lang, reason=reason))
         return f"rejected: {exc}"
-    async with state.corpus_lock:
+    async with state.live.change() as reload:
         existed = target.exists()
         temp = target.with_name(f".{target.name}.uploading")
         temp.write_bytes(data)
         temp.replace(target)
-        report = await _reload(update, state)
+        report = await _reload(update, state, reload)
     key = "upload_replaced" if existed else "upload_added"
     await _reply(update, t(key, lang, name=escape(name)) + "\n" + describe_reload(report, lang))
     return f"saved {name}"

@@ -36,7 +36,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.live import LiveSnapshot
 from bot.messages import problem_reason
-from bot.snapshot import folder_fingerprint, load_snapshot, terminal_progress
+from bot.search.snapshot import folder_fingerprint, load_snapshot, terminal_progress
 from bot.storage import Storage
 from bot.telegram import access, admin, handlers, operations, welcome
 from bot.telegram.inbox import Inbox, InboxQueue, InboxUpdateProcessor
@@ -296,10 +296,9 @@ async def _watch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reload by itself when the files in CORPUS_DIR change (AUTO_RELOAD=true)."""
     state = get_state(context)
     live = state.live
-    if state.corpus_lock.locked() or folder_fingerprint(live.folder) == live.fingerprint:
+    if live.changing or folder_fingerprint(live.folder) == live.fingerprint:
         return
-    async with state.corpus_lock:
-        report = await live.reload()
+    report = await live.reload()
     admin.record_version(state, report, None)
     if report.ok:
         await welcome.set_descriptions(context.bot, state)

@@ -29,9 +29,8 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.answer import MAX_QUESTION_CHARS, Answer, Passage
-from bot.conversation import Reply, Topic, answer_in_context, topic_of
 from bot.messages import Lang, t
+from bot.reading.message import MAX_QUESTION_CHARS, Reading, read
 from bot.render import (
     TELEGRAM_LIMIT,
     about_html,
@@ -42,6 +41,8 @@ from bot.render import (
     passage_plain,
     utf16_len,
 )
+from bot.search.answer import Answer, Passage
+from bot.search.conversation import Reply, Topic, answer_in_context
 from bot.telegram.send import lang_of, reply, send_retrying
 from bot.telegram.state import BotState, SentAnswer, get_state
 
@@ -95,9 +96,10 @@ async def answering(state: BotState, work: Callable[[], T]) -> T:
 
 
 async def ask(state: BotState, question: str) -> Answer:
-    """Answer one question on its own (see `answering`)."""
+    """Answer one question on its own (see `answering`); the question is read here, once."""
     answerer = state.live.answerer
-    return await answering(state, lambda: answerer.ask(question))
+    reading = read(question)
+    return await answering(state, lambda: answerer.ask(reading))
 
 
 def answer_keyboard(answer_id: str, lang: Lang, *, more_page: int | None) -> InlineKeyboardMarkup:
@@ -150,7 +152,8 @@ async def answer_question(
     else:
         typing = asyncio.create_task(_typing_after(context, chat.id, TYPING_DELAY))
     try:
-        await _answer(update, state, message, question, lang, show_question=show_question)
+        reading = read(question)  # the one reading of the message
+        await _answer(update, state, message, reading, lang, show_question=show_question)
     finally:
         typing.cancel()
 
@@ -159,15 +162,16 @@ async def _answer(
     update: Update,
     state: BotState,
     message: Message,
-    question: str,
+    reading: Reading,
     lang: Lang,
     *,
     show_question: bool = False,
 ) -> None:
     # a button asks a full question of its own; a typed message may follow up the one before
     earlier = None if show_question else await _earlier_topic(update, state, message)
-    answerer, kb = state.live.answerer, state.live.kb
-    said = await answering(state, lambda: answer_in_context(answerer, kb, question, earlier))
+    answerer = state.live.answerer
+    question = reading.text
+    said = await answering(state, lambda: answer_in_context(answerer, reading, earlier))
     answer = said.answer
     if answer.chat is not None:  # a greeting, thanks, a request: a friendly word, never a quote
         await reply(message, chat_reply(answer, lang, corpus_title(state), examples_text(state)))
@@ -227,7 +231,7 @@ async def _answered_by(state: BotState, replied: Message) -> Topic | None:
         sent = state.answers.get(answer_id)
         question = sent.question if sent else await _stored_question(state, answer_id)
         if question:
-            return Topic(question, topic_of(question), answer_id)
+            return Topic.of(read(question), answer_id)
     return None
 
 
@@ -550,7 +554,8 @@ async def on_example_button(update: Update, context: Context) -> None:
     await query.answer()
     message = query.message
     if isinstance(message, Message):
-        await _answer(update, state, message, question, lang_of(update), show_question=True)
+        reading = read(question)
+        await _answer(update, state, message, reading, lang_of(update), show_question=True)
 
 
 def answer_button(query: CallbackQuery, kind: str) -> tuple[str, int] | None:

@@ -4,18 +4,17 @@ lock that serialises corpus changes."""
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from telegram.ext import Application, ContextTypes
 
-from bot.answer import Passage
 from bot.config import Settings
-from bot.conversation import Conversations
 from bot.live import LiveSnapshot
 from bot.messages import Lang
+from bot.search.answer import Passage
+from bot.search.conversation import Conversations
 from bot.storage import Storage
 from bot.telegram.flood import FloodGate
 from bot.telegram.inbox import Inbox
@@ -66,7 +65,6 @@ class BotState:
     answers: RecentAnswers = field(default_factory=RecentAnswers)
     answer_ms: float = 0.0  # moving average of the time to answer (handlers.ask)
     # held by every change to the corpus (upload, /remove, /reload, auto reload)
-    corpus_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     user_gate: FloodGate = field(default_factory=lambda: FloodGate(20))
     group_gate: FloodGate = field(default_factory=lambda: FloodGate(30))
     conversations: Conversations = field(default_factory=lambda: Conversations(300.0))

@@ -15,11 +15,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answer import Answerer
-from bot.corpus import Corpus, build_corpus, parse_document
-from bot.evaluate import System, table
-from bot.facqa import bm25_ranker, sastrawi_stopped, whitespace
-from bot.snapshot import Snapshot
+from bot.measure.evaluate import System, table
+from bot.measure.facqa import bm25_ranker, sastrawi_stopped, whitespace
+from bot.search.answer import Answerer
+from bot.search.corpus import Corpus, build_corpus, parse_document
+from bot.search.snapshot import Snapshot
 
 
 @dataclass(frozen=True)

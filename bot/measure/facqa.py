@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from bot import text
-from bot.answer import Answerer
-from bot.corpus import Corpus, build_corpus, parse_document
-from bot.evaluate import System, table
-from bot.index import Bm25Params
-from bot.snapshot import Snapshot
+from bot.measure.evaluate import System, table
+from bot.reading import text
+from bot.search.answer import Answerer
+from bot.search.corpus import Corpus, build_corpus, parse_document
+from bot.search.index import Bm25Params
+from bot.search.snapshot import Snapshot
 
 SPLITS = ("train", "valid", "test")
 

@@ -15,11 +15,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.cues import answer_cue, has_cue, sentence_tokens, spelt_out
-from bot.index import Index
-from bot.lexicon import BACKGROUND_DF, BACKGROUND_PARAGRAPHS
-from bot.reading import Query, QueryTerm
-from bot.snapshot import Snapshot
+from bot.reading.kinds import holds, sentence_tokens, spelt_out
+from bot.reading.lexicon import BACKGROUND_DF, BACKGROUND_PARAGRAPHS
+from bot.reading.message import Reading
+from bot.search.index import Index
+from bot.search.query import Query, QueryTerm
+from bot.search.snapshot import Snapshot
 
 RANK_DEPTH = 12  # sentences re-ranked per question (measured: deeper changes nothing)
 
@@ -70,14 +71,14 @@ class Ranker:
     def __init__(self, kb: Snapshot) -> None:
         self.kb = kb
 
-    def rank(self, query: Query, depth: int | None = None) -> list[Candidate]:
+    def rank(self, reading: Reading, query: Query, depth: int | None = None) -> list[Candidate]:
         """Candidate sentences (with their context window), best first, without repeats."""
         depth = depth or RANK_DEPTH
         index, chunks = self.kb.index, self.kb.sentences
         weighted = [(qt.term, qt.weight) for qt in query.terms]
         scores = index.scores(weighted)
         hits = [h.chunk for h in index.top(scores, weighted, depth)]
-        cue = answer_cue(query.question)
+        cue = reading.kind
         if cue == "expansion":  # where a short form is spelt out, however its words score
             hits += self._spelling_out(query)
         # a sentence that opens with "Mereka"/"Ia" continues the one before it
@@ -102,7 +103,7 @@ class Ranker:
                 + LEXICAL_TAIL * max(lexical - knee, 0.0)
                 + PARAGRAPH_WEIGHT * paragraph * index.max_idf
                 + PROXIMITY_WEIGHT * _proximity(query, self._sequence(window), index)
-                + CUE_WEIGHT * index.max_idf * has_cue(cue, sentence, query.words, wanted)
+                + CUE_WEIGHT * index.max_idf * holds(cue, sentence, query.words, wanted)
             )
             candidates.append(Candidate(chunk_id, tuple(window), score, coverage, lexical))
         candidates.sort(key=lambda c: (-c.score, c.chunk))

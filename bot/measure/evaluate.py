@@ -19,10 +19,10 @@ from typing import Protocol
 
 from rank_bm25 import BM25Okapi
 
-from bot import text
-from bot.answer import Answer, Answerer
-from bot.corpus import Corpus
-from bot.snapshot import Snapshot
+from bot.reading import text
+from bot.search.answer import Answer, Answerer
+from bot.search.corpus import Corpus
+from bot.search.snapshot import Snapshot
 
 # A system under test: question -> (found, passage texts best first)
 System = Callable[[str], tuple[bool, list[str]]]
@@ -269,15 +269,17 @@ def score_followups(
     name: str, answerer: Answerer, kb: Snapshot, pairs: Sequence[Pair], conversation: bool
 ) -> FollowUpScore:
     """Ask each pair's first message, then its second: in one conversation, or each alone."""
-    from bot.conversation import answer_in_context
+    from bot.reading.message import read
+    from bot.search.conversation import answer_in_context
 
     result = FollowUpScore(name)
     for pair in pairs:
         result.counts[pair.kind] = result.counts.get(pair.kind, 0) + 1
-        alone = answerer.ask(pair.second)
+        second = read(pair.second)
+        alone = answerer.ask(second)
         if conversation:
-            earlier = answer_in_context(answerer, kb, pair.first, None).topic
-            reply = answer_in_context(answerer, kb, pair.second, earlier)
+            earlier = answer_in_context(answerer, read(pair.first), None).topic
+            reply = answer_in_context(answerer, second, earlier)
             answer, followed = reply.answer, reply.followed is not None
         else:
             answer, followed = alone, False

@@ -1,6 +1,6 @@
 """Word lists for reading Indonesian (and some English), loaded from data files.
 
-Every list is a plain file under `bot/data/` that names its source at the top: stopwords,
+Every list is a plain file under `bot/reading/data/` that names its source at the top: stopwords,
 question frames, informal spellings, standard spellings, phrases, chat words, a colloquial
 lexicon, near-synonyms and an English glossary. All are general to the language; nothing here is
 about one document. The large colloquial lexicon (Kamus Alay) comes from the `indoNLP` package.

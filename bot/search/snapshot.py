@@ -23,16 +23,22 @@ from pathlib import Path
 
 import numpy as np
 
-from bot import lexicon, text
-from bot.corpus import Corpus, Sentence, iter_corpus_files, load_corpus
-from bot.index import Bm25Params, Index
+from bot.reading import lexicon, text
+from bot.search.corpus import Corpus, Sentence, iter_corpus_files, load_corpus
+from bot.search.index import Bm25Params, Index
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 # everything that shapes the indexed sentences or their scores: sentence splitting and
 # boilerplate removal (corpus.py) as much as tokenizing and BM25
-_CODE_FILES = ("text.py", "lexicon.py", "index.py", "snapshot.py", "corpus.py")
+_CODE_FILES = (
+    "reading/text.py",
+    "reading/lexicon.py",
+    "search/index.py",
+    "search/snapshot.py",
+    "search/corpus.py",
+)
 CACHE_MIN_SENTENCES = 2000  # below this, building is faster than reading a cache
 
 
@@ -102,7 +108,7 @@ class Snapshot:
 def _code_digest() -> str:
     """The code that tokenizes and scores: a cache built by other code is not reused."""
     digest = hashlib.sha256()
-    here = Path(__file__).parent
+    here = Path(__file__).parent.parent
     for name in _CODE_FILES:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()

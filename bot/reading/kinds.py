@@ -1,13 +1,14 @@
-"""Answer-kind cues: what kind of answer a question asks for, and whether a sentence has one."""
+"""Answer kinds: what kind of answer a question asks for, and whether a sentence holds one."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Literal
 
-from bot import text
-from bot.lexicon import STOPWORDS, WORD_CLASSES
+from bot.reading import text
+from bot.reading.lexicon import STOPWORDS, WORD_CLASSES
 
 CUE_REACH = 4  # the cue word must stand this close to a question word (0: anywhere)
 
@@ -41,13 +42,13 @@ _NAMED_KIND = re.compile(
 
 
 # The kind of answer a question word asks for
-Cue = Literal["expansion", "definition", "time", "number", "name", "reason"]
+Kind = Literal["expansion", "definition", "time", "number", "name", "reason"]
 
 
-def answer_cue(question: str) -> Cue | None:
-    """What kind of answer the question word asks for: a short form spelt out, time, number,
-    name or reason."""
-    q = " " + text.normalize(question) + " "
+def asked(words: Sequence[str]) -> Kind | None:
+    """What kind of answer the question word asks for (the question's normalised words): a
+    short form spelt out, a definition, a time, a number, a name or a reason."""
+    q = " " + " ".join(words) + " "
     if re.search(r"\b(kepanjangan\w*|singkatan\w*|akronim|nama lengkap|stands? for)\b", q):
         return "expansion"
     if re.search(
@@ -77,14 +78,14 @@ def answer_cue(question: str) -> Cue | None:
 
 # A question without a question word, that opens with the kind of thing it wants:
 # "tanggal kejadian?", "harga tiket?", "nama perdanya?"
-_NOUN_CUES: dict[str, Cue] = {
+_NOUN_CUES: dict[str, Kind] = {
     **dict.fromkeys(WORD_CLASSES["noun-time"], "time"),
     **dict.fromkeys(WORD_CLASSES["noun-number"], "number"),
     **dict.fromkeys(WORD_CLASSES["noun-name"], "name"),
 }
 
 
-def _noun_cue(q: str) -> Cue | None:
+def _noun_cue(q: str) -> Kind | None:
     words = re.findall(r"[^\W\d_]+", q)
     if not words or len(words) > 5:
         return None
@@ -95,8 +96,8 @@ def _noun_cue(q: str) -> Cue | None:
     return None
 
 
-def has_cue(
-    cue: Cue | None, sentence: str, asked: frozenset[str], wanted: frozenset[str] = frozenset()
+def holds(
+    cue: Kind | None, sentence: str, own: frozenset[str], wanted: frozenset[str] = frozenset()
 ) -> bool:
     """Does the sentence hold a word of the wanted kind that the question does not already have
     (near one of the question's words, when `wanted` terms are given and CUE_REACH is set)?"""
@@ -112,7 +113,7 @@ def has_cue(
     near = [i for i, tk in enumerate(tokens) if wanted.intersection(tk.terms)] if wanted else []
     for i, token in enumerate(tokens):
         word = token.word
-        if word in asked:
+        if word in own:
             continue
         if CUE_REACH and near and min(abs(i - j) for j in near) > CUE_REACH:
             continue

@@ -30,50 +30,22 @@ A full question is never changed: it is answered alone and becomes the new topic
 
 from __future__ import annotations
 
-import re
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from bot.answer import Answer, Answerer
-from bot.lexicon import lines
-from bot.reading import QueryTerm, read_query
-from bot.snapshot import Snapshot
+from bot.reading import followup
+from bot.reading.lexicon import CHAT_WORDS
+from bot.reading.message import Reading, read
+from bot.search.answer import Answer, Answerer
+from bot.search.query import Query, QueryTerm, resolve
+from bot.search.snapshot import Snapshot
 
 SHORT_WORDS = 2  # a follow-up names at most this many things of its own
 # An answer read alone stays in the conversation when its quote holds at least this share of
 # the earlier topic's terms.
 ON_TOPIC = 0.5
 TOPIC_CHARS = 120  # a longer topic is shortened for display
-
-_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
-
-
-def load_words(name: str) -> tuple[frozenset[str], frozenset[str]]:
-    """A word list from bot/data: (entries, entries marked with a leading "-" as exceptions)."""
-    words: set[str] = set()
-    exceptions: set[str] = set()
-    for entry in map(str.casefold, lines(name)):
-        if entry.startswith("-"):
-            exceptions.add(entry[1:])
-        else:
-            words.add(entry)
-    return frozenset(words), frozenset(exceptions)
-
-
-REFERENCES, NOT_REFERENCES = load_words("followup-references.txt")
-ASKING, _ = load_words("followup-asking.txt")
-FACETS, _ = load_words("followup-facets.txt")
-CHITCHAT, _ = load_words("followup-chitchat.txt")
-ADDRESSING, _ = load_words("followup-addressing.txt")
-
-# "negara mana", "tahun berapa", "which country", "what year": the noun says what kind of answer
-# is wanted, it does not name a new thing ("apa" is left out: "pamer apa" asks what was shown)
-_FRAME_AFTER = frozenset({"mana", "manakah", "berapa", "berapakah"})
-_FRAME_BEFORE = frozenset({"which", "what"})
-# "satuan tugas ini", "this task force": a demonstrative beside a noun that names the thing
-_DETERMINER_AFTER = frozenset({"ini", "itu", "tersebut"})
-_DETERMINER_BEFORE = frozenset({"this", "that", "these", "those"})
 
 
 @dataclass(frozen=True)
@@ -84,6 +56,16 @@ class Topic:
     text: str  # the question without its question words ("Putin mengumumkan Jaringan Aliansi AI")
     answer_id: str = ""  # the question's row in the question log
     at: float = 0.0  # when it was last asked about (time.monotonic), set by `Conversations`
+    words: Reading | None = field(default=None, compare=False, repr=False)  # `text`, read
+
+    @classmethod
+    def of(cls, reading: Reading, answer_id: str = "") -> Topic:
+        """The topic a question leaves: its words without question and pointing words."""
+        kept = _topic_words(reading)
+        return cls(reading.text, kept.question, answer_id, words=kept)
+
+    def reading(self) -> Reading:
+        return self.words if self.words is not None else read(self.text)
 
 
 @dataclass(frozen=True)
@@ -101,77 +83,6 @@ class Reply:
         return shorten(self.followed.text) if self.followed else None
 
 
-def words(message: str) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(message)]
-
-
-def _plain(word: str) -> str:
-    return word.removesuffix("nya") if _ends_in_nya(word) else word
-
-
-def _ends_in_nya(word: str) -> bool:
-    return word.endswith("nya") and len(word) > 5 and word not in NOT_REFERENCES
-
-
-def _is_asking(word: str) -> bool:
-    return word in ASKING or word in REFERENCES or _plain(word) in ASKING
-
-
-def _is_facet(word: str) -> bool:
-    return word in FACETS or _plain(word) in FACETS
-
-
-def is_chitchat(message: str) -> bool:
-    """Greetings, thanks, acknowledgements ("makasih", "oke sip", "wah keren itu"), and words
-    to or about the bot ("kamu siapa?")."""
-    found = words(message)
-    if " ".join(found) in CHITCHAT or any(w in ADDRESSING for w in found):
-        return True
-    return any(w in CHITCHAT for w in found) and all(
-        w in CHITCHAT or w in REFERENCES or w in ASKING for w in found
-    )
-
-
-def _named(word: str) -> bool:
-    return not _is_asking(word) and not _is_facet(word)
-
-
-def points_back(message: str) -> bool:
-    """Does the message hold a pronoun, a demonstrative or a word ending in -nya?"""
-    return pronoun(message) or any(_ends_in_nya(w) for w in words(message))
-
-
-def pronoun(message: str) -> bool:
-    """Does the message hold a pronoun or demonstrative that points back?
-
-    "Apa itu X?" defines X, and "satuan tugas ini" / "this task force" names its thing.
-    """
-    found = words(message)
-    for i, word in enumerate(found):
-        before = found[i - 1] if i > 0 else ""
-        after = found[i + 1] if i + 1 < len(found) else ""
-        if word in REFERENCES:
-            definition = word in {"itu", "ini"} and before in {"apa", "apakah"} and after != ""
-            determiner = (word in _DETERMINER_AFTER and before != "" and _named(before)) or (
-                word in _DETERMINER_BEFORE and after != "" and _named(after)
-            )
-            if not (definition or determiner):
-                return True
-    return False
-
-
-def frame_words(message: str) -> frozenset[str]:
-    """Nouns that say what kind of answer is wanted ("negara mana", "which country")."""
-    found = words(message)
-    frames = set()
-    for i, word in enumerate(found):
-        if word in _FRAME_AFTER and i > 0 and _named(found[i - 1]):
-            frames.add(found[i - 1])
-        if word in _FRAME_BEFORE and i + 1 < len(found) and _named(found[i + 1]):
-            frames.add(found[i + 1])
-    return frozenset(frames)
-
-
 Words = tuple[frozenset[str], ...]  # per word of a message: the index terms it was read as
 
 # A word the reader placed only through a synonym ("harganya" -> "nilai", "didirikan" ->
@@ -180,8 +91,8 @@ _STAND_INS = frozenset({"synonym", "related"})
 
 
 @dataclass(frozen=True)
-class Reading:
-    """What a message holds, as the follow-up decision needs it."""
+class Naming:
+    """What a message names, against the corpus, as the follow-up decision needs it."""
 
     own: Words  # its words that name something, and its facet nouns, as the article has them
     facets: Words  # its facet nouns the article has ("tujuannya" -> the terms of "tujuan")
@@ -193,36 +104,33 @@ class Reading:
     pronoun: bool  # it points back with a pronoun or demonstrative, not only with -nya
 
 
-def read_message(message: str, kb: Snapshot) -> Reading:
-    query = read_query(message, kb)
-    frames = frame_words(message)
+def naming(reading: Reading, query: Query | None) -> Naming:
+    frames = reading.follow.frames
     by_word: dict[str, list[QueryTerm]] = {}
-    for qt in query.terms:
+    for qt in query.terms if query is not None else ():
         word = qt.word.casefold()
-        if not (_is_asking(word) or qt.term in ASKING or word in frames):
+        if not (followup.is_asking(word) or qt.term in followup.ASKING or word in frames):
             by_word.setdefault(word, []).append(qt)
     # a word the article has only through a synonym is no evidence that a quote answers it
     exact = {w for w, terms in by_word.items() if any(qt.how not in _STAND_INS for qt in terms)}
     own = tuple(_terms_of(by_word[w]) for w in by_word if w in exact)
-    facets = tuple(_terms_of(by_word[w]) for w in by_word if w in exact and _is_facet(w))
-    named = [w for w in by_word if not _is_facet(w)]
+    facets = tuple(_terms_of(by_word[w]) for w in by_word if w in exact and followup.is_facet(w))
+    named = [w for w in by_word if not followup.is_facet(w)]
     stand_ins = [w for w in named if w not in exact]
     lacking = {
         m.casefold()
-        for m in (*query.missing, *query.unknown)
-        if _named(m.casefold()) and m.casefold() not in frames
+        for m in ((*query.missing, *query.unknown) if query is not None else ())
+        if followup.named(m.casefold()) and m.casefold() not in frames
     }
-    found = words(message)
-    asks = bool(frames) or any(_is_asking(w) or _is_facet(w) for w in found)
-    return Reading(
+    return Naming(
         own,
         facets,
         tuple(_terms_of(by_word[w]) for w in stand_ins),
         sum(len(w.split()) for w in named) + len(lacking),
         len(lacking),
-        asks,
-        points_back(message),
-        pronoun(message),
+        reading.follow.asks,
+        reading.follow.back,
+        reading.follow.pronoun,
     )
 
 
@@ -230,20 +138,25 @@ def _terms_of(terms: list[QueryTerm]) -> frozenset[str]:
     return frozenset(qt.term for qt in terms)
 
 
-def is_candidate(reading: Reading) -> bool:
+def is_candidate(message: Naming) -> bool:
     """Short, pointing back or asking for a facet, and naming nothing the article lacks
     ("Berapa gaji Putin?" asks about a salary the article never mentions, whatever was asked
     before). A message that only asks names at most one thing ("kapan diumumkan?"); one that
     points back may name `SHORT_WORDS` ("kenapa itu berbahaya bagi Rusia?")."""
-    if reading.unknown or not (reading.back or reading.asks):
+    if message.unknown or not (message.back or message.asks):
         return False
-    return reading.named <= (SHORT_WORDS if reading.back else 1)
+    return message.named <= (SHORT_WORDS if message.back else 1)
 
 
-def topic_of(question: str) -> str:
-    """The question without its question words, pointing words and punctuation."""
-    kept = [w for w in _WORD.findall(question) if not _is_asking(w.casefold())]
-    return " ".join(kept)
+def topic_of(reading: Reading) -> str:
+    """The question without its question words, pointing words, greetings and punctuation."""
+    return _topic_words(reading).question
+
+
+def _topic_words(reading: Reading) -> Reading:
+    """The words of a question that name its topic: not question words, pointing words,
+    greetings or address words ("halo min, kapan ...")."""
+    return reading.keeping(lambda t: not followup.is_asking(t.word) and t.word not in CHAT_WORDS)
 
 
 def shorten(topic: str, limit: int = TOPIC_CHARS) -> str:
@@ -252,8 +165,10 @@ def shorten(topic: str, limit: int = TOPIC_CHARS) -> str:
     return topic[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _terms(text: str, kb: Snapshot) -> frozenset[str]:
-    return frozenset(qt.term for qt in read_query(text, kb).terms)
+def _terms(passage: str | Reading, kb: Snapshot) -> frozenset[str]:
+    """The terms a quote (or a topic) holds, read as a question would be (synonyms included)."""
+    reading = read(passage) if isinstance(passage, str) else passage
+    return frozenset(qt.term for qt in resolve(reading, kb).terms)
 
 
 def _holds(answer: Answer, wanted: Words, kb: Snapshot) -> float:
@@ -267,49 +182,46 @@ def _holds(answer: Answer, wanted: Words, kb: Snapshot) -> float:
     return sum(bool(terms & quoted) for terms in wanted) / len(wanted)
 
 
-def answer_in_context(
-    answerer: Answerer, kb: Snapshot, message: str, earlier: Topic | None
-) -> Reply:
-    """Answer `message`, as a follow-up of `earlier` when it is one (see the module docstring)."""
-    alone = answerer.ask(message)
-    if is_chitchat(message) or _is_chat(alone):
+def answer_in_context(answerer: Answerer, reading: Reading, earlier: Topic | None) -> Reply:
+    """Answer a message, as a follow-up of `earlier` when it is one (see the module
+    docstring)."""
+    kb = answerer.kb
+    query = answerer.query(reading)
+    alone = answerer.answer(reading, query)
+    if reading.social or alone.chat is not None:
         return Reply(alone, earlier)
-    reading = read_message(message, kb)
-    own_topic = Topic(message, topic_of(message)) if reading.named else earlier
-    if not is_candidate(reading):
+    message = naming(reading, query)
+    own_topic = Topic.of(reading) if message.named else earlier
+    if not is_candidate(message):
         return Reply(alone, own_topic)
     # a short message that names something new without pointing back may start a new topic
     # ("Apa itu Gigachat?"); one that points back stays on the earlier one
-    after = earlier if reading.back or not alone.found else own_topic
-    if earlier is None or not earlier.text or _strong(alone, reading, earlier, kb):
+    after = earlier if message.back or not alone.found else own_topic
+    if earlier is None or not earlier.text or _strong(alone, message, earlier, kb):
         return Reply(alone, after)
-    understood = f"{message.strip()} {earlier.text}"
-    together = answerer.ask(understood)
-    if not together.found or _holds(together, reading.facets + reading.stand_ins, kb) < 1.0:
+    joined = reading.joined(earlier.reading())
+    understood = joined.text
+    together = answerer.ask(joined)
+    if not together.found or _holds(together, message.facets + message.stand_ins, kb) < 1.0:
         return Reply(alone, after)
-    return Reply(replace(together, question=message), earlier, earlier, understood)
+    return Reply(replace(together, question=reading.text), earlier, earlier, understood)
 
 
-def _strong(alone: Answer, reading: Reading, earlier: Topic, kb: Snapshot) -> bool:
+def _strong(alone: Answer, message: Naming, earlier: Topic, kb: Snapshot) -> bool:
     """Does the message stand on its own: found, its quote holds every word it names, and (if it
     points back with a pronoun) that quote is still about the earlier topic? A word ending in
     -nya that the quote holds is read as naming its thing ("tujuan satgasnya")."""
     if (
         not alone.found
         or alone.tentative
-        or not reading.own
-        or _holds(alone, reading.own, kb) < 1.0
+        or not message.own
+        or _holds(alone, message.own, kb) < 1.0
     ):
         return False
-    if not reading.pronoun:
+    if not message.pronoun:
         return True
-    topic = tuple(frozenset({term}) for term in _terms(earlier.text, kb))
+    topic = tuple(frozenset({term}) for term in _terms(earlier.reading(), kb))
     return _holds(alone, topic, kb) >= ON_TOPIC
-
-
-def _is_chat(answer: Answer) -> bool:
-    """Does the retrieval core say the message is small talk (a greeting, thanks, a request)?"""
-    return answer.chat is not None
 
 
 class Conversations:

@@ -3,7 +3,7 @@
 One rule for every corpus: a small model (boosted depth-2 trees on the logistic loss) over a few
 features of the question and its best candidates, each independent of the corpus's size and
 vocabulary (shares of the question's weight, scores in units of the corpus's highest idf). The
-trees and the operating threshold live in `bot/data/found-model.json`, fitted by
+trees and the operating threshold live in `bot/search/models/found-model.json`, fitted by
 `python -m bot calibrate` on labelled pairs (README "Quality" says which); nothing here is tuned
 to one document.
 """
@@ -20,9 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.cues import answer_cue, has_cue
-from bot.lexicon import WORD_CLASSES
-from bot.ranking import (
+from bot.reading.kinds import holds
+from bot.reading.lexicon import WORD_CLASSES
+from bot.reading.message import Reading
+from bot.search.query import Query
+from bot.search.ranking import (
     FOUND_DEPTH,
     PARAGRAPH_REACH,
     Candidate,
@@ -32,10 +34,9 @@ from bot.ranking import (
     missing_weight,
     word_weight,
 )
-from bot.reading import Query
-from bot.snapshot import Snapshot
+from bot.search.snapshot import Snapshot
 
-MODEL_FILE = Path(__file__).parent / "data" / "found-model.json"
+MODEL_FILE = Path(__file__).parent / "models" / "found-model.json"
 
 FEATURES = (
     "paragraph_coverage",  # share of the question's weight held by the best paragraph
@@ -78,7 +79,9 @@ class Evidence:
         return dict(zip(FEATURES, self.values, strict=True))
 
 
-def evidence(query: Query, ranked: Sequence[Candidate], ranker: Ranker) -> Evidence:
+def evidence(
+    reading: Reading, query: Query, ranked: Sequence[Candidate], ranker: Ranker
+) -> Evidence:
     """The features the found decision is taken on."""
     kb: Snapshot = ranker.kb
     index = kb.index
@@ -98,9 +101,9 @@ def evidence(query: Query, ranked: Sequence[Candidate], ranker: Ranker) -> Evide
     window = ranker.matched(query, [top.window[0]], [top.window[-1] + 1])[0]
     sentence = sum(word_weight(g, window, index) for g in groups)
     second = ranked[1].score if len(ranked) > 1 else 0.0
-    cue = answer_cue(query.question)
+    cue = reading.kind
     wanted = frozenset(qt.term for qt in query.terms)
-    met = has_cue(cue, kb.sentences[top.chunk].text, query.words, wanted)
+    met = holds(cue, kb.sentences[top.chunk].text, query.words, wanted)
     alternative = sum(
         word_weight(g, None, index) for g in groups if g[0].how not in ("exact", "name")
     )
@@ -126,7 +129,7 @@ def evidence(query: Query, ranked: Sequence[Candidate], ranker: Ranker) -> Evide
         query.missing_bare / max(len(groups) + len(query.missing) + len(query.unknown), 1),
         rarest,
         content_found / content_total if content_total else 1.0,
-        float(_negated(query.question) and not _negated(kb.sentences[top.chunk].text)),
+        float(reading.negated and not _negated(kb.sentences[top.chunk].text)),
         fuzzy / found_weight if found_weight else 0.0,
         alternative / found_weight if found_weight else 0.0,
         math.log1p(len(groups) + len(query.missing) + len(query.unknown)),

@@ -19,7 +19,7 @@ from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
 from Sastrawi.Stemmer.Stemmer import Stemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-from bot.lexicon import CURRENCY_SIGNS, PHRASES, SLANG, SPELLING, STOPWORDS, UNSTEMMED
+from bot.reading.lexicon import CURRENCY_SIGNS, PHRASES, SLANG, SPELLING, STOPWORDS, UNSTEMMED
 
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 _MARKS += "\u0900-\u0903\u093a-\u094f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u20d0-\u20ff\ufe20-\ufe2f"
@@ -42,12 +42,14 @@ _PHRASE_START = _PHRASE_FIRST | {k for k, v in _STANDARD.items() if v in _PHRASE
 
 
 class Token(NamedTuple):
-    """A word of the text: where it stands, its normalised form and its index terms."""
+    """A word of the text: where it stands, its normalised form and its index terms; in a
+    question, the last word of a phrase that means one thing also names the phrase."""
 
     start: int
     end: int
     word: str
     terms: tuple[str, ...]
+    phrase: str = ""  # "kecerdasan buatan", on the token of "buatan", whose terms are the phrase's
 
 
 def normalize(text: str) -> str:
@@ -244,7 +246,7 @@ def _add_phrase_terms(tokens: list[Token], *, replace: bool) -> None:
             first, last = tokens[i], tokens[i + 1]
             if replace:
                 tokens[i] = Token(first.start, first.end, first.word, ())
-                tokens[i + 1] = Token(last.start, last.end, f"{a} {b}", meaning)
+                tokens[i + 1] = Token(last.start, last.end, last.word, meaning, f"{a} {b}")
             else:
                 tokens[i + 1] = Token(last.start, last.end, last.word, (*last.terms, *meaning))
 

@@ -8,10 +8,10 @@ Labelled pairs come from three kinds of source, each given the same total weight
   human-written and filtered unanswerable questions (same words, one thing changed) are not.
 - **Question files** shaped like `dev_questions.json`, each with the corpus folder it is about.
 
-The model is boosted trees over `bot.found.FEATURES` (see `bot.found.fit`); the threshold is the
-operating point with the best mean balanced accuracy over the sources, a wrong refusal counted
-twice. The trade-off is printed,
-also for FacQA valid and IDK-MRC valid, which the fit never sees.
+The model is boosted trees over `bot.search.found.FEATURES` (see `bot.search.found.fit`); the
+threshold is the operating point with the best mean balanced accuracy over the sources, a wrong
+refusal counted four times. The trade-off is printed, also for FacQA valid and IDK-MRC valid,
+which the fit never sees.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answer import Answerer
-from bot.corpus import build_corpus, parse_document
-from bot.facqa import read_facqa
-from bot.found import Evidence, FoundModel, fit
-from bot.snapshot import Snapshot, load_snapshot
+from bot.measure.facqa import read_facqa
+from bot.search.answer import Answerer
+from bot.search.corpus import build_corpus, parse_document
+from bot.search.found import Evidence, FoundModel, fit
+from bot.search.snapshot import Snapshot, load_snapshot
 
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 20))
 

@@ -1,19 +1,23 @@
 """Chit-chat: telling a greeting, thanks or a request apart from a question about the corpus.
 
 Such a message gets a short friendly reply, never "the article does not say" and never a quote.
-The phrases are data (`bot/data/chat-phrases.txt`); greetings, address words and particles
-around a question ("halo min, kapan ...?") leave the question a question.
+The phrases are data (`bot/reading/data/chat-phrases.txt`); greetings, address words and
+particles around a question ("halo min, kapan ...?") leave the question a question. The one
+detector: `chat_kind` for what gets a friendly reply, `social` for what is never a follow-up
+(acknowledgements such as "wah keren", and words to the bot), `language` for the language of the
+reply. Each takes the words of a `Reading`; nothing here reads text of its own.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Literal, cast
 
-from bot.lexicon import CHAT_WORDS, COLLOQUIAL, WORD_CLASSES, pairs
-from bot.reading import clean_question
-from bot.text import ELONGATED, normalize
+from bot.reading import followup
+from bot.reading.lexicon import CHAT_WORDS, COLLOQUIAL, WORD_CLASSES, lines, pairs
+from bot.reading.text import ELONGATED
 
 ChatKind = Literal[
     "greeting", "thanks", "goodbye", "smalltalk", "identity", "capabilities", "request"
@@ -40,22 +44,24 @@ def _phrase_words() -> frozenset[str]:
     return frozenset(w for table in _phrases().values() for phrase in table for w in phrase)
 
 
-def _words(message: str) -> list[str]:
-    words: list[str] = []
-    for word in _WORD.findall(normalize(message)):
+def spoken_words(spoken: Sequence[str]) -> list[str]:
+    """The words of a message as chit-chat is told from them: letters only, drawn-out letters
+    folded ("makasihh", "thankss", "okee"), chat Indonesian read as the standard word."""
+    out: list[str] = []
+    for word in (w for token in spoken for w in _WORD.findall(token)):
         word = word.replace("'", "")
         if ELONGATED.search(word):
             word = ELONGATED.sub(r"\1", word)
         if len(word) > 3 and word[-1] == word[-2] and word[:-1] in _phrase_words():
-            word = word[:-1]  # "makasihh", "thankss", "okee"
+            word = word[:-1]
         keep = word in _ENGLISH or word in CHAT_WORDS or word in _phrase_words()
-        words.extend([word] if keep else COLLOQUIAL.get(word, word).split())
-    return words
+        out.extend([word] if keep else COLLOQUIAL.get(word, word).split())
+    return out
 
 
-def chat_kind(message: str) -> ChatKind | None:
-    """The kind of chit-chat the message is, or None for a question (or anything else)."""
-    words = _words(_own_lines(message[:300]))
+def chat_kind(words: Sequence[str]) -> ChatKind | None:
+    """The kind of chit-chat a message is (its `words`), or None for a question (or anything
+    else)."""
     if not words or len(words) > 12:
         return None
     phrases = _phrases()
@@ -77,9 +83,8 @@ def chat_kind(message: str) -> ChatKind | None:
 _INDONESIAN_CHAT = WORD_CLASSES["chat-indonesian"]
 
 
-def language(message: str) -> Literal["id", "en"] | None:
+def language(words: Sequence[str]) -> Literal["id", "en"] | None:
     """The language a chat message is written in, when its words tell ("thanks" -> en)."""
-    words = _WORD.findall(normalize(message))
     english = sum(w in _ENGLISH for w in words)
     indonesian = sum(w in _INDONESIAN_CHAT or w in CHAT_WORDS for w in words)
     if english > indonesian:
@@ -89,15 +94,23 @@ def language(message: str) -> Literal["id", "en"] | None:
     return None
 
 
-def _own_lines(message: str) -> str:
-    """The message without quoted lines ("> ...") when it has lines of its own, and without
-    links, mentions and markup."""
-    lines = message.splitlines()
-    own = [ln for ln in lines if not ln.lstrip().startswith(">") and _WORD.search(ln)]
-    return clean_question("\n".join(own or lines))
+# Greetings, thanks and acknowledgements ("oke sip", "wah keren itu"); words that speak to or
+# about the bot ("kamu", "you"): a message made of the first, or holding one of the second, is
+# about the conversation, not a follow-up about the article.
+_ACKNOWLEDGING = frozenset(map(str.casefold, lines("chat-acknowledgements.txt")))
+_ADDRESSING = frozenset(map(str.casefold, lines("chat-addressing.txt")))
 
 
-def _has_any(words: list[str], table: dict[tuple[str, ...], None]) -> bool:
+def social(words: Sequence[str]) -> bool:
+    """Is the message small talk about the conversation itself (never a follow-up)?"""
+    if " ".join(words) in _ACKNOWLEDGING or any(w in _ADDRESSING for w in words):
+        return True
+    return any(w in _ACKNOWLEDGING for w in words) and all(
+        w in _ACKNOWLEDGING or followup.points_or_asks(w) for w in words
+    )
+
+
+def _has_any(words: Sequence[str], table: dict[tuple[str, ...], None]) -> bool:
     return any(tuple(words[i : i + len(p)]) == p for p in table for i in range(len(words)))
 
 
@@ -106,7 +119,7 @@ def _starts_phrase(word: str, phrases: dict[str, dict[tuple[str, ...], None]]) -
 
 
 def _covered(
-    words: list[str],
+    words: Sequence[str],
     table: dict[tuple[str, ...], None],
     phrases: dict[str, dict[tuple[str, ...], None]],
 ) -> bool:
@@ -132,7 +145,7 @@ def _covered(
     return matched
 
 
-def _longest(words: list[str], i: int, table: dict[tuple[str, ...], None]) -> int:
+def _longest(words: Sequence[str], i: int, table: dict[tuple[str, ...], None]) -> int:
     best = 0
     for phrase in table:
         n = len(phrase)

@@ -1,4 +1,4 @@
-"""From a question to an `Answer`: query terms, hits, context windows, highlights, found or not.
+"""From a `Reading` to an `Answer`: query terms, hits, context windows, highlights, found or not.
 
 Plain synchronous code over an immutable `Snapshot` (corpus + index), so it is safe to share
 between concurrent questions and cheap to swap on reload.
@@ -11,15 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from bot import text
-from bot.chat import ChatKind, chat_kind
-from bot.cues import sentence_tokens
-from bot.found import Evidence, FoundModel, evidence, load_model
-from bot.ranking import FOUND_COVERAGE, Candidate, Ranker
-from bot.reading import MAX_QUESTION_CHARS, Query, read_query
-from bot.snapshot import Snapshot
+from bot.reading import text
+from bot.reading.chat import ChatKind
+from bot.reading.kinds import sentence_tokens
+from bot.reading.message import Language, Reading, read
+from bot.search.found import Evidence, FoundModel, evidence, load_model
+from bot.search.query import Query, resolve
+from bot.search.ranking import FOUND_COVERAGE, Candidate, Ranker
+from bot.search.snapshot import Snapshot
 
-__all__ = ["MAX_QUESTION_CHARS", "Answer", "Answerer", "Passage"]
+__all__ = ["Answer", "Answerer", "Passage"]
 
 # Why nothing was quoted: nothing to read, no word the corpus has, or too weak a match
 Reason = Literal["", "empty", "no_match", "weak_match", "chat"]
@@ -68,6 +69,7 @@ class Answer:
     confidence: float = 0.0  # the found model's probability that the corpus answers it
     chat: ChatKind | None = None  # a greeting, thanks, a request...: not a question at all
     tentative: bool = False  # found, but with little to spare: the reply says so
+    language: Language | None = None  # the language the question is written in, if it tells
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -93,46 +95,48 @@ class Answerer:
     def model(self) -> FoundModel:
         return load_model()
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, message: Reading | str) -> Answer:
+        """The answer to a message (read here if it was not read at the door)."""
         started = time.perf_counter()
-        answer = self._ask(question)
+        reading = read(message) if isinstance(message, str) else message
+        answer = self._ask(reading)
         return replace(answer, elapsed_ms=(time.perf_counter() - started) * 1000)
 
-    def consider(self, question: str) -> tuple[Query, list[Candidate], Evidence] | None:
+    def query(self, reading: Reading) -> Query | None:
+        """The message's words looked up in this corpus; None when it has none to look for."""
+        return resolve(reading, self.kb) if reading.has_words else None
+
+    def consider(self, message: Reading | str) -> tuple[Query, list[Candidate], Evidence] | None:
         """The question read, its candidates best first and the evidence for the found
         decision; None when it has nothing to look for."""
-        query = self._read(question)
-        return None if query is None or not query.terms else self._weigh(query)
+        reading = read(message) if isinstance(message, str) else message
+        query = self.query(reading)
+        return None if query is None or not query.terms else self._weigh(reading, query)
 
-    def _read(self, question: str) -> Query | None:
-        if not question.strip() or not text.TOKEN_RE.search(question):
-            return None
-        return read_query(question, self.kb)
+    def _weigh(self, reading: Reading, query: Query) -> tuple[Query, list[Candidate], Evidence]:
+        ranked = self.ranker.rank(reading, query)
+        return query, ranked, evidence(reading, query, ranked, self.ranker)
 
-    def _weigh(self, query: Query) -> tuple[Query, list[Candidate], Evidence]:
-        ranked = self.ranker.rank(query)
-        return query, ranked, evidence(query, ranked, self.ranker)
-
-    def ask_anyway(self, question: str) -> tuple[Passage, ...]:
+    def ask_anyway(self, message: Reading | str) -> tuple[Passage, ...]:
         """The passages the question would be answered with, whatever the found decision."""
-        considered = self.consider(question)
+        considered = self.consider(message)
         if considered is None or not considered[1]:
             return ()
         query, ranked, _ = considered
         return tuple(self._passage(c, query) for c in ranked[: self.top_k])
 
-    def _ask(self, question: str) -> Answer:
-        kind = chat_kind(question)
-        if kind is not None:
-            return Answer(question, False, (), "chat", chat=kind)
-        read = self._read(question)
-        if read is None or not read.terms:
-            empty = read is None or not read.missing
-            return Answer(question, False, (), "empty" if empty else "no_match")
-        query, ranked, ev = self._weigh(read)
+    def _ask(self, reading: Reading, query: Query | None = None) -> Answer:
+        question, lang = reading.text, reading.language
+        if reading.chat is not None:
+            return Answer(question, False, (), "chat", chat=reading.chat, language=lang)
+        query = query or self.query(reading)
+        if query is None or not query.terms:
+            empty = query is None or not query.missing
+            return Answer(question, False, (), "empty" if empty else "no_match", language=lang)
+        query, ranked, ev = self._weigh(reading, query)
         confidence = self.model.probability(ev)
         if not ranked or confidence < self.model.threshold:
-            return Answer(question, False, (), "weak_match", confidence=confidence)
+            return Answer(question, False, (), "weak_match", confidence=confidence, language=lang)
         top = ranked[0]
         relevant = [top] + [
             c
@@ -149,7 +153,14 @@ class Answerer:
             tuple(passages[self.top_k :]),
             confidence=confidence,
             tentative=confidence < self.model.threshold + TENTATIVE_MARGIN,
+            language=lang,
         )
+
+    def answer(self, reading: Reading, query: Query | None) -> Answer:
+        """The answer to a message read and looked up already (`query`)."""
+        started = time.perf_counter()
+        answer = self._ask(reading, query)
+        return replace(answer, elapsed_ms=(time.perf_counter() - started) * 1000)
 
     def _passage(self, cand: Candidate, query: Query) -> Passage:
         chunks = self.kb.sentences

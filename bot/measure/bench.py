@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 SYSTEMS = ("project-cold", "project-cache", "rank-bm25", "bm25s")
 STOP = "yang dan di ke dari untuk dengan pada ini itu akan juga telah dalam tidak".split()
 PREFIXES = ("", "", "", "me", "di", "ber", "ter", "pe", "ke", "se")
@@ -39,7 +39,7 @@ SUFFIXES = ("", "", "", "kan", "an", "i", "nya", "lah")
 def generate_corpus(folder: Path, sentences: int, seed: int = 7) -> None:
     """Indonesian-like news text in .txt files: a fixed vocabulary of 40k word forms (dictionary
     roots with affixes, and capitalised names), Zipf-distributed, stopwords between them."""
-    from bot.text import dictionary_words
+    from bot.reading.text import dictionary_words
 
     rng = random.Random(seed)
     roots = sorted(w for w in dictionary_words() if w.isalpha() and 4 <= len(w) <= 10)
@@ -101,11 +101,11 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 
 def worker(system: str, folder: Path, cache: Path, n_queries: int) -> dict[str, Any]:
     """Measure one system in this process; returns its figures."""
-    from bot import text
-    from bot.answer import Answerer
-    from bot.corpus import load_corpus
-    from bot.index import Bm25Params
-    from bot.snapshot import load_snapshot
+    from bot.reading import text
+    from bot.search.answer import Answerer
+    from bot.search.corpus import load_corpus
+    from bot.search.index import Bm25Params
+    from bot.search.snapshot import load_snapshot
 
     params = Bm25Params()
     result: dict[str, Any] = {"system": system}
@@ -184,7 +184,15 @@ def _agreement(ours: list[list[float]], reference: list[list[float]]) -> float:
 def _spawn(system: str, folder: Path, cache: Path, n_queries: int) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.bench", system, str(folder), str(cache), str(n_queries)],
+        [
+            sys.executable,
+            "-m",
+            "bot.measure.bench",
+            system,
+            str(folder),
+            str(cache),
+            str(n_queries),
+        ],
         capture_output=True,
         text=True,
         env=env,

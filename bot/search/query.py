@@ -1,14 +1,14 @@
-"""Reading a question: from what a user typed to the index terms it asks about.
+"""A question against one corpus: from a `Reading` to the index terms it asks about.
 
 Each question word is looked up in the index as written; a word the corpus lacks gets a second
 look (English, plural, synonym, affixes the stemmer missed, typo) before it counts as missing.
+The message itself was read once at the door (`bot.reading.read`); this room only looks its
+words up.
 """
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -16,8 +16,8 @@ from typing import Literal
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot import text
-from bot.lexicon import (
+from bot.reading import text
+from bot.reading.lexicon import (
     CHAT_WORDS,
     COLLOQUIAL,
     ENGLISH,
@@ -25,11 +25,9 @@ from bot.lexicon import (
     SLANG,
     STOPWORDS,
     SYNONYM_GROUPS,
-    WORD_CLASSES,
 )
-from bot.snapshot import Snapshot
-
-MAX_QUESTION_CHARS = 1000
+from bot.reading.message import Reading
+from bot.search.snapshot import Snapshot
 
 # Weights of question terms found by a second look rather than as written.
 ENGLISH_WEIGHT = 0.9
@@ -76,122 +74,57 @@ class Query:
     missing_bare: int = 0  # missing real words written as bare roots ("gaji", "cuaca")
 
 
-_URL = re.compile(
-    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|id|org|net|me|io|co)(?:/\S*)?",
-    re.IGNORECASE,
-)
-_MENTION = re.compile(r"(?<![\w@])@\w+")
-_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
-_MARKUP = re.compile(r"[*_~`|]+|\[([^\]]*)\]\([^)]*\)")
-_HASHTAG = re.compile(r"#(?=\w)")
-
-
-def clean_question(message: str) -> str:
-    """The question in a chat message: links, @mentions, HTML and Markdown markup, quote
-    marks and hashtag signs taken out (emoji are never index words anyway). A quoted line stays:
-    it is what the question is about ("> Kapal berlayar tiga kali seminggu" / "hari apa?")."""
-    lines = [ln.lstrip().lstrip(">") for ln in message.splitlines()]
-    cleaned = html.unescape(" ".join(lines))
-    cleaned = _URL.sub(" ", cleaned)
-    cleaned = _MENTION.sub(" ", cleaned)
-    cleaned = _HTML_TAG.sub(" ", cleaned)
-    cleaned = _MARKUP.sub(lambda m: f" {m.group(1) or ''} ", cleaned)
-    cleaned = _HASHTAG.sub("", cleaned)
-    return " ".join(cleaned.split())
-
-
-def read_query(question: str, kb: Snapshot) -> Query:
-    """Turn a question into index terms, trying chat Indonesian, English, plurals, synonyms,
+def resolve(reading: Reading, kb: Snapshot) -> Query:
+    """The question's words as index terms, trying chat Indonesian, English, plurals, synonyms,
     affixes and typos in turn for a word the corpus lacks."""
-    question = clean_question(question[:MAX_QUESTION_CHARS])
-    tokens = text.analyze(question, question=True)
+    question, tokens = reading.question, reading.tokens
     found: list[QueryTerm] = []
     misses: list[tuple[text.Token, str, bool]] = []  # (word, term, a real word?) not found
-    names = _name_groups(question, tokens)
-    frames = _frame_words(tokens)
-    english = _looks_english(tokens)
+    names = reading.names
     for token in tokens:
-        if not token.terms or token.word in QUESTION_FRAMES or token.word in CHAT_WORDS:
+        word = token.phrase or token.word
+        if not token.terms or word in QUESTION_FRAMES or word in CHAT_WORDS:
             continue
-        if token.start in frames:
+        if token.start in reading.frames:
             continue
         name = names.get(token.start)
         if name is None and not all(t in kb.index for t in token.terms):
-            standard = _colloquial(token.word, kb)
-            if standard is not None:  # chat Indonesian: read as the standard word(s)
-                token = text.Token(token.start, token.end, standard[0], standard[1])
+            colloquial = _colloquial(word, kb)
+            if colloquial is not None:  # chat Indonesian: read as the standard word(s)
+                word = colloquial[0]
+                token = text.Token(token.start, token.end, word, colloquial[1])
                 if not token.terms:
                     continue  # a function word ("brapa" -> "berapa")
         for term in token.terms:
             if term in kb.index:
                 if name is None:
-                    found.append(QueryTerm(term, token.word, 1.0))
+                    found.append(QueryTerm(term, word, 1.0))
                     found.extend(
-                        QueryTerm(t, token.word, PRESENT_SYNONYM_WEIGHT, "related")
+                        QueryTerm(t, word, PRESENT_SYNONYM_WEIGHT, "related")
                         for t in _synonyms(term, kb)
                     )
-                    if english:  # "ferry" may be in a name ("ASDP Indonesia Ferry") too
-                        found.extend(_english_terms(token.word, kb))
+                    if reading.english:  # "ferry" may be in a name ("ASDP Indonesia Ferry") too
+                        found.extend(_english_terms(word, kb))
                 else:  # one concept: counts once in the found decision
                     found.append(QueryTerm(term, name, 1.0, "name"))
                 continue
-            alternatives = _second_look(token.word, term, kb)
+            alternatives = _second_look(word, term, kb)
             if alternatives:
                 found.extend(alternatives)
             else:
-                misses.append((token, term, _is_real_word(token.word, term)))
-    focus = _focus(tokens)
+                misses.append((token, term, _is_real_word(word, term)))
+    focus = reading.focus
     return Query(
         question,
         tuple(_dedupe(found)),
         missing=tuple(dict.fromkeys(term for _, term, real in misses if real)),
-        words=frozenset(t.word for t in tokens),
+        words=frozenset(t.phrase or t.word for t in tokens),
         unknown=tuple(dict.fromkeys(term for _, term, real in misses if not real)),
         missing_names=sum(tok.start > 0 and question[tok.start].isupper() for tok, _, _ in misses),
         focus_missing=any(tok.start == focus for tok, _, _ in misses),
         missing_numbers=sum(term[:1].isdigit() for _, term, _ in misses),
-        missing_bare=sum(real and tok.word == term for tok, term, real in misses),
+        missing_bare=sum(real and (tok.phrase or tok.word) == term for tok, term, real in misses),
     )
-
-
-_QUESTION_WORDS = WORD_CLASSES["question"]
-
-
-# Words that, next to a question word, only say what kind of answer is wanted: "berapa *lama*",
-# "*tanggal* berapa", "seberapa *besar*", "berapa *banyak*"
-_FRAME_NEIGHBOURS = WORD_CLASSES["frame-neighbour"]
-
-
-def _frame_words(tokens: Sequence[text.Token]) -> set[int]:
-    """Start offsets of words that frame the question word beside them."""
-    frames: set[int] = set()
-    for i, token in enumerate(tokens):
-        if _standard(token.word) not in _QUESTION_WORDS and token.word != "seberapa":
-            continue
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(tokens) and tokens[j].word in _FRAME_NEIGHBOURS:
-                frames.add(tokens[j].start)
-    return frames
-
-
-def _standard(word: str) -> str:
-    return SLANG.get(word) or COLLOQUIAL.get(word) or word
-
-
-def _focus(tokens: Sequence[text.Token]) -> int:
-    """The start offset of the word a question asks about: the first content word after the
-    question word ("Berapa *gaji* Putin?"); when the question word ends the question, the
-    first content word of all ("*gaji* Thiago brp?"); with no question word, the first content
-    word ("*cuaca* Bandung?"); -1 if there is none."""
-    content = [(i, t) for i, t in enumerate(tokens) if t.terms and t.word not in CHAT_WORDS]
-    for i, token in enumerate(tokens):
-        if _standard(token.word) not in _QUESTION_WORDS:
-            continue
-        after = [t for j, t in content if i < j <= i + 2]
-        if after:
-            return after[0].start
-        break
-    return content[0][1].start if content else -1
 
 
 def _is_real_word(word: str, term: str) -> bool:
@@ -253,44 +186,12 @@ def _real(word: str) -> bool:
     return word in text.dictionary_words() or word in STOPWORDS
 
 
-def _name_groups(question: str, tokens: Sequence[text.Token]) -> dict[int, str]:
-    """Capitalised words written next to each other ("Afrika Selatan", "Vladimir Putin") name
-    one thing; maps each such word's start offset to the name."""
-    groups: dict[int, str] = {}
-    run: list[text.Token] = []
-
-    def close_run() -> None:
-        if len(run) > 1:
-            name = " ".join(t.word for t in run)
-            groups.update({t.start: name for t in run})
-
-    for token in tokens:
-        capital = bool(token.terms) and question[token.start].isupper()
-        if capital and run and not question[run[-1].end : token.start].strip():
-            run.append(token)
-            continue
-        close_run()
-        run = [token] if capital else []
-    close_run()
-    return groups
-
-
 def _dedupe(terms: Iterable[QueryTerm]) -> list[QueryTerm]:
     best: dict[str, QueryTerm] = {}
     for qt in terms:
         if qt.term not in best or qt.weight > best[qt.term].weight:
             best[qt.term] = qt
     return list(best.values())
-
-
-_ENGLISH_FUNCTION = WORD_CLASSES["english-function"]
-_INDONESIAN_FUNCTION = WORD_CLASSES["indonesian-function"]
-
-
-def _looks_english(tokens: Sequence[text.Token]) -> bool:
-    english = sum(t.word in _ENGLISH_FUNCTION for t in tokens)
-    indonesian = sum(t.word in _INDONESIAN_FUNCTION for t in tokens)
-    return english > indonesian
 
 
 def _english_terms(word: str, kb: Snapshot) -> list[QueryTerm]:
