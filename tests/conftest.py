@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Answerer
-from bot.snapshot import Snapshot, load_snapshot
+from bot.search.answer import Answerer
+from bot.search.snapshot import Snapshot, load_snapshot
 from tests.fakeapi import FakeBotApi
 from tests.paths import CORPUS_DIR, DEV_QUESTIONS, EXTRA_QUESTIONS, ROOT, SHARED
 from tests.telegram_harness import RunningBot, make_settings, running_bot

@@ -18,7 +18,7 @@ from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.live import LiveSnapshot
-from bot.snapshot import load_snapshot
+from bot.search.snapshot import load_snapshot
 from bot.storage import Storage
 from bot.telegram.app import build_application
 from tests.fakeapi import BOT_ID, TOKEN, FakeBotApi
