@@ -76,24 +76,24 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--verbose", action="store_true", help="list the questions missed")
     ev.set_defaults(func=_eval)
 
-    cal = sub.add_parser("calibrate", help="fit the found / not-found model from labelled data")
+    cal = sub.add_parser(
+        "calibrate", help="fit the ranking, answer-span and found models from labelled data"
+    )
     cal.add_argument("--facqa", type=Path, help="folder with IndoNLU FacQA *_preprocess.csv")
     cal.add_argument("--idk", type=Path, help="folder with IDK-MRC train.json (and valid.json)")
+    cal.add_argument(
+        "--sets",
+        type=Path,
+        help="a manifest of question sets (tests/data/sets.json): its tuning sets are fitted on",
+    )
     cal.add_argument(
         "--questions",
         action="append",
         default=[],
-        metavar="FILE=CORPUS_DIR",
-        help="a question file and the corpus folder it is about (repeatable)",
+        metavar="FILE=CORPUS",
+        help="a question file and the corpus folder or article it is about (repeatable)",
     )
-    cal.add_argument(
-        "--question-dir",
-        action="append",
-        default=[],
-        type=Path,
-        help="a folder of subfolders, each a document with its questions.json (repeatable)",
-    )
-    cal.add_argument("--out", type=Path, help="where to write the model (default: the bot's)")
+    cal.add_argument("--out", type=Path, help="folder to write the models to (default: the bot's)")
     cal.set_defaults(func=_calibrate)
 
     run = sub.add_parser("run", help="start the Telegram bot (long polling, or webhook)")
@@ -232,45 +232,22 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.measure.calibrate import (
-        facqa_source,
-        fit_model,
-        idk_source,
-        questions_source,
-        trade_off,
-    )
-    from bot.search.found import MODEL_FILE
+    from bot.measure.calibrate import calibrate, own_sets, write
+    from bot.measure.labelled import question_file
+    from bot.search.fitted import MODELS
 
-    sources, held_out = [], []
-    used = []
-    if args.facqa:
-        sources.append(facqa_source(args.facqa, ["train"]))
-        held_out.append(facqa_source(args.facqa, ["valid"]))
-        used.append("FacQA train (halves)")
-    if args.idk:
-        sources.append(idk_source(args.idk / "train.json"))
-        if (args.idk / "valid.json").exists():
-            held_out.append(idk_source(args.idk / "valid.json"))
-        used.append("IDK-MRC train")
-    pairs = []
+    own = own_sets(args.sets) if args.sets else []
     for spec in args.questions:
-        file, _, folder = spec.partition("=")
-        pairs.append((Path(file), Path(folder) if folder else settings.corpus_dir))
-        used.append(Path(file).name)
-    for folder in args.question_dir:
-        found = sorted(p.parent for p in folder.glob("*/questions.json"))
-        pairs.extend((d / "questions.json", d) for d in found)
-        used.append(f"{len(found)} documents with their questions in {folder}")
-    if pairs:
-        sources.append(questions_source(pairs))
-    if not sources:
-        print("error: give --facqa, --idk, --questions and/or --question-dir", file=sys.stderr)
+        file, _, corpus = spec.partition("=")
+        own.append(question_file(Path(file), Path(corpus) if corpus else settings.corpus_dir))
+    if not (args.facqa or args.idk or own):
+        print("error: give --facqa, --idk, --sets and/or --questions", file=sys.stderr)
         return 2
-    model = fit_model(sources, "fitted by `python -m bot calibrate` on " + ", ".join(used))
-    out = args.out or MODEL_FILE
-    out.write_text(model.to_json() + "\n", encoding="utf-8")
-    print(f"wrote {out} (threshold {model.threshold:.2f})\n")
-    print(trade_off(model, [*sources, *held_out]))
+    fitted, report = calibrate(args.facqa, args.idk, own, say=lambda s: print(s, file=sys.stderr))
+    for path in write(fitted, args.out or MODELS):
+        print(f"wrote {path}")
+    print(f"found threshold {fitted.found.threshold:.2f}\n")
+    print(report)
     return 0
 
 

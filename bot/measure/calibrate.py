@@ -1,162 +1,481 @@
-"""Fitting the found / not-found model (`python -m bot calibrate`) from labelled questions.
+"""Fitting the search's models (`python -m bot calibrate`): ranking, answer span, found.
 
-Labelled pairs come from three kinds of source, each given the same total weight:
-- **FacQA** (IndoNLU): the passages split in two halves; a question asked of the half holding
-  its passage is answerable, asked of the other half (when no passage there holds its answer)
-  it is not: a hard negative on the same news topics, names and places.
-- **IDK-MRC** train: every paragraph a document; TyDiQA questions are answerable, the
-  human-written and filtered unanswerable questions (same words, one thing changed) are not.
-- **Question files** shaped like `dev_questions.json`, each with the corpus folder it is about.
+All three are boosted trees fitted with LightGBM (`pip install -e '.[fit]'`) and written, with
+the data they were fitted on, to `bot/search/models/`; answering needs only numpy
+(`bot.search.trees`). In order:
 
-The model is boosted trees over `bot.search.found.FEATURES` (see `bot.search.found.fit`); the
-threshold is the operating point with the best mean balanced accuracy over the sources, a wrong
-refusal counted four times. The trade-off is printed, also for FacQA valid and IDK-MRC valid,
-which the fit never sees.
+1. **Ranking** (`ranker.json`): every candidate window of every answerable question, labelled
+   by whether it holds the answer; logistic loss. Sources: FacQA train (every passage of the data
+   set one document), IDK-MRC train (TyDiQA-ID questions, every paragraph a document), and the
+   tuning question files. Then `pair_margin`: how much more a window of two sentences must score
+   than a single one, the smallest that keeps the first quote within `LENGTH_BUDGET` times its
+   sentence on average over the tuning files.
+2. **Answer span** (`span.json`): every candidate span of the sentence that holds a question's
+   answer, labelled by its word overlap (F1) with the answer span; cross-entropy. Sources: FacQA
+   train, IDK-MRC train, the tuning files that give spans. Its threshold is the one that best
+   trades right spans against wrong ones on the same data (a wrong span costs `WRONG_SPAN`).
+3. **Found** (`found.json`): the found features (`bot.search.found`) of answerable and
+   unanswerable questions, with the models just fitted; logistic loss. Sources: FacQA train split
+   in two halves (a question asked of the half without its passage is a hard negative on the same
+   news topics), IDK-MRC train (with its unanswerable questions), the tuning files (answerable,
+   near-topic, off-topic and chit-chat). Threshold: the best mean over sources of the balanced
+   accuracy, a wrong refusal counting `REFUSAL_COST` times.
+
+FacQA valid and IDK-MRC valid are never fitted on; the trade-offs are printed for them too.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from bot.measure import labelled
 from bot.measure.facqa import read_facqa
+from bot.measure.labelled import Item, Labelled
+from bot.reading.message import read
+from bot.search import found, span, trees, windows
 from bot.search.answer import Answerer
 from bot.search.corpus import build_corpus, parse_document
-from bot.search.found import Evidence, FoundModel, fit
-from bot.search.snapshot import Snapshot, load_snapshot
+from bot.search.fitted import Fitted
+from bot.search.query import resolve
+from bot.search.ranking import Ranker
+from bot.search.snapshot import Snapshot
 
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 20))
+LENGTH_BUDGET = 1.4  # the first quote's length over its sentence's, on average
+WRONG_SPAN = 0.3  # a wrong span (no word in common with the answer) costs this much
+REFUSAL_COST = 4.0  # a wrong refusal costs this many wrong quotes
+GROUP_WEIGHTS = {"own": 2.0, "facqa": 1.0, "idk": 1.0}
+RANKER_WEIGHTS = {"own": 3.0, "facqa": 1.0, "idk": 0.5}
+LIGHTGBM: dict[str, Any] = {
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_data_in_leaf": 50,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "seed": 7,
+    "deterministic": True,
+    "force_row_wise": True,
+    "num_threads": 2,
+    "verbose": -1,
+}
+ROUNDS = {"ranker": 300, "span": 400, "found": 200}
 
 
 @dataclass
-class Source:
-    """Labelled questions over one or more corpora: feature rows and labels."""
+class Rows:
+    """Feature rows with labels, grouped by question, tagged by source group."""
 
-    name: str
-    group: str
-    rows: list[tuple[float, ...]] = field(default_factory=list)
-    labels: list[int] = field(default_factory=list)
-    unread: list[int] = field(default_factory=list)  # labels of questions with nothing to look for
+    x: list[np.ndarray] = field(default_factory=list)
+    y: list[float] = field(default_factory=list)
+    groups: list[int] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # per question: its source group
+    lengths: list[tuple[int, int]] = field(default_factory=list)  # per row: window, core chars
 
-    def add(self, answerer: Answerer, question: str, label: int) -> None:
-        considered = answerer.consider(question)
-        if considered is None or not considered[1]:
-            self.unread.append(label)
-            return
-        self.rows.append(considered[2].values)
-        self.labels.append(label)
+    def add(self, rows: np.ndarray, labels: Sequence[float], tag: str) -> None:
+        self.x.append(rows)
+        self.y.extend(labels)
+        self.groups.append(len(labels))
+        self.tags.append(tag)
+
+    def matrix(self) -> np.ndarray:
+        return np.vstack(self.x) if self.x else np.zeros((0, 0))
+
+    def weights(self, by_tag: dict[str, float]) -> np.ndarray:
+        return np.repeat([by_tag.get(t, 1.0) for t in self.tags], self.groups)
 
 
-def facqa_source(folder: Path, splits: Sequence[str]) -> Source:
+# --------------------------------------------------------------------------- sources
+
+
+def own_sets(manifest: Path, part: str = "tuning") -> list[Labelled]:
+    """The question files a manifest (`tests/data/sets.json`) lists under `part`."""
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    base = manifest.parent
+    out = []
+    for entry in data[part]:
+        questions, corpus = base / entry["questions"], base / entry["corpus"]
+        if questions.exists() and corpus.exists():
+            name = str(entry.get("name") or questions.relative_to(base))
+            out.append(labelled.question_file(questions, corpus, name))
+    return out
+
+
+def facqa_halves(folder: Path, splits: Sequence[str]) -> tuple[Labelled, Labelled]:
+    """FacQA split into two corpora of half the passages each; every question is asked of both
+    halves (answerable in its own, a hard negative in the other unless that half also holds
+    its answer)."""
     data = read_facqa(folder)
-    halves: list[list[int]] = [[], []]
     order = list(range(len(data.passages)))
     random.Random(7).shuffle(order)
-    for n, pid in enumerate(order):
-        halves[n % 2].append(pid)
+    halves = [sorted(order[0::2]), sorted(order[1::2])]
     side = {pid: h for h, ids in enumerate(halves) for pid in ids}
-    answerers = []
-    for ids in halves:
-        docs = [parse_document(f"facqa-{i:04d}.txt", data.passages[i], markdown=False) for i in ids]
-        answerers.append(Answerer(Snapshot.build(build_corpus(docs))))
     texts = [" ".join(data.passages[i] for i in ids).lower() for ids in halves]
-    source = Source("FacQA " + "+".join(splits), "facqa")
+    kbs = [
+        Snapshot.build(
+            build_corpus(
+                parse_document(f"facqa-{i:04d}.txt", data.passages[i], markdown=False) for i in ids
+            )
+        )
+        for ids in halves
+    ]
+    items: list[list[Item]] = [[], []]
     for split in splits:
         for q in data.questions.get(split, ()):
             own = side[q.passage]
-            source.add(answerers[own], q.question, 1)
+            items[own].append(Item(q.question, (q.answer,), q.answer))
             if q.answer.lower() not in texts[1 - own]:
-                source.add(answerers[1 - own], q.question, 0)
-    return source
+                items[1 - own].append(Item(q.question, ()))
+    name = "FacQA " + "+".join(splits)
+    return (
+        Labelled(f"{name} (half 1)", "facqa", kbs[0], tuple(items[0])),
+        Labelled(f"{name} (half 2)", "facqa", kbs[1], tuple(items[1])),
+    )
 
 
-def idk_source(path: Path, name: str = "IDK-MRC") -> Source:
-    items = json.loads(path.read_text(encoding="utf-8"))
-    docs = [
-        parse_document(f"idk-{i:05d}.txt", item["context"], markdown=False)
-        for i, item in enumerate(items)
+# --------------------------------------------------------------------------- ranking
+
+
+def ranker_rows(source: Labelled, rows: Rows) -> None:
+    """Every candidate window of the source's answerable questions, labelled by whether it
+    holds the answer (questions none of whose windows holds it teach nothing and are left
+    out)."""
+    kb = source.kb
+    for item in source.items:
+        if not item.answerable:
+            continue
+        reading = read(item.question)
+        query = resolve(reading, kb)
+        if not query.terms:
+            continue
+        scores = kb.index.scores([(qt.term, qt.weight) for qt in query.terms])
+        found_windows = windows.gather(reading, query, kb, scores)
+        if not found_windows:
+            continue
+        texts = [" ".join(kb.sentences[i].text for i in w.ids) for w in found_windows]
+        labels = [
+            float(item.answered_by(t, kb.sentences[w.core].doc))
+            for t, w in zip(texts, found_windows, strict=True)
+        ]
+        if not any(labels):
+            continue
+        rows.add(windows.features(reading, query, kb, found_windows, scores), labels, source.group)
+        rows.lengths.extend(
+            (len(t), len(kb.sentences[w.core].text))
+            for t, w in zip(texts, found_windows, strict=True)
+        )
+
+
+def fit_ranker(rows: Rows, about: str) -> trees.Model:
+    forest = _fit(
+        rows.matrix(), np.asarray(rows.y), rows.weights(RANKER_WEIGHTS), "binary", "ranker"
+    )
+    model = trees.Model(forest, windows.FEATURES, about)
+    margin = pair_margin(model, rows)
+    return trees.Model(forest, windows.FEATURES, about, 0.0, {"pair_margin": margin})
+
+
+def pair_margin(model: trees.Model, rows: Rows) -> float:
+    """The smallest margin for two-sentence windows that keeps the first quote within
+    LENGTH_BUDGET times its sentence, on average over the tuning files."""
+    own = [i for i, t in enumerate(rows.tags) if t == "own"]
+    x = rows.matrix()
+    probability = model.forest.probability(x)
+    pair = x[:, windows.FEATURES.index("pair")]
+    starts = np.concatenate(([0], np.cumsum(rows.groups)))
+    for margin in (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5, 1.0):
+        ratio = []
+        for q in own:
+            lo, hi = starts[q], starts[q + 1]
+            best = lo + int(np.argmax(probability[lo:hi] - margin * pair[lo:hi]))
+            window, core = rows.lengths[best]
+            ratio.append(window / max(core, 1))
+        if not ratio or float(np.mean(ratio)) <= LENGTH_BUDGET:
+            return margin
+    return 1.0
+
+
+# --------------------------------------------------------------------------- span
+
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+def normalise(answer: str) -> list[str]:
+    """An answer's words for comparing: lower case, no punctuation."""
+    return _PUNCT.sub(" ", answer.lower()).split()
+
+
+def overlap(guess: str, gold: str) -> float:
+    """Word-overlap F1 of a guess with the gold answer (SQuAD's measure)."""
+    a, b = normalise(guess), normalise(gold)
+    if not a or not b:
+        return float(a == b)
+    common = sum(min(a.count(w), b.count(w)) for w in set(a))
+    if not common:
+        return 0.0
+    p, r = common / len(a), common / len(b)
+    return 2 * p * r / (p + r)
+
+
+def span_rows(source: Labelled, rows: Rows, ranker: trees.Model) -> None:
+    """Every candidate span of the window the ranking puts first, when it holds the question's
+    answer span (else of the sentence that holds it), labelled by its overlap with it: spans
+    are learned where they will be looked for, beside the sentence next to them."""
+    kb = source.kb
+    rank = Ranker(kb, ranker)
+    for item in source.items:
+        if not item.answerable or not item.span:
+            continue
+        gold = item.span.lower()
+        reading = read(item.question)
+        query = resolve(reading, kb)
+        ranked = rank.rank(reading, query) if query.terms else []
+        texts: list[str] = []
+        core = 0
+        if ranked:
+            top = ranked[0]
+            window = [kb.sentences[i] for i in top.window]
+            if any(gold in s.text.lower() for s in window) and (
+                not item.doc or window[0].doc == item.doc
+            ):
+                texts = [s.text for s in window]
+                core = top.window.index(top.chunk)
+        if not texts:
+            holding = next(
+                (
+                    s.text
+                    for s in kb.sentences
+                    if (not item.doc or s.doc == item.doc) and gold in s.text.lower()
+                ),
+                None,
+            )
+            if holding is None:
+                continue
+            texts = [holding]
+        found_spans, x = span.candidates(reading, query, texts, core, kb.index.idf)
+        if not found_spans:
+            continue
+        labels = [overlap(span.words_text(texts[s], i, j), item.span) for s, i, j in found_spans]
+        rows.add(x, labels, source.group)
+
+
+def fit_span(rows: Rows, about: str) -> trees.Model:
+    x, y = rows.matrix(), np.asarray(rows.y)
+    forest = _fit(
+        x, y, rows.weights({"own": 2.0, "facqa": 1.0, "idk": 0.5}), "cross_entropy", "span"
+    )
+    probability = forest.probability(x)
+    starts = np.concatenate(([0], np.cumsum(rows.groups)))
+    best = [
+        (float(probability[lo + k]), float(y[lo + k]))
+        for lo, hi in itertools.pairwise(starts)
+        for k in [int(np.argmax(probability[lo:hi]))]
     ]
-    answerer = Answerer(Snapshot.build(build_corpus(docs)))
-    source = Source(f"{name} {path.stem}", "idk")
-    for item in items:
-        for qa in item["qas"]:
-            source.add(answerer, qa["question"], 0 if qa["is_impossible"] else 1)
-    return source
+
+    def gain(t: float) -> float:
+        return sum(f1 - WRONG_SPAN * (f1 == 0.0) for p, f1 in best if p >= t)
+
+    threshold = max((round(0.02 * i, 2) for i in range(0, 40)), key=gain)
+    return trees.Model(forest, span.FEATURES, about, threshold)
 
 
-def questions_source(pairs: Sequence[tuple[Path, Path]]) -> Source:
-    source = Source("question files", "own")
-    for question_file, corpus_dir in pairs:
-        answerer = Answerer(load_snapshot(corpus_dir))
-        data = json.loads(question_file.read_text(encoding="utf-8"))
-        for item in data.get("answerable", []):
-            source.add(answerer, item["q"], 1)
-        for item in data.get("unanswerable", []):
-            source.add(answerer, item["q"], 0)
-    return source
+# --------------------------------------------------------------------------- found
 
 
-# Questions people type at the bot count twice as much as each benchmark in the fit
-GROUP_WEIGHTS = {"own": 2.0, "facqa": 1.0, "idk": 1.0}
+def found_rows(answerer: Answerer, source: Labelled, rows: Rows, unread: list[int]) -> None:
+    """The found features of every question of the source (1: it is answered there); a
+    question with nothing to look for is counted as refused, in `unread`."""
+    for item in source.items:
+        considered = answerer.consider(item.question)
+        label = float(item.answerable)
+        if considered is None or not considered.ranked:
+            unread.append(int(label))
+            continue
+        rows.add(considered.evidence[None, :], [label], source.group)
 
 
-def fit_model(sources: Sequence[Source], about: str) -> FoundModel:
-    rows, labels, weights = [], [], []
-    for s in sources:
-        group_size = sum(len(t.rows) for t in sources if t.group == s.group)
-        rows.extend(s.rows)
-        labels.extend(s.labels)
-        weights.extend([GROUP_WEIGHTS.get(s.group, 1.0) / group_size] * len(s.rows))
-    x = np.asarray(rows, dtype=np.float64)
-    y = np.asarray(labels, dtype=np.float64)
-    w = np.asarray(weights)
-    trees, rate = fit(x, y, w / w.mean())
-    model = FoundModel(trees, rate, 0.5, about)
+@dataclass
+class FoundSource:
+    name: str
+    rows: Rows
+    unread: list[int]
+
+
+def fit_found(sources: Sequence[FoundSource], about: str) -> trees.Model:
+    x = np.vstack([s.rows.matrix() for s in sources if s.rows.x])
+    y = np.concatenate([np.asarray(s.rows.y) for s in sources])
+    forest = _fit(x, y, _balanced_weights(sources), "binary", "found")
+    extra = {"tentative_margin": found.TENTATIVE_MARGIN}
+    model = trees.Model(forest, found.FEATURES, about, 0.5, extra)
     threshold = max(THRESHOLDS, key=lambda t: _mean_balanced(model, sources, t))
-    return FoundModel(trees, rate, threshold, about)
+    return trees.Model(forest, found.FEATURES, about, threshold, extra)
 
 
-def _rates(model: FoundModel, source: Source, threshold: float) -> tuple[float, float]:
+def _balanced_weights(sources: Sequence[FoundSource]) -> np.ndarray:
+    """Each group of sources (own, facqa, idk) weighs GROUP_WEIGHTS in all."""
+    sizes: dict[str, int] = {}
+    for s in sources:
+        for tag in s.rows.tags:
+            sizes[tag] = sizes.get(tag, 0) + 1
+    weights = [GROUP_WEIGHTS.get(t, 1.0) / sizes[t] for s in sources for t in s.rows.tags]
+    w = np.asarray(weights)
+    return np.asarray(w / w.mean())
+
+
+def rates(model: trees.Model, source: FoundSource, threshold: float) -> tuple[float, float]:
     """(answerable kept, unanswerable refused) at a threshold; unread questions are refused."""
-    kept = refused = 0
-    for row, label in zip(source.rows, source.labels, strict=True):
-        yes = model.probability(Evidence(row)) >= threshold
-        kept += yes and label == 1
-        refused += (not yes) and label == 0
-    positives = source.labels.count(1) + source.unread.count(1)
-    negatives = source.labels.count(0) + source.unread.count(0)
-    refused += source.unread.count(0)
+    x = source.rows.matrix()
+    p = model.forest.probability(x) if len(x) else np.zeros(0)
+    y = np.asarray(source.rows.y)
+    kept = int(((p >= threshold) & (y == 1)).sum())
+    refused = int(((p < threshold) & (y == 0)).sum()) + source.unread.count(0)
+    positives = int((y == 1).sum()) + source.unread.count(1)
+    negatives = int((y == 0).sum()) + source.unread.count(0)
     return kept / max(positives, 1), refused / max(negatives, 1)
 
 
-# A wrong refusal costs four wrong quotes: a reader who is refused an answer the article
-# holds is worse off than one who gets a quote and sees it does not answer.
-REFUSAL_COST = 4.0
-
-
-def _mean_balanced(model: FoundModel, sources: Sequence[Source], threshold: float) -> float:
-    """The mean over sources of the cost-weighted balanced accuracy at a threshold."""
+def _mean_balanced(model: trees.Model, sources: Sequence[FoundSource], threshold: float) -> float:
     values = []
     for s in sources:
-        kept, refused = _rates(model, s, threshold)
+        kept, refused = rates(model, s, threshold)
         values.append((REFUSAL_COST * kept + refused) / (REFUSAL_COST + 1))
     return float(np.mean(values))
 
 
-def trade_off(model: FoundModel, sources: Sequence[Source]) -> str:
+def trade_off(model: trees.Model, sources: Sequence[FoundSource]) -> str:
     """Answerable kept / unanswerable refused per source at each threshold."""
     head = "threshold  " + "  ".join(f"{s.name[:26]:>26}" for s in sources)
     lines = [head, " " * 11 + "  ".join(f"{'kept / refused':>26}" for _ in sources)]
     for t in THRESHOLDS:
         cells = []
         for s in sources:
-            kept, refused = _rates(model, s, t)
+            kept, refused = rates(model, s, t)
             cells.append(f"{kept:>12.3f} / {refused:<11.3f}")
         mark = "  <- chosen" if abs(t - model.threshold) < 1e-9 else ""
         lines.append(f"{t:>9.2f}  " + "  ".join(cells) + mark)
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- all three
+
+
+def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, objective: str, which: str) -> trees.Forest:
+    try:
+        import lightgbm
+    except ImportError as exc:  # an optional dependency: answering never needs it
+        raise SystemExit("fitting needs LightGBM: pip install -e '.[fit]'") from exc
+    params = {**LIGHTGBM, "objective": objective}
+    booster = lightgbm.train(params, lightgbm.Dataset(x, y, weight=w), ROUNDS[which])
+    return trees.from_lightgbm(booster.dump_model())
+
+
+def calibrate(
+    facqa_dir: Path | None,
+    idk_dir: Path | None,
+    own: Sequence[Labelled],
+    say: Callable[[str], None] = print,
+) -> tuple[Fitted, str]:
+    """Fit the three models in turn; returns them and a report of what they do."""
+    train: list[Labelled] = []
+    held: list[Labelled] = []
+    used: list[str] = []
+    if facqa_dir is not None:
+        train.append(labelled.facqa(facqa_dir, ["train"]))
+        used.append("FacQA train")
+    if idk_dir is not None:
+        train.append(labelled.idk(idk_dir / "train.json"))
+        used.append("IDK-MRC train")
+    train.extend(own)
+    if own:
+        used.append(
+            f"{len(own)} tuning question files ({sum(len(s.items) for s in own)} questions)"
+        )
+    about = "fitted by `python -m bot calibrate` on " + ", ".join(used)
+
+    say("ranking: collecting windows")
+    ranks = Rows()
+    for source in train:
+        ranker_rows(source, ranks)
+    ranker = fit_ranker(ranks, about)
+    say(f"ranking: {len(ranks.groups)} questions, pair margin {ranker.extra['pair_margin']}")
+
+    say("answer span: collecting candidates")
+    span_data = Rows()
+    for source in train:
+        span_rows(source, span_data, ranker)
+    span_model = fit_span(span_data, about)
+    say(f"answer span: {len(span_data.groups)} questions, threshold {span_model.threshold}")
+
+    say("found: collecting evidence")
+    placeholder = trees.Model(_constant(), found.FEATURES, "", 0.5)
+    interim = Fitted(ranker, span_model, placeholder)
+    found_train = []
+    halves: Iterable[Labelled] = ()
+    if facqa_dir is not None:
+        halves = facqa_halves(facqa_dir, ["train"])
+    for source in [*halves, *[s for s in train if s.group != "facqa"]]:
+        found_train.append(_found_source(source, interim))
+    if facqa_dir is not None:
+        held.append(labelled.facqa(facqa_dir, ["valid"]))
+    if idk_dir is not None and (idk_dir / "valid.json").exists():
+        held.append(labelled.idk(idk_dir / "valid.json"))
+    found_model = fit_found(_merge(found_train), about)
+    fitted = Fitted(ranker, span_model, found_model)
+    held_sources = [_found_source(s, fitted) for s in held]
+    report = trade_off(found_model, [*_merge(found_train), *held_sources])
+    return fitted, report
+
+
+def _found_source(source: Labelled, fitted: Fitted) -> FoundSource:
+    answerer = Answerer(source.kb, fitted=fitted)
+    rows = Rows()
+    unread: list[int] = []
+    found_rows(answerer, source, rows, unread)
+    return FoundSource(source.name, rows, unread)
+
+
+def _merge(sources: Sequence[FoundSource]) -> list[FoundSource]:
+    """The sources of one group (the FacQA halves, the tuning files) merged into one."""
+    merged: dict[str, FoundSource] = {}
+    for s in sources:
+        tag = s.rows.tags[0] if s.rows.tags else s.name
+        name = {"own": "tuning files", "facqa": "FacQA train (halves)"}.get(tag, s.name)
+        target = merged.setdefault(name, FoundSource(name, Rows(), []))
+        target.rows.x.extend(s.rows.x)
+        target.rows.y.extend(s.rows.y)
+        target.rows.groups.extend(s.rows.groups)
+        target.rows.tags.extend(s.rows.tags)
+        target.unread.extend(s.unread)
+    return list(merged.values())
+
+
+def _constant() -> trees.Forest:
+    """A forest that says 0.5 to everything (while the found model is not fitted yet)."""
+    return trees.Forest(
+        np.asarray([-1], dtype=np.int32),
+        np.zeros(1),
+        np.zeros(1, dtype=np.int32),
+        np.zeros(1, dtype=np.int32),
+        np.zeros(1),
+        np.zeros(1, dtype=np.int32),
+        0,
+    )
+
+
+def write(fitted: Fitted, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, model in (("ranker", fitted.ranker), ("span", fitted.span), ("found", fitted.found)):
+        path = folder / f"{name}.json"
+        path.write_text(model.to_json() + "\n", encoding="utf-8")
+        out.append(path)
+    return out

@@ -108,7 +108,7 @@ def trade_off(
     for question in unanswerable:
         answer = answerer.ask(question)
         refused_at.append(answer.confidence if answer.chat is None else -1.0)
-    chosen = answerer.model.threshold
+    chosen = answerer.fitted.found.threshold
     lines = ["threshold   answerable right at top-1   off-topic refused"]
     for t in sorted({*(round(0.05 * i, 2) for i in range(1, 20)), chosen}):
         ok = sum(hit and c >= t for c, hit in right)

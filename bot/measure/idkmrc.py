@@ -114,7 +114,7 @@ def _trade_off(answerer: Answerer, questions: list[IdkQuestion]) -> str:
         passages = answer.passages or answerer.ask_anyway(q.question)
         right = _right([p.text for p in passages], q.answers) if q.answers else False
         rows.append((answer.confidence, bool(q.answers), right))
-    chosen = answerer.model.threshold
+    chosen = answerer.fitted.found.threshold
     answerable = sum(a for _, a, _ in rows) or 1
     unanswerable = sum(not a for _, a, _ in rows) or 1
     out = ["threshold  answerable right at top-1  unanswerable refused"]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
 from bot.reading import text
-from bot.reading.lexicon import STOPWORDS, WORD_CLASSES
+from bot.reading.lexicon import STOPWORDS, WORD_CLASSES, pairs
 
 CUE_REACH = 4  # the cue word must stand this close to a question word (0: anywhere)
 
@@ -31,23 +32,92 @@ _DATE = re.compile(r"\b\d{1,2}\s?/\s?\d{1,2}\b")
 
 
 # "Partai apa ...", "Badan apakah ...": things whose answer is a proper name
-_NAMED_KIND = re.compile(
-    r"\b(badan|perusahaan|partai|organisasi|lembaga|departemen|kementerian|penghargaan|kelompok"
+_KIND_NOUNS_RE = (
+    r"badan|perusahaan|partai|organisasi|lembaga|departemen|kementerian|penghargaan|kelompok"
     r"|film|universitas|negara|kejuaraan|dinas|kota|asosiasi|yayasan|provinsi|kabupaten|balai"
     r"|bank|komisi|dewan|klub|tim|pulau|fraksi|divisi|bandara|kapal|satelit|maskapai|majalah"
     r"|koran|harian|stasiun|televisi|festival|ajang|turnamen|liga|lagu|album|buku|judul|program"
     r"|proyek|operasi|gunung|sungai|danau|selat|teluk|benua|institusi|instansi|sekolah|hotel"
-    r"|gedung|jalan|desa|kecamatan|wilayah|daerah|suku|bahasa|merek|perjanjian) (apa|apakah)\b"
+    r"|gedung|jalan|desa|kecamatan|wilayah|daerah|suku|bahasa|merek|perjanjian|warna|jenis"
+)
+_NAMED_KIND = re.compile(rf"\b({_KIND_NOUNS_RE}) (apa|apakah)\b")
+_KIND_NOUNS = frozenset(_KIND_NOUNS_RE.split("|"))
+
+
+# The kind of answer a question word asks for. "person", "place" and "name" are all answered by
+# a name; "reason", "manner", "definition" and "yesno" by an explanation, not a short span.
+Kind = Literal[
+    "expansion",
+    "definition",
+    "time",
+    "number",
+    "person",
+    "place",
+    "name",
+    "reason",
+    "manner",
+    "yesno",
+]
+NAMED: frozenset[Kind] = frozenset({"person", "place", "name"})
+EXPLAINED: frozenset[Kind] = frozenset({"reason", "manner", "definition", "yesno"})
+
+_PLACE = re.compile(
+    r"\b(di ?mana(kah)?|dimanakah|dmn|ke ?mana(kah)?|dari ?mana(kah)?|where|wherever"
+    r"|(negara|kota|provinsi|kabupaten|daerah|wilayah|lokasi|tempat|desa|pulau|benua|stadion"
+    r"|gedung|kampung|kecamatan|jalan) (mana|manakah|apa|apakah)"
+    r"|(which|what) (country|city|town|province|place|stadium|region|island|venue)"
+    r"|lokasi(nya)?|alamat(nya)?)\b"
+)
+_PERSON = re.compile(r"\b(siapa|siapakah|sapa|siapa(saja|aja)|who|whom|whose)\b")
+_MANNER = re.compile(
+    r"\b(bagaimana(kah)?|gimana|gmn|gmana|bgmn|caranya|cara|how)\b(?! (many|much|long|old|far))"
+)
+# A question that asks whether. "Apakah" opens both "Apakah Golkar masih bisa ...?" (whether)
+# and, in formal Indonesian, "Apakah bahan bakar yang ...?" (what): it asks whether when an
+# auxiliary follows it, or when no "yang" clause names a thing to be found.
+_AUXILIARIES = frozenset(
+    "masih bisa sudah udah akan telah pernah benar betul tidak tak ada boleh harus perlu sempat "
+    "dapat mau memang sering selalu juga".split()
+)
+_WHAT_NOUNS = frozenset(
+    "yang nama kepanjangan arti itu judul jenis bentuk isi tujuan alasan penyebab saja".split()
+)
+_ENGLISH_YESNO = frozenset(
+    "is are was were does do did can could will would has have had should".split()
+)
+_TAG = re.compile(r"\b(ga|gak|nggak|enggak|tidak|bukan|ngga|gk) ?(sih|ya|kah)? ?$")
+
+
+_PLACE_KIND_NOUNS = frozenset(
+    "negara kota provinsi kabupaten pulau desa kecamatan wilayah daerah benua gunung sungai "
+    "danau selat teluk jalan gedung bandara stasiun".split()
 )
 
 
-# The kind of answer a question word asks for
-Kind = Literal["expansion", "definition", "time", "number", "name", "reason"]
+def _opens_with(words: Sequence[str], nouns: frozenset[str]) -> bool:
+    """ "Apakah *negara* asal ...", "Apa *partai* ...": a question word and a kind of thing."""
+    return len(words) > 1 and words[0] in ("apa", "apakah") and words[1] in nouns
+
+
+def _asks_whether(words: Sequence[str]) -> bool:
+    if not words:
+        return False
+    first, rest = words[0], list(words[1:])
+    if first in ("apakah", "apa") and rest:
+        if first == "apa" and rest[0] not in ("benar", "betul", "bener", "iya"):
+            return False
+        if any(w in _AUXILIARIES for w in rest[:3]):
+            return True
+        return rest[0] not in _WHAT_NOUNS and rest[0] not in _KIND_NOUNS and "yang" not in rest
+    if first in _ENGLISH_YESNO:
+        return True
+    return bool(_TAG.search(" ".join(words)))
 
 
 def asked(words: Sequence[str]) -> Kind | None:
-    """What kind of answer the question word asks for (the question's normalised words): a
-    short form spelt out, a definition, a time, a number, a name or a reason."""
+    """What kind of answer the question word asks for (the question's normalised words, chat
+    spellings read as the standard word): a short form spelt out, a definition, a time, a
+    number, a person, a place, another name, a reason, a manner, or whether (yes or no)."""
     q = " " + " ".join(words) + " "
     if re.search(r"\b(kepanjangan\w*|singkatan\w*|akronim|nama lengkap|stands? for)\b", q):
         return "expansion"
@@ -58,21 +128,34 @@ def asked(words: Sequence[str]) -> Kind | None:
     ):
         return "definition"
     if re.search(
-        r"\b(kapan|bilamana|kapankah|kpn|kpan|when)\b|what year"
-        r"|\b(tahun|tanggal|bulan|hari|pukul|jam|abad) (berapa|berapakah|apa|apakah)\b",
+        r"\b(kapan|bilamana|kapankah|kpn|kpan|when)\b|what (year|time|date|day|month)"
+        r"|\b(tahun|tanggal|bulan|hari|pukul|jam|abad|musim) (berapa|berapakah|apa|apakah)\b"
+        r"|\bsejak (kapan|tahun|tanggal)|\bhow long ago\b",
         q,
     ):
         return "time"
-    if re.search(r"\b(berapa|berapakah|keberapa|keberapakah|brp|how many|how much)\b", q):
-        return "number"
     if re.search(
-        r"\b(siapa|siapakah|sapa|who|whom|di ?mana|dimanakah|dmn|ke ?mana(kah)?|mana|manakah"
-        r"|where|nama)\b",
+        r"\b(berapa|berapakah|keberapa|keberapakah|brp|brapa|brpa|seberapa|how many|how much"
+        r"|how long|how old|how far)\b",
         q,
-    ) or _NAMED_KIND.search(q):
+    ):
+        return "number"
+    if _PLACE.search(q) or _opens_with(words, _PLACE_KIND_NOUNS):
+        return "place"
+    if _PERSON.search(q):
+        return "person"
+    if (
+        re.search(r"\b(mana|manakah|nama|which)\b", q)
+        or _NAMED_KIND.search(q)
+        or _opens_with(words, _KIND_NOUNS)
+    ):
         return "name"
-    if re.search(r"\b(mengapa|kenapa|knp|knapa|why)\b", q):
+    if re.search(r"\b(mengapa|kenapa|knp|knapa|napa|why|alasan(nya)?|penyebab(nya)?)\b", q):
         return "reason"
+    if _MANNER.search(q):
+        return "manner"
+    if _asks_whether([w for w in words if w]):
+        return "yesno"
     return _noun_cue(q)
 
 
@@ -123,7 +206,7 @@ def holds(
             return True
         if cue == "reason" and word in _REASON_WORDS:
             return True
-        if cue == "name" and i > 0 and sentence[token.start].isupper() and word not in STOPWORDS:
+        if cue in NAMED and i > 0 and sentence[token.start].isupper() and word not in STOPWORDS:
             return True
     return False
 
@@ -154,3 +237,141 @@ def spelt_out(term: str, sentence: str) -> bool:
 @lru_cache(maxsize=20_000)
 def sentence_tokens(sentence: str) -> tuple[text.Token, ...]:
     return tuple(text.analyze(sentence))
+
+
+# A sentence that announces what follows ("... sebagai berikut:", "di antaranya") or asks a
+# question the next sentence answers
+_LEAD_IN = re.compile(
+    r"(?::|\?)\s*[\"”']?\s*$|\b(berikut|antara lain|di antaranya|yaitu|yakni|sebagai berikut)\W*$",
+    re.IGNORECASE,
+)
+_QUOTE = re.compile(r"[\"“”]")
+
+
+_NAME_CUES = {kind: frozenset(words.split()) for kind, words in pairs("name-cues.txt")}
+_TITLES = _NAME_CUES["person-title"]
+_PLACE_NOUNS = _NAME_CUES["place-noun"]
+_LOCATIVES = _NAME_CUES["locative"]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What kinds of answer a sentence holds, counted once per sentence (and cached): numbers,
+    times and dates, names (capitalised words past the first), names of people (after a title,
+    or of two words or more) and of places (after a place noun or a locative), reason words;
+    whether it announces what follows, and whether it quotes someone."""
+
+    words: int
+    numbers: int
+    times: int
+    names: int
+    people: int
+    places: int
+    reasons: int
+    lead_in: bool
+    quote: bool
+    grams: frozenset[str]  # character 4-grams of its words (for typos and word forms)
+    name_words: frozenset[str]  # the capitalised words, normalised
+    number_words: frozenset[str]  # the numbers, normalised
+    units: frozenset[str]  # index terms of the words right after a number ("92 *poin*")
+
+
+@lru_cache(maxsize=20_000)
+def profile(sentence: str) -> Profile:
+    tokens = sentence_tokens(sentence)
+    numbers = times = reasons = people = places = 0
+    name_words: set[str] = set()
+    number_words: set[str] = set()
+    units: set[str] = set()
+    run = 0  # length of the run of capitalised words so far
+    for i, token in enumerate(tokens):
+        word = token.word
+        number = any(c.isdigit() for c in word) or word in _NUMBER_WORDS
+        if number:
+            numbers += 1
+            number_words.add(word)
+            for after in tokens[i + 1 : i + 3]:
+                units.update(after.terms)
+        if word in _TIME_WORDS or _YEAR.match(word):
+            times += 1
+        if word in _REASON_WORDS:
+            reasons += 1
+        capital = i > 0 and sentence[token.start].isupper() and word not in STOPWORDS
+        if capital:
+            name_words.add(word)
+            before = tokens[i - 1].word
+            if run == 0 and before in _TITLES:
+                people += 1
+            if run == 0 and (before in _PLACE_NOUNS or before in _LOCATIVES):
+                places += 1
+            run += 1
+            if run == 2:
+                people += 1
+        else:
+            run = 0
+    times += len(_DATE.findall(sentence))
+    return Profile(
+        words=len(tokens),
+        numbers=numbers,
+        times=times,
+        names=len(name_words),
+        people=people,
+        places=places,
+        reasons=reasons,
+        lead_in=bool(_LEAD_IN.search(sentence)),
+        quote=bool(_QUOTE.search(sentence)),
+        grams=grams(t.word for t in tokens if t.terms),
+        name_words=frozenset(name_words),
+        number_words=frozenset(number_words),
+        units=frozenset(units),
+    )
+
+
+def grams(words: Iterable[str], n: int = 4) -> frozenset[str]:
+    """The character n-grams of words (each padded: "#putin#"), a word shorter than n whole."""
+    out: set[str] = set()
+    for word in words:
+        padded = f"#{word}#"
+        if len(padded) <= n:
+            out.add(padded)
+            continue
+        out.update(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return frozenset(out)
+
+
+# Words after which a span says what something is or amounts to ("adalah", "sebesar", "oleh")
+_COPULAS = WORD_CLASSES["copula"] | _NAME_CUES["span-lead"]
+_MONTHS = frozenset(
+    "januari februari maret april mei juni juli agustus september oktober november desember "
+    "january february march june july august october december".split()
+)
+
+
+def word_class(sentence: str, i: int, tokens: Sequence[text.Token]) -> frozenset[str]:
+    """What the i-th word of a sentence is, for answer spans: capital, number, time, year,
+    stop (a function word), title, locative, copula, unit (a word right after a number)."""
+    token = tokens[i]
+    word = token.word
+    out: set[str] = set()
+    number = any(c.isdigit() for c in word) or word in _NUMBER_WORDS
+    if not token.terms or word in STOPWORDS:
+        out.add("stop")
+    if sentence[token.start].isupper() and word not in STOPWORDS:
+        out.add("capital")
+    if number:
+        out.add("number")
+    if word in _TIME_WORDS or word in _MONTHS or _YEAR.match(word):
+        out.add("time")
+    if _YEAR.match(word):
+        out.add("year")
+    if word in _TITLES:
+        out.add("title")
+    if word in _LOCATIVES or word in _PLACE_NOUNS:
+        out.add("locative")
+    if word in _COPULAS:
+        out.add("copula")
+    if i > 0 and not number and "stop" not in out:
+        before = tokens[i - 1].word
+        if any(c.isdigit() for c in before) or before in _NUMBER_WORDS:
+            out.add("unit")
+    return frozenset(out)

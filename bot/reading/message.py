@@ -139,7 +139,7 @@ def read_tokens(
         social=chat.social(words),
         language=chat.language(words),
         english=_looks_english(words),
-        kind=kinds.asked(words),
+        kind=kinds.asked([standard(w) for w in words]),
         focus=_focus(tokens),
         names=_name_groups(question, tokens),
         frames=frozenset(_frame_words(tokens)),
@@ -228,3 +228,21 @@ def _looks_english(words: Sequence[str]) -> bool:
     english = sum(w in _ENGLISH_FUNCTION for w in words)
     indonesian = sum(w in _INDONESIAN_FUNCTION for w in words)
     return english > indonesian
+
+
+_HOW_MANY = frozenset({"berapa", "berapakah", "brp", "brapa", "keberapa", "many", "much"})
+
+
+def counted_terms(reading: Reading) -> frozenset[str]:
+    """The terms of what a number question counts: the word after "berapa" or "how many"
+    ("Berapa *poin* ...", "how many *points* ..."), or glued to it ("Berapa *tahun*kah")."""
+    tokens = reading.tokens
+    counted: set[str] = set()
+    for i, token in enumerate(tokens):
+        if standard(token.word) not in _HOW_MANY:
+            continue
+        for after in tokens[i + 1 : i + 3]:
+            if after.terms:
+                counted.update(after.terms)
+                break
+    return frozenset(counted)

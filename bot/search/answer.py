@@ -1,4 +1,4 @@
-"""From a `Reading` to an `Answer`: query terms, hits, context windows, highlights, found or not.
+"""From a `Reading` to an `Answer`: ranked windows, found or not, the answer span, the quotes.
 
 Plain synchronous code over an immutable `Snapshot` (corpus + index), so it is safe to share
 between concurrent questions and cheap to swap on reload.
@@ -11,13 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+import numpy as np
+
 from bot.reading import text
 from bot.reading.chat import ChatKind
-from bot.reading.kinds import sentence_tokens
+from bot.reading.kinds import EXPLAINED, sentence_tokens
 from bot.reading.message import Language, Reading, read
-from bot.search.found import Evidence, FoundModel, evidence, load_model
+from bot.search import span as spans
+from bot.search.fitted import Fitted, shipped
+from bot.search.found import evidence, tentative_margin
 from bot.search.query import Query, resolve
-from bot.search.ranking import FOUND_COVERAGE, Candidate, Ranker
+from bot.search.ranking import Candidate, Ranker
 from bot.search.snapshot import Snapshot
 
 __all__ = ["Answer", "Answerer", "Passage"]
@@ -25,20 +29,19 @@ __all__ = ["Answer", "Answerer", "Passage"]
 # Why nothing was quoted: nothing to read, no word the corpus has, or too weak a match
 Reason = Literal["", "empty", "no_match", "weak_match", "chat"]
 
-# An answer found with less than this to spare above the threshold is called tentative
-TENTATIVE_MARGIN = 0.15
 PASSAGE_LIMIT = 1500  # a longer quote is cut around its first highlighted word
-# Passages after the first are shown only when they are still about the question.
-SECONDARY_COVERAGE = 0.25
-SECONDARY_SCORE = 0.25
+# Passages after the first are shown when the ranking gives them at least this share of the
+# first one's score (the rest stay behind the "more" button, or out)
+SECONDARY_SHARE = 0.1
 
 
 @dataclass(frozen=True)
 class Passage:
-    """A quote from a document: the sentence that matched, with context where it helps."""
+    """A quote from a document: one sentence, or two neighbours, with the direct answer in it
+    when there is one."""
 
     text: str
-    sentence: str
+    sentence: str  # the indexed sentence that matched best (the one holding the answer)
     doc: str
     title: str
     source: str
@@ -46,6 +49,11 @@ class Passage:
     score: float
     highlights: tuple[tuple[int, int], ...]  # (start, end) in `text` of matched words
     chunk: int  # the sentence that matched
+    answer: tuple[int, int] | None = None  # (start, end) in `text` of the direct answer
+
+    @property
+    def answer_text(self) -> str | None:
+        return self.text[self.answer[0] : self.answer[1]] if self.answer else None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -71,29 +79,51 @@ class Answer:
     tentative: bool = False  # found, but with little to spare: the reply says so
     language: Language | None = None  # the language the question is written in, if it tells
 
+    @property
+    def answer(self) -> str | None:
+        """The direct answer: a verbatim part of the first passage, or None."""
+        return self.passages[0].answer_text if self.found and self.passages else None
+
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
             "question": self.question,
             "found": self.found,
             "passages": [p.as_dict() for p in self.passages],
+            "answer": self.answer,
+            "tentative": self.tentative,
+            "confidence": round(self.confidence, 4),
         }
         if self.chat is not None:
             out["chat"] = self.chat
         return out
 
 
+@dataclass(frozen=True)
+class Considered:
+    """A question weighed against the corpus: its windows best first, the answer span in the
+    best one (sentence number in the window, span), and the found model's features."""
+
+    query: Query
+    ranked: list[Candidate]
+    span: tuple[int, spans.Span] | None
+    evidence: np.ndarray
+
+
 class Answerer:
     """Answers questions from one `Snapshot`."""
 
-    def __init__(self, kb: Snapshot, top_k: int = 3, more_k: int = 6) -> None:
+    def __init__(
+        self, kb: Snapshot, top_k: int = 3, more_k: int = 6, fitted: Fitted | None = None
+    ) -> None:
         self.kb = kb
         self.top_k = top_k
         self.more_k = more_k
-        self.ranker = Ranker(kb)
+        self.fitted = fitted or shipped()
+        self.ranker = Ranker(kb, self.fitted.ranker)
 
-    @property
-    def model(self) -> FoundModel:
-        return load_model()
+    def confidence(self, considered: Considered) -> float:
+        """The found model's probability that the corpus answers the question."""
+        return float(self.fitted.found.forest.probability(considered.evidence)[0])
 
     def ask(self, message: Reading | str) -> Answer:
         """The answer to a message (read here if it was not read at the door)."""
@@ -102,28 +132,43 @@ class Answerer:
         answer = self._ask(reading)
         return replace(answer, elapsed_ms=(time.perf_counter() - started) * 1000)
 
+    def answer(self, reading: Reading, query: Query | None) -> Answer:
+        """The answer to a message read and looked up already (`query`)."""
+        started = time.perf_counter()
+        answer = self._ask(reading, query)
+        return replace(answer, elapsed_ms=(time.perf_counter() - started) * 1000)
+
     def query(self, reading: Reading) -> Query | None:
         """The message's words looked up in this corpus; None when it has none to look for."""
         return resolve(reading, self.kb) if reading.has_words else None
 
-    def consider(self, message: Reading | str) -> tuple[Query, list[Candidate], Evidence] | None:
-        """The question read, its candidates best first and the evidence for the found
-        decision; None when it has nothing to look for."""
+    def consider(self, message: Reading | str) -> Considered | None:
+        """The question weighed against the corpus; None when it has nothing to look for."""
         reading = read(message) if isinstance(message, str) else message
         query = self.query(reading)
         return None if query is None or not query.terms else self._weigh(reading, query)
 
-    def _weigh(self, reading: Reading, query: Query) -> tuple[Query, list[Candidate], Evidence]:
+    def _weigh(self, reading: Reading, query: Query) -> Considered:
         ranked = self.ranker.rank(reading, query)
-        return query, ranked, evidence(reading, query, ranked, self.ranker)
+        found = self._span(reading, query, ranked[0]) if ranked else None
+        sureness = found[1].score if found is not None else 0.0
+        return Considered(query, ranked, found, evidence(reading, query, ranked, self.kb, sureness))
+
+    def _span(
+        self, reading: Reading, query: Query, top: Candidate
+    ) -> tuple[int, spans.Span] | None:
+        if reading.kind in EXPLAINED:
+            return None
+        texts = [self.kb.sentences[i].text for i in top.window]
+        core = top.window.index(top.chunk)
+        return spans.best_span(reading, query, texts, core, self.kb.index.idf, self.fitted.span)
 
     def ask_anyway(self, message: Reading | str) -> tuple[Passage, ...]:
         """The passages the question would be answered with, whatever the found decision."""
         considered = self.consider(message)
-        if considered is None or not considered[1]:
+        if considered is None or not considered.ranked:
             return ()
-        query, ranked, _ = considered
-        return tuple(self._passage(c, query) for c in ranked[: self.top_k])
+        return self._passages(considered, self.top_k)
 
     def _ask(self, reading: Reading, query: Query | None = None) -> Answer:
         question, lang = reading.text, reading.language
@@ -133,40 +178,48 @@ class Answerer:
         if query is None or not query.terms:
             empty = query is None or not query.missing
             return Answer(question, False, (), "empty" if empty else "no_match", language=lang)
-        query, ranked, ev = self._weigh(reading, query)
-        confidence = self.model.probability(ev)
-        if not ranked or confidence < self.model.threshold:
+        considered = self._weigh(reading, query)
+        found = self.fitted.found
+        confidence = self.confidence(considered)
+        if not considered.ranked or confidence < found.threshold:
             return Answer(question, False, (), "weak_match", confidence=confidence, language=lang)
-        top = ranked[0]
-        relevant = [top] + [
-            c
-            for c in ranked[1:]
-            if c.coverage > FOUND_COVERAGE * SECONDARY_COVERAGE
-            and c.score >= SECONDARY_SCORE * top.score
-        ]
-        passages = [self._passage(c, query) for c in relevant[: self.top_k + self.more_k]]
+        passages = self._passages(considered, self.top_k + self.more_k)
         return Answer(
             question,
             True,
-            tuple(passages[: self.top_k]),
+            passages[: self.top_k],
             "",
-            tuple(passages[self.top_k :]),
+            passages[self.top_k :],
             confidence=confidence,
-            tentative=confidence < self.model.threshold + TENTATIVE_MARGIN,
+            tentative=confidence < found.threshold + tentative_margin(found),
             language=lang,
         )
 
-    def answer(self, reading: Reading, query: Query | None) -> Answer:
-        """The answer to a message read and looked up already (`query`)."""
-        started = time.perf_counter()
-        answer = self._ask(reading, query)
-        return replace(answer, elapsed_ms=(time.perf_counter() - started) * 1000)
+    def _passages(self, considered: Considered, limit: int) -> tuple[Passage, ...]:
+        ranked = considered.ranked
+        top = ranked[0]
+        relevant = [top] + [c for c in ranked[1:] if c.score >= SECONDARY_SHARE * top.score]
+        wanted = {qt.term for qt in considered.query.terms if qt.how != "related"}
+        found = considered.span
+        sure = found is not None and found[1].score >= self.fitted.span.threshold
+        out = []
+        for n, cand in enumerate(relevant[:limit]):
+            out.append(self._passage(cand, wanted, found if n == 0 and sure else None))
+        return tuple(out)
 
-    def _passage(self, cand: Candidate, query: Query) -> Passage:
-        chunks = self.kb.sentences
-        best = chunks[cand.chunk]
-        wanted = {qt.term for qt in query.terms if qt.how != "related"}
-        passage_text, spans = _quote([chunks[i].text for i in cand.window], wanted)
+    def _passage(
+        self, cand: Candidate, wanted: set[str], found: tuple[int, spans.Span] | None
+    ) -> Passage:
+        sentences = self.kb.sentences
+        texts = [sentences[i].text for i in cand.window]
+        passage_text, highlights = _quote(texts, wanted)
+        chunk = cand.best if cand.best >= 0 else cand.chunk
+        answer: tuple[int, int] | None = None
+        if found is not None:
+            s_no, span = found
+            chunk = cand.window[s_no]
+            answer = _place(texts, s_no, span, passage_text)
+        best = sentences[chunk]
         doc = self.kb.corpus.document(best.doc)
         return Passage(
             text=passage_text,
@@ -176,9 +229,21 @@ class Answerer:
             source=doc.source,
             paragraph=best.paragraph,
             score=cand.score,
-            highlights=spans,
-            chunk=cand.chunk,
+            highlights=highlights,
+            chunk=chunk,
+            answer=answer,
         )
+
+
+def _place(texts: Sequence[str], s_no: int, span: spans.Span, body: str) -> tuple[int, int] | None:
+    """Where a span of sentence `s_no` stands in the quote (None if the quote was cut
+    without it)."""
+    wanted = texts[s_no][span.start : span.end]
+    offset = sum(len(t) + 1 for t in texts[:s_no]) + span.start
+    if body[offset : offset + len(wanted)] == wanted:
+        return offset, offset + len(wanted)
+    at = body.find(wanted)
+    return (at, at + len(wanted)) if at >= 0 else None
 
 
 def _quote(sentences: Sequence[str], wanted: set[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -186,16 +251,16 @@ def _quote(sentences: Sequence[str], wanted: set[str]) -> tuple[str, tuple[tuple
     body = " ".join(sentences)
     if len(body) > PASSAGE_LIMIT:
         return trim(body, wanted)
-    spans: list[tuple[int, int]] = []
+    highlights: list[tuple[int, int]] = []
     offset = 0
     for sentence in sentences:  # reuse each sentence's cached analysis
-        spans.extend(
+        highlights.extend(
             (offset + t.start, offset + t.end)
             for t in sentence_tokens(sentence)
             if wanted.intersection(t.terms)
         )
         offset += len(sentence) + 1
-    return body, tuple(spans)
+    return body, tuple(highlights)
 
 
 def trim(
@@ -211,5 +276,5 @@ def trim(
         while end < len(body) and not body[end].isspace() and end - start < limit + 40:
             end += 1
         body = ("…" if start else "") + body[start:end].strip() + ("…" if end < len(body) else "")
-    spans = tuple((t.start, t.end) for t in text.analyze(body) if wanted.intersection(t.terms))
-    return body, spans
+    spans_ = tuple((t.start, t.end) for t in text.analyze(body) if wanted.intersection(t.terms))
+    return body, spans_

@@ -298,3 +298,12 @@ def _typo(word: str, kb: Snapshot) -> list[QueryTerm]:
     closest.sort(key=lambda w: (-kb.index.document_frequency(kb.surface_words[w][0]), w))
     terms = kb.surface_words[closest[0]]
     return [QueryTerm(t, word, FUZZY_WEIGHT, "fuzzy") for t in terms if t in kb.index]
+
+
+def focus_terms(reading: Reading, query: Query) -> frozenset[str]:
+    """The terms of the word the question asks about ("Berapa *gaji* ...", "nama *bandara*")."""
+    token = next((t for t in reading.tokens if t.start == reading.focus), None)
+    if token is None:
+        return frozenset()
+    words = {token.phrase or token.word, token.word}
+    return frozenset(qt.term for qt in query.terms if qt.word in words or qt.term in token.terms)

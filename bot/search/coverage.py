@@ -1,0 +1,84 @@
+"""How much of a question a stretch of the corpus holds, in units of the corpus's idf.
+
+Every word of the question weighs its idf (a name, or the alternatives found for one word,
+count once); a word the corpus lacks weighs by how rare it is in general text. Shares of that
+weight are what the ranking and the found decision compare, so that they mean the same on an
+article of twenty sentences and on a corpus of a hundred thousand.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from bot.reading.lexicon import BACKGROUND_DF, BACKGROUND_PARAGRAPHS
+from bot.search.index import Index
+from bot.search.query import Query, QueryTerm
+
+# A word found nowhere in the corpus weighs up to this many times the corpus's rarest word in
+# the question's total: the surest sign that the question is about something else.
+MISSING_WEIGHT = 2.0
+
+
+def by_word(query: Query) -> list[list[QueryTerm]]:
+    """The question's terms grouped by the word they came from."""
+    groups: dict[str, list[QueryTerm]] = {}
+    for qt in query.terms:
+        groups.setdefault(qt.word, []).append(qt)
+    return list(groups.values())
+
+
+def word_weight(terms: list[QueryTerm], matched: set[str] | None, index: Index) -> float:
+    """A word's own terms add up; a name, or alternatives for one word (synonyms, English,
+    typos), count once: the best of them, or the word's own terms if they weigh more."""
+    own = 0.0
+    best = 0.0
+    for qt in terms:
+        if matched is not None and qt.term not in matched:
+            continue
+        value = qt.weight * max(index.idf(qt.term), 0.0)
+        if qt.how == "exact":
+            own += value
+        else:
+            best = max(best, value)
+    return max(own, best)
+
+
+def importance(query: Query, index: Index) -> float:
+    """Total weight of what the question asks about: found words by idf, missing ones at most."""
+    found = sum(word_weight(terms, None, index) for terms in by_word(query))
+    return found + (len(query.missing) + len(query.unknown)) * MISSING_WEIGHT * index.max_idf
+
+
+def held(query: Query, matched: set[str], index: Index) -> float:
+    """How much of the question's weight the matched terms carry."""
+    return sum(word_weight(terms, matched, index) for terms in by_word(query))
+
+
+def missing_weight(term: str, index: Index) -> float:
+    """How much a real word the corpus lacks weighs, in the corpus's idf units: as much as the
+    corpus's rarest word when the word is rare in general text ("gaji", "anggaran"), little
+    when it is common ("mulai", "orang"), so that a generic word does not sink a question."""
+    return index.max_idf * general_rarity(term)
+
+
+@lru_cache(maxsize=10_000)
+def general_rarity(term: str) -> float:
+    """0 for a word in every general-text paragraph, 1 for one in none (or one)."""
+    n = BACKGROUND_PARAGRAPHS
+    df = BACKGROUND_DF.get(term, 1)
+    rarest = math.log((n - 0.5) / 1.5 + 1)
+    return math.log((n - df + 0.5) / (df + 0.5) + 1) / rarest
+
+
+def matched(query: Query, index: Index, lo: Sequence[int], hi: Sequence[int]) -> list[set[str]]:
+    """For each range of sentence ids [lo, hi): the query terms it holds (from postings)."""
+    lo_arr, hi_arr = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+    found: list[set[str]] = [set() for _ in lo]
+    for term in {qt.term for qt in query.terms}:
+        for i in np.flatnonzero(index.holds(term, lo_arr, hi_arr)):
+            found[i].add(term)
+    return found
