@@ -94,6 +94,12 @@ def _parser() -> argparse.ArgumentParser:
         help="a question file and the corpus folder or article it is about (repeatable)",
     )
     cal.add_argument("--out", type=Path, help="folder to write the models to (default: the bot's)")
+    cal.add_argument(
+        "--only",
+        choices=["ranker", "span", "found"],
+        default="",
+        help="fit one model, keeping the others as shipped",
+    )
     cal.set_defaults(func=_calibrate)
 
     run = sub.add_parser("run", help="start the Telegram bot (long polling, or webhook)")
@@ -243,8 +249,10 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     if not (args.facqa or args.idk or own):
         print("error: give --facqa, --idk, --sets and/or --questions", file=sys.stderr)
         return 2
-    fitted, report = calibrate(args.facqa, args.idk, own, say=lambda s: print(s, file=sys.stderr))
-    for path in write(fitted, args.out or MODELS):
+    fitted, report = calibrate(
+        args.facqa, args.idk, own, say=lambda s: print(s, file=sys.stderr), only=args.only
+    )
+    for path in write(fitted, args.out or MODELS, args.only):
         print(f"wrote {path}")
     print(f"found threshold {fitted.found.threshold:.2f}\n")
     print(report)

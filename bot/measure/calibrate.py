@@ -44,7 +44,7 @@ from bot.reading.message import read
 from bot.search import found, span, trees, windows
 from bot.search.answer import Answerer
 from bot.search.corpus import build_corpus, parse_document
-from bot.search.fitted import Fitted
+from bot.search.fitted import FOUND_FILE, RANKER_FILE, SPAN_FILE, Fitted
 from bot.search.query import resolve
 from bot.search.ranking import Ranker
 from bot.search.snapshot import Snapshot
@@ -228,7 +228,7 @@ def overlap(guess: str, gold: str) -> float:
 
 def span_rows(source: Labelled, rows: Rows, ranker: trees.Model) -> None:
     """Every candidate span of the window the ranking puts first, when it holds the question's
-    answer span (else of the sentence that holds it), labelled by its overlap with it: spans
+    answer span (else of the sentence that holds it), labelled by whether it is the span: spans
     are learned where they will be looked for, beside the sentence next to them."""
     kb = source.kb
     rank = Ranker(kb, ranker)
@@ -264,7 +264,10 @@ def span_rows(source: Labelled, rows: Rows, ranker: trees.Model) -> None:
         found_spans, x = span.candidates(reading, query, texts, core, kb.index.idf)
         if not found_spans:
             continue
-        labels = [overlap(span.words_text(texts[s], i, j), item.span) for s, i, j in found_spans]
+        labels = [
+            float(overlap(span.words_text(texts[s], i, j), item.span) == 1.0)
+            for s, i, j in found_spans
+        ]
         rows.add(x, labels, source.group)
 
 
@@ -383,8 +386,10 @@ def calibrate(
     idk_dir: Path | None,
     own: Sequence[Labelled],
     say: Callable[[str], None] = print,
+    only: str = "",
 ) -> tuple[Fitted, str]:
-    """Fit the three models in turn; returns them and a report of what they do."""
+    """Fit the three models in turn (or `only` one of them, keeping the shipped others);
+    returns them and a report of what they do."""
     train: list[Labelled] = []
     held: list[Labelled] = []
     used: list[str] = []
@@ -401,19 +406,26 @@ def calibrate(
         )
     about = "fitted by `python -m bot calibrate` on " + ", ".join(used)
 
-    say("ranking: collecting windows")
-    ranks = Rows()
-    for source in train:
-        ranker_rows(source, ranks)
-    ranker = fit_ranker(ranks, about)
-    say(f"ranking: {len(ranks.groups)} questions, pair margin {ranker.extra['pair_margin']}")
-
-    say("answer span: collecting candidates")
-    span_data = Rows()
-    for source in train:
-        span_rows(source, span_data, ranker)
-    span_model = fit_span(span_data, about)
-    say(f"answer span: {len(span_data.groups)} questions, threshold {span_model.threshold}")
+    if only in ("", "ranker"):
+        say("ranking: collecting windows")
+        ranks = Rows()
+        for source in train:
+            ranker_rows(source, ranks)
+        ranker = fit_ranker(ranks, about)
+        say(f"ranking: {len(ranks.groups)} questions, pair margin {ranker.extra['pair_margin']}")
+    else:
+        ranker = trees.load(RANKER_FILE, windows.FEATURES)
+    if only in ("", "span"):
+        say("answer span: collecting candidates")
+        span_data = Rows()
+        for source in train:
+            span_rows(source, span_data, ranker)
+        span_model = fit_span(span_data, about)
+        say(f"answer span: {len(span_data.groups)} questions, threshold {span_model.threshold}")
+    else:
+        span_model = trees.load(SPAN_FILE, span.FEATURES)
+    if only in ("ranker", "span"):
+        return Fitted(ranker, span_model, trees.load(FOUND_FILE, found.FEATURES)), ""
 
     say("found: collecting evidence")
     placeholder = trees.Model(_constant(), found.FEATURES, "", 0.5)
@@ -471,10 +483,12 @@ def _constant() -> trees.Forest:
     )
 
 
-def write(fitted: Fitted, folder: Path) -> list[Path]:
+def write(fitted: Fitted, folder: Path, only: str = "") -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for name, model in (("ranker", fitted.ranker), ("span", fitted.span), ("found", fitted.found)):
+        if only and name != only:
+            continue
         path = folder / f"{name}.json"
         path.write_text(model.to_json() + "\n", encoding="utf-8")
         out.append(path)

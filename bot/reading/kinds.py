@@ -341,6 +341,7 @@ def grams(words: Iterable[str], n: int = 4) -> frozenset[str]:
 
 # Words after which a span says what something is or amounts to ("adalah", "sebesar", "oleh")
 _COPULAS = WORD_CLASSES["copula"] | _NAME_CUES["span-lead"]
+_CURRENCIES = frozenset("rp $ us usd idr € £ ¥ dolar dollar euro rupiah".split())
 _MONTHS = frozenset(
     "januari februari maret april mei juni juli agustus september oktober november desember "
     "january february march june july august october december".split()
@@ -349,7 +350,8 @@ _MONTHS = frozenset(
 
 def word_class(sentence: str, i: int, tokens: Sequence[text.Token]) -> frozenset[str]:
     """What the i-th word of a sentence is, for answer spans: capital, number, time, year,
-    stop (a function word), title, locative, copula, unit (a word right after a number)."""
+    stop (a function word), title, locative, copula, unit (a word right after a number),
+    acronym (a word in capitals), currency ("Rp", "US$")."""
     token = tokens[i]
     word = token.word
     out: set[str] = set()
@@ -370,6 +372,11 @@ def word_class(sentence: str, i: int, tokens: Sequence[text.Token]) -> frozenset
         out.add("locative")
     if word in _COPULAS:
         out.add("copula")
+    surface = sentence[token.start : token.end]
+    if len(surface) > 1 and surface.isupper() and surface.isalpha():
+        out.add("acronym")
+    if word in _CURRENCIES:
+        out.add("currency")
     if i > 0 and not number and "stop" not in out:
         before = tokens[i - 1].word
         if any(c.isdigit() for c in before) or before in _NUMBER_WORDS:

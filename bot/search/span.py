@@ -42,7 +42,19 @@ _KINDS: tuple[Kind, ...] = (
     "expansion",
     "yesno",
 )
-_FLAGS = ("capital", "number", "time", "year", "stop", "title", "locative", "copula", "unit")
+_FLAGS = (
+    "capital",
+    "number",
+    "time",
+    "year",
+    "stop",
+    "title",
+    "locative",
+    "copula",
+    "unit",
+    "acronym",
+    "currency",
+)
 
 FEATURES = (
     *(f"asks_{k}" for k in _KINDS),
@@ -74,6 +86,11 @@ FEATURES = (
     "prev_focus",  # the word before it is the one the question asks about ("nama *bandara*")
     "weight_left",  # share of the question's weight within 4 words before it
     "weight_right",  # ... within 4 words after it
+    "commas",  # commas inside it
+    "brackets",  # brackets inside it
+    "acronym",  # it is one word in capitals ("LBH", "WHO")
+    "prev_currency",  # the word before it is a currency ("Rp *5 miliar*")
+    "starts_currency",  # its first word is one ("*Rp 5 miliar*")
     "in_brackets",  # it stands in brackets
     "before_bracket",  # a bracket follows it ("Lembaga ... (LIPI)")
     "comma_after",  # a comma or a full stop follows it
@@ -229,6 +246,21 @@ def candidates(
             has_prev & focus[prev],
             _near(weights, starts, -4) / total,
             _near(weights, ends, 4) / total,
+            np.asarray(
+                [
+                    _inside(text, info.chars, a, b).count(",")
+                    for a, b in zip(starts, ends, strict=True)
+                ]
+            ),
+            np.asarray(
+                [
+                    _inside(text, info.chars, a, b).count("(")
+                    for a, b in zip(starts, ends, strict=True)
+                ]
+            ),
+            (ends - starts == 1) & info.flags["acronym"][starts],
+            has_prev & info.flags["currency"][prev],
+            info.flags["currency"][starts],
             (before_chars == "(") & (after_chars == ")"),
             np.asarray([_bracket_after(text, info.chars[j - 1][1]) for j in ends]),
             np.isin(after_chars, (",", ".")),
@@ -264,6 +296,10 @@ def _within(
 ) -> FloatArray:
     """How many flagged words each span holds (from cumulative counts)."""
     return np.asarray(counts[ends] - counts[starts], dtype=np.float64)
+
+
+def _inside(sentence: str, chars: tuple[tuple[int, int], ...], i: int, j: int) -> str:
+    return sentence[chars[i][0] : chars[j - 1][1]]
 
 
 def words_text(sentence: str, i: int, j: int) -> str:
