@@ -39,8 +39,13 @@ def citation(passage: Passage, lang: Lang) -> str:
     return f"{passage.title}, {where.lower()}"
 
 
+def emphasis(passage: Passage) -> tuple[tuple[int, int], ...]:
+    """What a quote puts in bold: its direct answer when it has one, else the words matched."""
+    return (passage.answer,) if passage.answer else passage.highlights
+
+
 def passage_html(passage: Passage, lang: Lang) -> str:
-    quote = highlight_html(passage.text, passage.highlights)
+    quote = highlight_html(passage.text, emphasis(passage))
     cite = escape(citation(passage, lang))
     return f"<blockquote>{quote}</blockquote>\n— <i>{cite}</i>"
 
@@ -144,8 +149,11 @@ def answer_terminal(
         return "\n".join(lines)
     if answer.tentative:
         lines.append("  ~ " + t("tentative", lang))
+    if answer.answer:
+        direct = f"  = {answer.answer}"
+        lines.append(f"{_BOLD}{direct}{_RESET}" if color else direct)
     for rank, passage in enumerate(answer.passages, start=1):
-        body = _terminal_highlight(passage.text, passage.highlights, color)
+        body = _terminal_highlight(passage.text, emphasis(passage), color)
         lines.append(f"  {rank}. {body}")
         cite = f"     — {citation(passage, lang)} ({passage.doc}, skor {passage.score:.2f})"
         lines.append(f"{_DIM}{cite}{_RESET}" if color else cite)

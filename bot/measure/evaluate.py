@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from rank_bm25 import BM25Okapi
 
@@ -306,3 +306,113 @@ def _top1(answer: Answer, phrases: Sequence[str]) -> bool:
 
 def _same(a: Answer, b: Answer) -> bool:
     return a.found == b.found and [p.text for p in a.passages] == [p.text for p in b.passages]
+
+
+# --------------------------------------------------------------------------- question sets
+
+
+@dataclass
+class SetScore:
+    """One system's figures on one question set (or on several, added up)."""
+
+    name: str
+    counts: dict[str, list[float]] = field(default_factory=dict)  # row -> [right, out of]
+
+    def add(self, row: str, right: float, out_of: float = 1.0) -> None:
+        cell = self.counts.setdefault(row, [0.0, 0.0])
+        cell[0] += right
+        cell[1] += out_of
+
+    def merge(self, other: SetScore) -> None:
+        for row, (right, out_of) in other.counts.items():
+            self.add(row, right, out_of)
+
+    def share(self, row: str) -> float:
+        right, out_of = self.counts.get(row, [0.0, 0.0])
+        return right / out_of if out_of else 0.0
+
+    def rows(self) -> dict[str, str]:
+        out = {}
+        for row in SET_ROWS:
+            if row not in self.counts:
+                out[row] = "—"
+                continue
+            right, out_of = self.counts[row]
+            if row in _AVERAGED:
+                out[row] = f"{right / out_of:.2f}" if out_of else "—"
+            else:
+                out[row] = f"{right:g}/{out_of:g}"
+        for row in sorted(k for k in self.counts if k.startswith("top-1 ")):
+            right, out_of = self.counts[row]
+            out[row] = f"{right:g}/{out_of:g}"
+        return out
+
+
+SET_ROWS = (
+    "top-1",
+    "top-3",
+    "false refusals",
+    "near-topic refused",
+    "off-topic refused",
+    "chit-chat not quoted",
+    "quote / sentence length",
+    "answer exact",
+    "answer F1",
+)
+_AVERAGED = frozenset({"quote / sentence length", "answer exact", "answer F1"})
+
+
+def score_set(
+    name: str, answer: Callable[[str], Answer], items: Sequence[Any], messages: Sequence[str]
+) -> SetScore:
+    """A system (the project's `Answerer.ask`, or a baseline speaking its way) on a set:
+    `items` are `bot.measure.labelled.Item`s, `messages` chit-chat."""
+    from bot.measure.calibrate import overlap
+
+    result = SetScore(name)
+    for item in items:
+        said = answer(item.question)
+        texts = [p.text.lower() for p in said.passages] if said.found else []
+        if not item.answerable:
+            row = "near-topic refused" if item.kind == "near-topic" else "off-topic refused"
+            result.add(row, float(not said.found))
+            continue
+        wanted = [p.lower() for p in item.phrases]
+        hits = [any(w in t for w in wanted) for t in texts[:3]]
+        top1 = bool(hits) and hits[0]
+        result.add("top-1", float(top1))
+        result.add("top-3", float(any(hits)))
+        result.add("false refusals", float(not said.found))
+        if item.kind:
+            result.add(f"top-1 {item.kind}", float(top1))
+        if said.found and said.passages:
+            first = said.passages[0]
+            result.add("quote / sentence length", len(first.text) / max(len(first.sentence), 1))
+        if item.span:
+            guess = said.answer or ""
+            result.add("answer exact", float(bool(guess) and overlap(guess, item.span) == 1.0))
+            result.add("answer F1", overlap(guess, item.span) if guess else 0.0)
+    for message in messages:
+        result.add("chit-chat not quoted", float(not answer(message).found))
+    return result
+
+
+def careful_answers(corpus: Corpus, k: int = 3) -> Callable[[str], Answer]:
+    """Careful rank-bm25 (see `careful_system`) speaking as an `Answer` that never refuses and
+    quotes single sentences."""
+    return _as_answers(careful_system(corpus, k))
+
+
+def naive_answers(corpus: Corpus, k: int = 3) -> Callable[[str], Answer]:
+    return _as_answers(naive_system(corpus, k))
+
+
+def _as_answers(system: System) -> Callable[[str], Answer]:
+    from bot.search.answer import Passage
+
+    def answer(question: str) -> Answer:
+        found, texts = system(question)
+        passages = tuple(Passage(t, t, "", "", "", 0, 0.0, (), -1) for t in texts)
+        return Answer(question, found, passages)
+
+    return answer

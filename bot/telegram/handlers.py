@@ -706,9 +706,11 @@ def _inline_result(result_id: str, passage: Passage, lang: Lang) -> InlineQueryR
     html_text = passage_html(passage, lang)
     if len(html_text) > 4000:
         html_text = escape(passage_plain(passage, lang)[:3990])
+    # the direct answer, when there is one, is what the list shows first
+    title = passage.answer_text or f"{passage.title[:50]} ¶{passage.paragraph}"
     return InlineQueryResultArticle(
         id=result_id,
-        title=f"{passage.title[:50]} ¶{passage.paragraph}",
+        title=title[:100],
         description=snippet,
         input_message_content=InputTextMessageContent(html_text, parse_mode=ParseMode.HTML),
     )
