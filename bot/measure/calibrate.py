@@ -30,6 +30,7 @@ import itertools
 import json
 import random
 import re
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,7 @@ WRONG_SPAN = 0.3  # a wrong span (no word in common with the answer) costs this 
 REFUSAL_COST = 4.0  # a wrong refusal costs this many wrong quotes
 GROUP_WEIGHTS = {"own": 2.0, "facqa": 1.0, "idk": 1.0}
 RANKER_WEIGHTS = {"own": 3.0, "facqa": 1.0, "idk": 0.5}
+SPAN_WEIGHTS = {"own": 2.0, "facqa": 1.0, "idk": 0.5}
 LIGHTGBM: dict[str, Any] = {
     "learning_rate": 0.05,
     "num_leaves": 15,
@@ -80,18 +82,37 @@ class Rows:
     groups: list[int] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # per question: its source group
     lengths: list[tuple[int, int]] = field(default_factory=list)  # per row: window, core chars
+    keys: list[str] = field(default_factory=list)  # per question: its text
 
-    def add(self, rows: np.ndarray, labels: Sequence[float], tag: str) -> None:
+    def add(self, rows: np.ndarray, labels: Sequence[float], tag: str, key: str = "") -> None:
         self.x.append(rows)
         self.y.extend(labels)
         self.groups.append(len(labels))
         self.tags.append(tag)
+        self.keys.append(key)
+
+    def without_fold(self, fold: int) -> Rows:
+        """The rows of the questions outside one fold (see `fold_of`)."""
+        out = Rows()
+        at = 0
+        for x, n, tag, key in zip(self.x, self.groups, self.tags, self.keys, strict=True):
+            if fold_of(key) != fold:
+                out.add(x, self.y[at : at + n], tag, key)
+            at += n
+        return out
 
     def matrix(self) -> np.ndarray:
         return np.vstack(self.x) if self.x else np.zeros((0, 0))
 
     def weights(self, by_tag: dict[str, float]) -> np.ndarray:
         return np.repeat([by_tag.get(t, 1.0) for t in self.tags], self.groups)
+
+
+FOLDS = 3  # the found model learns from rankings and spans of models that never saw the question
+
+
+def fold_of(question: str) -> int:
+    return zlib.crc32(question.encode("utf-8")) % FOLDS
 
 
 # --------------------------------------------------------------------------- sources
@@ -168,17 +189,21 @@ def ranker_rows(source: Labelled, rows: Rows) -> None:
         ]
         if not any(labels):
             continue
-        rows.add(windows.features(reading, query, kb, found_windows, scores), labels, source.group)
+        x = windows.features(reading, query, kb, found_windows, scores)
+        rows.add(x, labels, source.group, item.question)
         rows.lengths.extend(
             (len(t), len(kb.sentences[w.core].text))
             for t, w in zip(texts, found_windows, strict=True)
         )
 
 
+def _fit_rows(rows: Rows, which: str) -> trees.Forest:
+    weights = RANKER_WEIGHTS if which == "ranker" else SPAN_WEIGHTS
+    return _fit(rows.matrix(), np.asarray(rows.y), rows.weights(weights), "binary", which)
+
+
 def fit_ranker(rows: Rows, about: str) -> trees.Model:
-    forest = _fit(
-        rows.matrix(), np.asarray(rows.y), rows.weights(RANKER_WEIGHTS), "binary", "ranker"
-    )
+    forest = _fit_rows(rows, "ranker")
     model = trees.Model(forest, windows.FEATURES, about)
     margin = pair_margin(model, rows)
     return trees.Model(forest, windows.FEATURES, about, 0.0, {"pair_margin": margin})
@@ -268,14 +293,12 @@ def span_rows(source: Labelled, rows: Rows, ranker: trees.Model) -> None:
             float(overlap(span.words_text(texts[s], i, j), item.span) == 1.0)
             for s, i, j in found_spans
         ]
-        rows.add(x, labels, source.group)
+        rows.add(x, labels, source.group, item.question)
 
 
 def fit_span(rows: Rows, about: str) -> trees.Model:
     x, y = rows.matrix(), np.asarray(rows.y)
-    forest = _fit(
-        x, y, rows.weights({"own": 2.0, "facqa": 1.0, "idk": 0.5}), "cross_entropy", "span"
-    )
+    forest = _fit_rows(rows, "span")
     probability = forest.probability(x)
     starts = np.concatenate(([0], np.cumsum(rows.groups)))
     best = [
@@ -294,10 +317,14 @@ def fit_span(rows: Rows, about: str) -> trees.Model:
 # --------------------------------------------------------------------------- found
 
 
-def found_rows(answerer: Answerer, source: Labelled, rows: Rows, unread: list[int]) -> None:
-    """The found features of every question of the source (1: it is answered there); a
-    question with nothing to look for is counted as refused, in `unread`."""
+def found_rows(
+    answerers: Sequence[Answerer], source: Labelled, rows: Rows, unread: list[int]
+) -> None:
+    """The found features of every question of the source (1: it is answered there), each
+    weighed by the answerer of its fold; a question with nothing to look for is counted as
+    refused, in `unread`."""
     for item in source.items:
+        answerer = answerers[fold_of(item.question) % len(answerers)]
         considered = answerer.consider(item.question)
         label = float(item.answerable)
         if considered is None or not considered.ranked:
@@ -406,20 +433,22 @@ def calibrate(
         )
     about = "fitted by `python -m bot calibrate` on " + ", ".join(used)
 
-    if only in ("", "ranker"):
+    ranks = Rows()
+    if only != "span":
         say("ranking: collecting windows")
-        ranks = Rows()
         for source in train:
             ranker_rows(source, ranks)
+    if only in ("", "ranker"):
         ranker = fit_ranker(ranks, about)
         say(f"ranking: {len(ranks.groups)} questions, pair margin {ranker.extra['pair_margin']}")
     else:
         ranker = trees.load(RANKER_FILE, windows.FEATURES)
-    if only in ("", "span"):
+    span_data = Rows()
+    if only != "ranker":
         say("answer span: collecting candidates")
-        span_data = Rows()
         for source in train:
             span_rows(source, span_data, ranker)
+    if only in ("", "span"):
         span_model = fit_span(span_data, about)
         say(f"answer span: {len(span_data.groups)} questions, threshold {span_model.threshold}")
     else:
@@ -427,31 +456,47 @@ def calibrate(
     if only in ("ranker", "span"):
         return Fitted(ranker, span_model, trees.load(FOUND_FILE, found.FEATURES)), ""
 
-    say("found: collecting evidence")
+    say("found: fitting the ranking and the span on each fold's complement")
     placeholder = trees.Model(_constant(), found.FEATURES, "", 0.5)
-    interim = Fitted(ranker, span_model, placeholder)
+    margin = {"pair_margin": ranker.extra["pair_margin"]}
+    folds = [
+        Fitted(
+            trees.Model(
+                _fit_rows(ranks.without_fold(k), "ranker"), windows.FEATURES, "", 0, margin
+            ),
+            trees.Model(
+                _fit_rows(span_data.without_fold(k), "span"),
+                span.FEATURES,
+                "",
+                span_model.threshold,
+            ),
+            placeholder,
+        )
+        for k in range(FOLDS)
+    ]
+    say("found: collecting evidence")
     found_train = []
     halves: Iterable[Labelled] = ()
     if facqa_dir is not None:
         halves = facqa_halves(facqa_dir, ["train"])
     for source in [*halves, *[s for s in train if s.group != "facqa"]]:
-        found_train.append(_found_source(source, interim))
+        found_train.append(_found_source(source, folds))
     if facqa_dir is not None:
         held.append(labelled.facqa(facqa_dir, ["valid"]))
     if idk_dir is not None and (idk_dir / "valid.json").exists():
         held.append(labelled.idk(idk_dir / "valid.json"))
     found_model = fit_found(_merge(found_train), about)
     fitted = Fitted(ranker, span_model, found_model)
-    held_sources = [_found_source(s, fitted) for s in held]
+    held_sources = [_found_source(s, [fitted]) for s in held]
     report = trade_off(found_model, [*_merge(found_train), *held_sources])
     return fitted, report
 
 
-def _found_source(source: Labelled, fitted: Fitted) -> FoundSource:
-    answerer = Answerer(source.kb, fitted=fitted)
+def _found_source(source: Labelled, fitted: Sequence[Fitted]) -> FoundSource:
+    answerers = [Answerer(source.kb, fitted=f) for f in fitted]
     rows = Rows()
     unread: list[int] = []
-    found_rows(answerer, source, rows, unread)
+    found_rows(answerers, source, rows, unread)
     return FoundSource(source.name, rows, unread)
 
 
