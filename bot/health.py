@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.search.corpus import CorpusError, load_corpus
+from bot.search.snapshot import require_words
 
 LOCK_WAIT_S = 5.0
 
@@ -24,6 +25,7 @@ def check_health(settings: Settings) -> str:
     """One line saying what is fine; raises `Unhealthy` with one line saying what is not."""
     try:
         corpus = load_corpus(settings.corpus_dir)
+        require_words(corpus)
     except CorpusError as exc:
         raise Unhealthy(f"corpus: {exc}") from None
     database = check_database_writable(settings.database_path)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import CORPUS_DIR, DEV_QUESTIONS, EXTRA_QUESTIONS, ROOT
 
 
@@ -175,3 +177,24 @@ def test_a_3_gb_corpus_file_is_skipped_by_its_size_and_never_read(tmp_path: Path
     assert "putin-satgas-ai.txt" in stdout
     assert "warning: skipped besar.txt: too large (3,221,225,472 bytes)" in stderr
     assert peak_mb < 200  # the bundled article alone takes about 70 MB; reading it, 3,100
+
+
+WORDLESS = {
+    "punctuation and emoji": "!!! ??? … 🎉🎉🎉\n— *** 😀 ***\n",
+    "common words only": "Yang dan di itu.\nIni dan itu.\n",
+}
+
+
+@pytest.mark.parametrize("text", WORDLESS.values(), ids=WORDLESS.keys())
+def test_a_corpus_without_a_word_to_index_is_a_clear_error_without_traceback(
+    tmp_path: Path, text: str
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tanda.txt").write_text(text, encoding="utf-8")
+    env = {"CORPUS_DIR": str(corpus), "DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
+    result = run_bot("ask", "apa?", env=env)
+    assert result.returncode == 2
+    first, *rest = result.stderr.splitlines()
+    assert first.startswith("error: ") and "Traceback" not in result.stderr
+    assert rest == ["  skipped tanda.txt: empty: no article text"]

@@ -225,6 +225,22 @@ async def test_run_with_an_empty_corpus_fails_before_connecting(
     assert api.calls == []
 
 
+@pytest.mark.parametrize("text", ["!!! 🎉🎉🎉 ???\n", "Yang dan di itu.\n"])
+async def test_run_with_a_corpus_without_a_word_refuses_to_start_before_connecting(
+    api: FakeBotApi, tmp_path: Path, text: str
+) -> None:
+    wordless = tmp_path / "wordless"
+    wordless.mkdir()
+    (wordless / "tanda.txt").write_text(text, encoding="utf-8")
+    env = bot_env(api, make_settings(api, tmp_path), CORPUS_DIR=str(wordless))
+    proc = await spawn_bot(env, tmp_path)
+    _, stderr = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 2
+    assert stderr.decode().startswith("error: ") and "Traceback" not in stderr.decode()
+    assert "tanda.txt" in stderr.decode()
+    assert api.calls == []
+
+
 async def test_a_server_rejecting_html_and_replies_still_gets_an_answer(bot: RunningBot) -> None:
     bot.api.strict_server = True
     sent = await bot.ask(bot.api.message(QUESTION))

@@ -85,6 +85,18 @@ def test_health_fails_with_one_line_when_the_corpus_is_empty(tmp_path: Path) -> 
     assert one_line(result.stderr).startswith("unhealthy: corpus: no readable")
 
 
+@pytest.mark.parametrize("text", ["!!! 🎉🎉🎉 ???\n", "Yang dan di itu.\n"])
+def test_health_fails_with_one_line_when_no_document_has_a_word_to_index(
+    tmp_path: Path, text: str
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tanda.txt").write_text(text, encoding="utf-8")
+    result = run_cli("health", database=tmp_path / "bot.sqlite3", corpus=corpus)
+    assert result.returncode == 1
+    assert one_line(result.stderr).startswith("unhealthy: corpus: ")
+
+
 def test_health_fails_with_one_line_when_the_database_is_corrupted(tmp_path: Path) -> None:
     database = tmp_path / "bot.sqlite3"
     database.write_bytes(b"garbage" * 1000)

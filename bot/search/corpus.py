@@ -361,9 +361,12 @@ def decode_document(name: str, data: bytes) -> Document:
     except UnicodeDecodeError as exc:
         raise DocumentError("not_utf8", str(exc.start)) from None
     doc = parse_document(name, raw, markdown=name.lower().endswith(".md"))
-    if not doc.paragraphs:
-        raise DocumentError("empty")
+    if not any(_LETTER_OR_DIGIT.search(p) for p in doc.paragraphs):
+        raise DocumentError("empty")  # nothing, or only punctuation and emoji
     return doc
+
+
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 def _looks_utf16(data: bytes) -> bool:

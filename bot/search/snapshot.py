@@ -24,7 +24,14 @@ from pathlib import Path
 import numpy as np
 
 from bot.reading import lexicon, text
-from bot.search.corpus import Corpus, Sentence, iter_corpus_files, load_corpus
+from bot.search.corpus import (
+    Corpus,
+    CorpusError,
+    Problem,
+    Sentence,
+    iter_corpus_files,
+    load_corpus,
+)
 from bot.search.index import Bm25Params, Index
 
 log = logging.getLogger(__name__)
@@ -66,6 +73,8 @@ class Snapshot:
                 progress(i, total)
         if progress is not None:
             progress(total, total)
+        if not any(tokenized):
+            raise wordless(corpus)
         index = Index.build(tokenized, params)
         del tokenized
         surface = {w: t for w, t in seen.items() if t and w.isalpha() and len(w) >= 4}
@@ -99,6 +108,23 @@ class Snapshot:
     def words_starting_with(self, initial: str) -> list[str]:
         """Corpus word forms with this first letter (typos rarely hit the first letter)."""
         return self._by_initial.get(initial, [])
+
+
+def wordless(corpus: Corpus) -> CorpusError:
+    """The error for a corpus without a single word to index (only punctuation, emoji or
+    common words such as "yang" and "di"): an empty corpus, each document named as empty."""
+    return CorpusError(
+        "no document has a word to index (only punctuation, emoji or common words)",
+        "empty",
+        (*corpus.problems, *(Problem(doc.name, "empty") for doc in corpus.documents)),
+    )
+
+
+def require_words(corpus: Corpus) -> None:
+    """Raise `wordless(corpus)` unless some sentence has a word to index; stops at the first
+    such sentence, so on a real corpus it costs one sentence, not an index build."""
+    if not any(text.terms(chunk.text) for chunk in corpus.sentences):
+        raise wordless(corpus)
 
 
 # --------------------------------------------------------------------------- cache
