@@ -12,7 +12,8 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.search.corpus import CorpusError, load_corpus
-from bot.search.snapshot import require_words
+from bot.search.index import Bm25Params
+from bot.search.snapshot import cache_health
 
 LOCK_WAIT_S = 5.0
 
@@ -25,12 +26,12 @@ def check_health(settings: Settings) -> str:
     """One line saying what is fine; raises `Unhealthy` with one line saying what is not."""
     try:
         corpus = load_corpus(settings.corpus_dir)
-        require_words(corpus)
+        index = cache_health(corpus, Bm25Params(), settings.index_cache_dir)
     except CorpusError as exc:
         raise Unhealthy(f"corpus: {exc}") from None
     database = check_database_writable(settings.database_path)
     size = f"{len(corpus.documents)} document(s), {len(corpus.sentences)} sentences"
-    return f"ok: corpus {size}; database {database}"
+    return f"ok: corpus {size}; {index}; database {database}"
 
 
 def check_database_writable(path: Path) -> str:

@@ -278,6 +278,14 @@ _TEXTS: dict[str, dict[Lang, str]] = {
             "Last error: {last_error}"
         ),
     },
+    "status_cache_unusable": {
+        "id": "⚠️ cache indeks rusak ({detail}), dibangun ulang",
+        "en": "⚠️ index cache unusable ({detail}), rebuilt",
+    },
+    "status_cache_not_written": {
+        "id": "⚠️ cache indeks tidak tersimpan ({detail})",
+        "en": "⚠️ index cache not written ({detail})",
+    },
     "status_db_ok": {"id": "sehat", "en": "healthy"},
     "status_db_failing": {
         "id": "⚠️ bermasalah (tulisan ditahan di memori)",

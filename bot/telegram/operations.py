@@ -175,6 +175,8 @@ def status_text(state: BotState, ops: Operations, lang: Lang) -> str:
         last_error = t("status_error", lang, ago=ago, error=f"<code>{escape(line)}</code>")
     uptime = duration(time.monotonic() - ops.started, lang)
     loaded = f"{kb.built_in_s:.2f} s" + (" cache" if kb.from_cache else "")
+    if kb.cache_problem:  # torn and rebuilt, or not written: slower starts, worth knowing
+        loaded += "; " + t(f"status_cache_{kb.cache_problem}", lang, detail=escape(kb.cache_detail))
     return t(
         "status",
         lang,
