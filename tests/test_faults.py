@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,14 @@ from bot.telegram.logs import protect_secret, setup_logging
 from bot.telegram.transport import AiohttpRequest
 from tests.conftest import ROOT
 from tests.fakeapi import TOKEN, FakeBotApi, parse_html
-from tests.telegram_harness import RunningBot, bot_env, make_settings, running_bot, spawn_bot
+from tests.telegram_harness import (
+    ADMIN_ID,
+    RunningBot,
+    bot_env,
+    make_settings,
+    running_bot,
+    spawn_bot,
+)
 
 QUESTION = "Berapa triliun rubel?"
 
@@ -94,6 +102,29 @@ async def test_a_failing_send_is_logged_and_the_next_question_answered(
 # --------------------------------------------------------------------------- database faults
 
 
+async def answer_to(bot: RunningBot, update: dict[str, Any]) -> dict[str, Any]:
+    """The bot's reply to this message: not simply the next message it sends, which may be an
+    alert to the admins about the very fault under test."""
+    message_id = update["message"]["message_id"]
+    await bot.api.push(update)
+    await bot.api.reply_for(message_id)
+    return next(
+        sent
+        for sent in bot.api.sent()
+        if (sent.get("reply_parameters") or {}).get("message_id") == message_id
+    )
+
+
+async def alerts_to_admin(bot: RunningBot, count: int = 1) -> list[str]:
+    """The first `count` alerts the admin got (waiting for them)."""
+    for _ in range(1000):
+        alerts = [s["text"] for s in bot.api.sent() if int(s["chat_id"]) == ADMIN_ID]
+        if len(alerts) >= count:
+            return alerts
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"fewer than {count} alerts to the admin")
+
+
 async def test_answers_continue_when_the_database_is_corrupted(bot: RunningBot) -> None:
     await bot.ask(bot.api.message(QUESTION))
     await bot.storage.flush()
@@ -103,8 +134,10 @@ async def test_answers_continue_when_the_database_is_corrupted(bot: RunningBot) 
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     path.write_bytes(b"garbage" * 1000)
     for question in (QUESTION, "LLMs", "Siapa anggota BRICS?"):
-        sent = await bot.ask(bot.api.message(question))
+        sent = await answer_to(bot, bot.api.message(question))
         assert "<blockquote>" in sent["text"]
+    [alert] = await alerts_to_admin(bot)  # sent once the writer has found the file unusable
+    assert "unusable (file is not a database)" in alert
     assert not bot.storage.healthy
 
 
