@@ -291,6 +291,10 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "id": "⚠️ bermasalah (tulisan ditahan di memori)",
         "en": "⚠️ failing (writes are kept in memory)",
     },
+    "status_db_missing": {
+        "id": "⚠️ file-nya hilang (dihapus?); file baru dibuat pada tulisan berikutnya",
+        "en": "⚠️ its file is missing (deleted?); a new one is made at the next write",
+    },
     "status_db_off": {"id": "tidak aktif", "en": "off"},
     "status_no_error": {"id": "tidak ada", "en": "none"},
     "status_error": {"id": "{ago} lalu: {error}", "en": "{ago} ago: {error}"},

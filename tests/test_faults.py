@@ -9,11 +9,13 @@ import signal
 import socket
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.storage import SCHEMA_VERSION
 from bot.telegram.logs import protect_secret, setup_logging
 from bot.telegram.transport import AiohttpRequest
 from tests.conftest import ROOT
@@ -139,6 +141,31 @@ async def test_answers_continue_when_the_database_is_corrupted(bot: RunningBot) 
     [alert] = await alerts_to_admin(bot)  # sent once the writer has found the file unusable
     assert "unusable (file is not a database)" in alert
     assert not bot.storage.healthy
+
+
+@pytest.mark.parametrize(
+    "suffixes", [("",), ("", "-wal", "-shm")], ids=["the file", "with its -wal and -shm"]
+)
+async def test_a_database_deleted_while_the_bot_runs_is_made_again_and_keeps_later_rows(
+    bot: RunningBot, suffixes: tuple[str, ...]
+) -> None:
+    await bot.ask(bot.api.message(QUESTION))
+    await bot.storage.flush()
+    path = bot.settings.database_path
+    for suffix in suffixes:
+        Path(f"{path}{suffix}").unlink()
+    for n, question in enumerate((QUESTION, "LLMs", "Siapa anggota BRICS?")):
+        user = bot.api.user(500 + n)
+        sent = await answer_to(bot, bot.api.message(question, user=user, chat_id=user["id"]))
+        assert "<blockquote>" in sent["text"]
+    await bot.storage.flush()
+    assert path.exists()
+    with closing(sqlite3.connect(path)) as db:  # made again, with its migrations
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("SELECT user_id FROM questions").fetchall() == [(500,), (501,), (502,)]
+    [alert] = await alerts_to_admin(bot)
+    assert "was deleted" in alert
+    assert bot.storage.healthy
 
 
 # --------------------------------------------------------------------------- abuse

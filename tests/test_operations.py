@@ -28,6 +28,21 @@ async def test_status_shows_index_database_uptime_and_last_error(bot: RunningBot
     assert "Galat terakhir: tidak ada" in text
 
 
+async def test_status_says_when_the_database_file_is_missing_until_it_is_made_again(
+    bot: RunningBot,
+) -> None:
+    admin = bot.api.user(ADMIN_ID, name="Admin", lang="en")
+    await bot.ask(bot.api.message("Berapa triliun rubel?"))
+    await bot.storage.flush()
+    bot.settings.database_path.unlink()
+    text = parse_html((await bot.ask(bot.api.message("/status", user=admin)))["text"])
+    assert "Database: ⚠️ its file is missing" in text
+    await bot.storage.flush()  # the audit row of /status: written to a new file
+    text = parse_html((await bot.ask(bot.api.message("/status", user=admin)))["text"])
+    assert "Database: healthy" in text
+    assert bot.settings.database_path.exists()
+
+
 async def test_status_is_in_english_for_an_english_admin(bot: RunningBot) -> None:
     admin = bot.api.user(ADMIN_ID, lang="en", name="Admin")
     text = parse_html((await bot.ask(bot.api.message("/status", user=admin)))["text"])

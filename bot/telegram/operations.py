@@ -165,7 +165,10 @@ def status_text(state: BotState, ops: Operations, lang: Lang) -> str:
     if storage is None:
         db, backlog = t("status_db_off", lang), 0
     else:
-        db = t("status_db_ok" if storage.healthy else "status_db_failing", lang)
+        if storage.file_lost:  # deleted under the bot: said until the next write makes it again
+            db = t("status_db_missing", lang)
+        else:
+            db = t("status_db_ok" if storage.healthy else "status_db_failing", lang)
         backlog = storage.backlog
     if ops.last_error is None:
         last_error = t("status_no_error", lang)
