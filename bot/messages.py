@@ -286,6 +286,10 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "id": "⚠️ cache indeks tidak tersimpan ({detail})",
         "en": "⚠️ index cache not written ({detail})",
     },
+    "status_reload_failed": {
+        "id": "⚠️ reload terakhir gagal ({error}); indeks lama tetap dipakai",
+        "en": "⚠️ the last reload failed ({error}); the previous index keeps serving",
+    },
     "status_db_ok": {"id": "sehat", "en": "healthy"},
     "status_db_failing": {
         "id": "⚠️ bermasalah (tulisan ditahan di memori)",

@@ -180,6 +180,11 @@ def status_text(state: BotState, ops: Operations, lang: Lang) -> str:
     loaded = f"{kb.built_in_s:.2f} s" + (" cache" if kb.from_cache else "")
     if kb.cache_problem:  # torn and rebuilt, or not written: slower starts, worth knowing
         loaded += "; " + t(f"status_cache_{kb.cache_problem}", lang, detail=escape(kb.cache_detail))
+    failed = state.live.last_failure  # an auto reload fails without anyone seeing its report
+    if failed is not None:
+        loaded += "; " + t(
+            "status_reload_failed", lang, error=t(f"reload_error_{failed.error}", lang)
+        )
     return t(
         "status",
         lang,
