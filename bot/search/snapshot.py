@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 import time
@@ -223,11 +224,15 @@ def _sync_folder(folder: Path) -> None:
 _STALE_TEMPORARY_S = 3600.0  # a write in progress takes seconds; older ones died with a crash
 
 
+# the cache's own files only: CACHE_DIR may be a folder shared with other things
+_CACHE_FILE = re.compile(r"\.?index-[0-9a-f]{32}\.(?:npz|json)(?:\.[^/]*tmp)?")
+
+
 def _remove_others(folder: Path, keep: tuple[Path, ...]) -> None:
     """Caches of other corpora, and temporary files a crash left behind."""
     now = time.time()
-    for path in folder.glob("*index-*"):
-        if path in keep:
+    for path in folder.iterdir():
+        if path in keep or not _CACHE_FILE.fullmatch(path.name):
             continue
         if path.name.startswith("."):  # a temporary file, maybe another process's write
             with contextlib.suppress(OSError):
