@@ -7,6 +7,8 @@ a broken database never breaks a reply: failures are logged once, entries are ke
 with a lone surrogate, an integer past 64 bits) is skipped and counted, never retried forever.
 The task is supervised: if it dies it is restarted, and `healthy` is false meanwhile. It alone
 owns the write connection (the retention purge is queued to it); reads have their own.
+A database file deleted (or replaced) under the open connections is noticed before and after
+each batch, and made again at its path: no row is written into a file nobody will read.
 `close()` drains what was accepted.
 """
 
