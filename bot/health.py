@@ -12,6 +12,8 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.search.corpus import CorpusError, load_corpus
+from bot.search.index import Bm25Params
+from bot.search.snapshot import cache_health
 
 LOCK_WAIT_S = 5.0
 
@@ -24,11 +26,12 @@ def check_health(settings: Settings) -> str:
     """One line saying what is fine; raises `Unhealthy` with one line saying what is not."""
     try:
         corpus = load_corpus(settings.corpus_dir)
+        index = cache_health(corpus, Bm25Params(), settings.index_cache_dir)
     except CorpusError as exc:
         raise Unhealthy(f"corpus: {exc}") from None
     database = check_database_writable(settings.database_path)
     size = f"{len(corpus.documents)} document(s), {len(corpus.sentences)} sentences"
-    return f"ok: corpus {size}; database {database}"
+    return f"ok: corpus {size}; {index}; database {database}"
 
 
 def check_database_writable(path: Path) -> str:
@@ -42,6 +45,13 @@ def check_database_writable(path: Path) -> str:
     except OSError as exc:
         raise Unhealthy(f"database folder {str(folder)!r} is not writable ({exc})") from None
     if not path.exists():
+        left = [p.name for p in files_beside(path) if p.exists()]
+        if left:
+            raise Unhealthy(
+                f"database {str(path)!r} is missing, though the bot has used it ({', '.join(left)}"
+                " still there): deleted? A running bot makes a new one at its next write; to"
+                " start afresh on purpose, create it empty (touch)"
+            )
         return "not created yet (its folder is writable)"
     try:
         with closing(sqlite3.connect(path, timeout=LOCK_WAIT_S)) as db:
@@ -52,6 +62,15 @@ def check_database_writable(path: Path) -> str:
     except sqlite3.Error as exc:
         raise Unhealthy(f"database {str(path)!r} is not writable ({exc})") from None
     return "writable"
+
+
+def files_beside(database: Path) -> tuple[Path, ...]:
+    """Files the bot keeps beside its database, named after it: the -wal and -shm of an open
+    database, and the inbox (data/bot.sqlite3 -> data/bot.inbox.sqlite3, as
+    `bot.telegram.app.inbox_path` names it). Any of them there without the database: it was
+    made and has been deleted."""
+    inbox = database.with_name(f"{database.stem}.inbox{database.suffix or '.sqlite3'}")
+    return Path(f"{database}-wal"), Path(f"{database}-shm"), inbox
 
 
 # --------------------------------------------------------------------------- backup

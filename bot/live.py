@@ -51,6 +51,9 @@ class LiveSnapshot:
         self._answerer = Answerer(kb, top_k)
         self._lock = asyncio.Lock()  # the one lock: one change to the corpus at a time
         self.fingerprint = _fingerprint_or_empty(folder)
+        # the last reload, if it failed: the folder would not give an index now (empty, no word
+        # to index, gone) and the index in use is an older one; None once a reload succeeds
+        self.last_failure: ReloadReport | None = None
 
     @property
     def kb(self) -> Snapshot:
@@ -94,6 +97,7 @@ class LiveSnapshot:
         self._kb = new
         self._answerer = Answerer(new, self.top_k)
         self.fingerprint = fingerprint
+        self.last_failure = None
         before = {d.name: d.sha256 for d in old.corpus.documents}
         after = {d.name: d.sha256 for d in new.corpus.documents}
         return ReloadReport(
@@ -112,7 +116,7 @@ class LiveSnapshot:
         self, started: float, code: str, problems: tuple[Problem, ...] = ()
     ) -> ReloadReport:
         old = self._kb
-        return ReloadReport(
+        self.last_failure = ReloadReport(
             False,
             len(old.corpus.documents),
             len(old.sentences),
@@ -120,6 +124,7 @@ class LiveSnapshot:
             skipped=problems,
             error=code,
         )
+        return self.last_failure
 
 
 def _fingerprint_or_empty(folder: Path) -> tuple[tuple[str, int, int], ...]:

@@ -278,10 +278,26 @@ _TEXTS: dict[str, dict[Lang, str]] = {
             "Last error: {last_error}"
         ),
     },
+    "status_cache_unusable": {
+        "id": "⚠️ cache indeks rusak ({detail}), dibangun ulang",
+        "en": "⚠️ index cache unusable ({detail}), rebuilt",
+    },
+    "status_cache_not_written": {
+        "id": "⚠️ cache indeks tidak tersimpan ({detail})",
+        "en": "⚠️ index cache not written ({detail})",
+    },
+    "status_reload_failed": {
+        "id": "⚠️ reload terakhir gagal ({error}); indeks lama tetap dipakai",
+        "en": "⚠️ the last reload failed ({error}); the previous index keeps serving",
+    },
     "status_db_ok": {"id": "sehat", "en": "healthy"},
     "status_db_failing": {
         "id": "⚠️ bermasalah (tulisan ditahan di memori)",
         "en": "⚠️ failing (writes are kept in memory)",
+    },
+    "status_db_missing": {
+        "id": "⚠️ file-nya hilang (dihapus?); file baru dibuat pada tulisan berikutnya",
+        "en": "⚠️ its file is missing (deleted?); a new one is made at the next write",
     },
     "status_db_off": {"id": "tidak aktif", "en": "off"},
     "status_no_error": {"id": "tidak ada", "en": "none"},

@@ -7,6 +7,8 @@ a broken database never breaks a reply: failures are logged once, entries are ke
 with a lone surrogate, an integer past 64 bits) is skipped and counted, never retried forever.
 The task is supervised: if it dies it is restarted, and `healthy` is false meanwhile. It alone
 owns the write connection (the retention purge is queued to it); reads have their own.
+A database file deleted (or replaced) under the open connections is noticed before and after
+each batch, and made again at its path: no row is written into a file nobody will read.
 `close()` drains what was accepted.
 """
 
@@ -16,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import sqlite3
 import time
 from collections import deque
@@ -152,6 +155,10 @@ class Storage:
         self._loop: asyncio.Task[None] | None = None  # the write loop it restarts
         self._db: aiosqlite.Connection | None = None  # the writer's
         self._reader: aiosqlite.Connection | None = None
+        # which file each connection opened, (st_dev, st_ino): a connection keeps writing to a
+        # file deleted under it, and everything it writes then is lost with the file
+        self._db_file: FileId | None = None
+        self._reader_file: FileId | None = None
         self._failing = False
         self._dropped = 0
         self._retry_delay = 0.5
@@ -188,9 +195,16 @@ class Storage:
 
     @property
     def healthy(self) -> bool:
-        """True while the writer runs and the database takes what it writes."""
+        """True while the writer runs, the database takes what it writes and its file is the
+        one at `path`."""
         running = self._loop is not None and not self._loop.done()
-        return running and not self._failing
+        return running and not self._failing and not self.file_lost
+
+    @property
+    def file_lost(self) -> bool:
+        """Has the file the writer holds been deleted or replaced since it was opened? (What is
+        queued meanwhile is kept; the next write makes the database again at `path`.)"""
+        return self._db is not None and not _same_file(self.path, self._db_file)
 
     async def _supervise(self) -> None:
         """Run the write loop; if it ever dies, log why and start it again."""
@@ -211,6 +225,8 @@ class Storage:
             delay = min(delay * 2, 30.0)
 
     async def _connect(self) -> aiosqlite.Connection:
+        if self.file_lost:
+            await self._file_was_lost()
         if self._db is not None:
             return self._db
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -220,6 +236,7 @@ class Storage:
             async with db.execute("PRAGMA journal_mode = WAL") as cur:
                 await cur.fetchone()
             await migrate(db)
+            self._db_file = _file_id(self.path)  # created by now, if it was not there
         except BaseException:
             await db.close()
             raise
@@ -227,11 +244,34 @@ class Storage:
         return db
 
     async def _connect_reader(self) -> aiosqlite.Connection:
+        if self._reader is not None and not _same_file(self.path, self._reader_file):
+            await self._drop_reader()  # it would read the old file's rows
         if self._reader is not None:
             return self._reader
         # timeout=2.0 is sqlite3's busy timeout: a read waits out a write in progress
-        self._reader = await aiosqlite.connect(f"file:{self.path}?mode=ro", uri=True, timeout=2.0)
-        return self._reader
+        reader = await aiosqlite.connect(f"file:{self.path}?mode=ro", uri=True, timeout=2.0)
+        try:
+            self._reader_file = _file_id(self.path)
+        except OSError:
+            await reader.close()
+            raise
+        self._reader = reader
+        return reader
+
+    async def _file_was_lost(self) -> None:
+        """The database file was deleted (or another put in its place) under the open
+        connections: close them, so that the next write makes the database again at `path`
+        (with its migrations) instead of writing into a file nobody will ever read."""
+        deleted = not self.path.exists()
+        log.error(
+            "storage: the database file %s was %s while the bot ran; the rows it held are gone "
+            "with it, a new one is used from now on (nothing queued is lost)",
+            self.path,
+            "deleted" if deleted else "replaced",
+        )
+        await self._drop_connection()
+        if deleted:
+            _remove_journal(self.path)
 
     async def _drop_connection(self) -> None:
         await self._drop_writer()
@@ -293,18 +333,13 @@ class Storage:
     async def _flush(self) -> bool:
         batch = list(self._pending)
         try:
-            db = await self._connect()
-            await db.execute("BEGIN")
-            try:
-                for sql, rows in _runs(batch):  # one call (one thread hop) per run of a statement
-                    await db.executemany(sql, rows)
-            except Exception as exc:
-                if not _row_error(exc):
-                    raise
-                await db.rollback()
-                await db.execute("BEGIN")
-                await self._write_one_by_one(db, batch)
-            await db.commit()
+            for _ in range(3):
+                await self._write_batch(await self._connect(), batch)
+                if not self.file_lost:
+                    break
+                # deleted while it was written: the batch may have gone with the old file
+            else:
+                raise sqlite3.OperationalError("the database file keeps disappearing")
         except (sqlite3.Error, OSError, ValueError) as exc:
             await self._drop_writer()
             self._report_failure(str(exc))
@@ -321,6 +356,20 @@ class Storage:
             self._dropped = 0
         self._retry_delay = 0.5
         return True
+
+    async def _write_batch(self, db: aiosqlite.Connection, batch: list[Write]) -> None:
+        """Write the batch in one transaction (row by row if some row cannot be written)."""
+        await db.execute("BEGIN")
+        try:
+            for sql, rows in _runs(batch):  # one call (one thread hop) per run of a statement
+                await db.executemany(sql, rows)
+        except Exception as exc:
+            if not _row_error(exc):
+                raise
+            await db.rollback()
+            await db.execute("BEGIN")
+            await self._write_one_by_one(db, batch)
+        await db.commit()
 
     async def _write_one_by_one(self, db: aiosqlite.Connection, batch: list[Write]) -> None:
         """Write each row on its own, skipping (and recording) those the database cannot take."""
@@ -534,6 +583,33 @@ class Storage:
         deadline = time.monotonic() + wait
         while self.backlog and time.monotonic() < deadline:  # noqa: ASYNC110 - bounded poll
             await asyncio.sleep(0.01)
+
+
+FileId = tuple[int, int]
+
+
+def _file_id(path: Path) -> FileId:
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
+
+
+def _same_file(path: Path, file: FileId | None) -> bool:
+    """Is the file at `path` still `file`? (A stat that fails for another reason than its
+    absence says nothing, and is taken for yes: the write itself will tell.)"""
+    try:
+        return _file_id(path) == file
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+
+
+def _remove_journal(path: Path) -> None:
+    """A deleted database's -wal and -shm, if closing it left them: never to be replayed into
+    the new file made at the same path."""
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}{suffix}")
 
 
 def _runs(batch: list[Write]) -> list[tuple[str, list[tuple[Any, ...]]]]:

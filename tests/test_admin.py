@@ -127,6 +127,18 @@ async def test_reload_of_an_unusable_folder_keeps_the_last_good_index(bot: Runni
     assert "11 triliun rubel" in await ask_text(bot, "Berapa triliun rubel?")
 
 
+async def test_reload_of_a_corpus_without_a_word_keeps_the_last_index_and_says_why(
+    bot: RunningBot,
+) -> None:
+    for path in bot.corpus_dir.iterdir():
+        path.unlink()
+    (bot.corpus_dir / "tanda.txt").write_text("Yang dan di itu. 🎉🎉\n", encoding="utf-8")
+    report = parse_html((await bot.ask(bot.api.message("/reload", user=admin(bot.api))))["text"])
+    assert "gagal" in report and "internal" not in report
+    assert "tanda.txt: kosong" in report
+    assert "11 triliun rubel" in await ask_text(bot, "Berapa triliun rubel?")
+
+
 async def test_unreadable_file_is_skipped_and_named(bot: RunningBot) -> None:
     (bot.corpus_dir / "hilang.txt").symlink_to(bot.corpus_dir / "does-not-exist.txt")
     report = parse_html((await bot.ask(bot.api.message("/reload", user=admin(bot.api))))["text"])

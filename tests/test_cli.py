@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import CORPUS_DIR, DEV_QUESTIONS, EXTRA_QUESTIONS, ROOT
 
@@ -141,3 +144,57 @@ def test_ask_json_marks_chit_chat_and_quotes_nothing() -> None:
     result = run_bot("ask", "--json", "makasih ya kak")
     data = json.loads(result.stdout)
     assert data == {"question": "makasih ya kak", "found": False, "passages": [], "chat": "thanks"}
+
+
+def run_measured(*args: str, env: dict[str, str], out: Path) -> tuple[int, str, str, float]:
+    """`python -m bot ARGS` in a process of its own: exit code, stdout, stderr and its peak
+    resident memory in MB (from wait4, so the figure is that process's alone)."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM")}
+    full_env.update({"PYTHONPATH": str(ROOT), **env})
+    stdout, stderr = out / "stdout", out / "stderr"
+    with stdout.open("wb") as o, stderr.open("wb") as e:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", *args], stdout=o, stderr=e, env=full_env, cwd=out
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+    return proc.returncode, stdout.read_text(), stderr.read_text(), peak_mb
+
+
+def test_a_3_gb_corpus_file_is_skipped_by_its_size_and_never_read(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS_DIR, corpus)
+    with (corpus / "besar.txt").open("wb") as huge:
+        huge.truncate(3 * 1024**3)  # sparse: 3 GB to whoever reads it, no disk used
+    code, stdout, stderr, peak_mb = run_measured(
+        "ask",
+        "Berapa triliun rubel?",
+        env={"CORPUS_DIR": str(corpus), "DATABASE_PATH": str(tmp_path / "bot.sqlite3")},
+        out=tmp_path,
+    )
+    assert code == 0, stderr
+    assert "putin-satgas-ai.txt" in stdout
+    assert "warning: skipped besar.txt: too large (3,221,225,472 bytes)" in stderr
+    assert peak_mb < 200  # the bundled article alone takes about 70 MB; reading it, 3,100
+
+
+WORDLESS = {
+    "punctuation and emoji": "!!! ??? … 🎉🎉🎉\n— *** 😀 ***\n",
+    "common words only": "Yang dan di itu.\nIni dan itu.\n",
+}
+
+
+@pytest.mark.parametrize("text", WORDLESS.values(), ids=WORDLESS.keys())
+def test_a_corpus_without_a_word_to_index_is_a_clear_error_without_traceback(
+    tmp_path: Path, text: str
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tanda.txt").write_text(text, encoding="utf-8")
+    env = {"CORPUS_DIR": str(corpus), "DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
+    result = run_bot("ask", "apa?", env=env)
+    assert result.returncode == 2
+    first, *rest = result.stderr.splitlines()
+    assert first.startswith("error: ") and "Traceback" not in result.stderr
+    assert rest == ["  skipped tanda.txt: empty: no article text"]

@@ -9,15 +9,25 @@ import signal
 import socket
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.storage import SCHEMA_VERSION
 from bot.telegram.logs import protect_secret, setup_logging
 from bot.telegram.transport import AiohttpRequest
 from tests.conftest import ROOT
 from tests.fakeapi import TOKEN, FakeBotApi, parse_html
-from tests.telegram_harness import RunningBot, bot_env, make_settings, running_bot, spawn_bot
+from tests.telegram_harness import (
+    ADMIN_ID,
+    RunningBot,
+    bot_env,
+    make_settings,
+    running_bot,
+    spawn_bot,
+)
 
 QUESTION = "Berapa triliun rubel?"
 
@@ -94,6 +104,29 @@ async def test_a_failing_send_is_logged_and_the_next_question_answered(
 # --------------------------------------------------------------------------- database faults
 
 
+async def answer_to(bot: RunningBot, update: dict[str, Any]) -> dict[str, Any]:
+    """The bot's reply to this message: not simply the next message it sends, which may be an
+    alert to the admins about the very fault under test."""
+    message_id = update["message"]["message_id"]
+    await bot.api.push(update)
+    await bot.api.reply_for(message_id)
+    return next(
+        sent
+        for sent in bot.api.sent()
+        if (sent.get("reply_parameters") or {}).get("message_id") == message_id
+    )
+
+
+async def alerts_to_admin(bot: RunningBot, count: int = 1) -> list[str]:
+    """The first `count` alerts the admin got (waiting for them)."""
+    for _ in range(1000):
+        alerts = [s["text"] for s in bot.api.sent() if int(s["chat_id"]) == ADMIN_ID]
+        if len(alerts) >= count:
+            return alerts
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"fewer than {count} alerts to the admin")
+
+
 async def test_answers_continue_when_the_database_is_corrupted(bot: RunningBot) -> None:
     await bot.ask(bot.api.message(QUESTION))
     await bot.storage.flush()
@@ -103,9 +136,36 @@ async def test_answers_continue_when_the_database_is_corrupted(bot: RunningBot) 
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     path.write_bytes(b"garbage" * 1000)
     for question in (QUESTION, "LLMs", "Siapa anggota BRICS?"):
-        sent = await bot.ask(bot.api.message(question))
+        sent = await answer_to(bot, bot.api.message(question))
         assert "<blockquote>" in sent["text"]
+    [alert] = await alerts_to_admin(bot)  # sent once the writer has found the file unusable
+    assert "unusable (file is not a database)" in alert
     assert not bot.storage.healthy
+
+
+@pytest.mark.parametrize(
+    "suffixes", [("",), ("", "-wal", "-shm")], ids=["the file", "with its -wal and -shm"]
+)
+async def test_a_database_deleted_while_the_bot_runs_is_made_again_and_keeps_later_rows(
+    bot: RunningBot, suffixes: tuple[str, ...]
+) -> None:
+    await bot.ask(bot.api.message(QUESTION))
+    await bot.storage.flush()
+    path = bot.settings.database_path
+    for suffix in suffixes:
+        Path(f"{path}{suffix}").unlink()
+    for n, question in enumerate((QUESTION, "LLMs", "Siapa anggota BRICS?")):
+        user = bot.api.user(500 + n)
+        sent = await answer_to(bot, bot.api.message(question, user=user, chat_id=user["id"]))
+        assert "<blockquote>" in sent["text"]
+    await bot.storage.flush()
+    assert path.exists()
+    with closing(sqlite3.connect(path)) as db:  # made again, with its migrations
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("SELECT user_id FROM questions").fetchall() == [(500,), (501,), (502,)]
+    [alert] = await alerts_to_admin(bot)
+    assert "was deleted" in alert
+    assert bot.storage.healthy
 
 
 # --------------------------------------------------------------------------- abuse
@@ -222,6 +282,22 @@ async def test_run_with_an_empty_corpus_fails_before_connecting(
     _, stderr = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode != 0
     assert "no readable" in stderr.decode() and "Traceback" not in stderr.decode()
+    assert api.calls == []
+
+
+@pytest.mark.parametrize("text", ["!!! 🎉🎉🎉 ???\n", "Yang dan di itu.\n"])
+async def test_run_with_a_corpus_without_a_word_refuses_to_start_before_connecting(
+    api: FakeBotApi, tmp_path: Path, text: str
+) -> None:
+    wordless = tmp_path / "wordless"
+    wordless.mkdir()
+    (wordless / "tanda.txt").write_text(text, encoding="utf-8")
+    env = bot_env(api, make_settings(api, tmp_path), CORPUS_DIR=str(wordless))
+    proc = await spawn_bot(env, tmp_path)
+    _, stderr = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 2
+    assert stderr.decode().startswith("error: ") and "Traceback" not in stderr.decode()
+    assert "tanda.txt" in stderr.decode()
     assert api.calls == []
 
 

@@ -77,12 +77,38 @@ async def test_health_is_ok_with_the_bot_running(api: FakeBotApi, tmp_path: Path
     assert one_line(result.stdout).endswith("database writable")
 
 
+async def test_health_fails_when_the_database_was_deleted_under_the_running_bot(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    settings = make_settings(api, tmp_path)
+    async with running_bot(api, settings) as bot:
+        await bot.ask(bot.api.message(QUESTIONS[0]))
+        await bot.storage.flush()
+        for suffix in ("", "-wal", "-shm"):  # rm data/bot.sqlite3*
+            Path(f"{settings.database_path}{suffix}").unlink(missing_ok=True)
+        result = await asyncio.to_thread(run_cli, "health", database=settings.database_path)
+    assert result.returncode == 1
+    assert "is missing" in one_line(result.stderr)
+
+
 def test_health_fails_with_one_line_when_the_corpus_is_empty(tmp_path: Path) -> None:
     empty = tmp_path / "corpus"
     empty.mkdir()
     result = run_cli("health", database=tmp_path / "bot.sqlite3", corpus=empty)
     assert result.returncode != 0
     assert one_line(result.stderr).startswith("unhealthy: corpus: no readable")
+
+
+@pytest.mark.parametrize("text", ["!!! 🎉🎉🎉 ???\n", "Yang dan di itu.\n"])
+def test_health_fails_with_one_line_when_no_document_has_a_word_to_index(
+    tmp_path: Path, text: str
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tanda.txt").write_text(text, encoding="utf-8")
+    result = run_cli("health", database=tmp_path / "bot.sqlite3", corpus=corpus)
+    assert result.returncode == 1
+    assert one_line(result.stderr).startswith("unhealthy: corpus: ")
 
 
 def test_health_fails_with_one_line_when_the_database_is_corrupted(tmp_path: Path) -> None:

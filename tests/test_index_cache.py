@@ -1,15 +1,23 @@
-"""The disk cache of built indexes: a cache built by other code is never reused."""
+"""The disk cache of built indexes: a cache built by other code is never reused, and a torn one
+(a power cut, a full disk) is set aside and rebuilt, never fatal; `health` says so."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from tests.fakeapi import FakeBotApi, parse_html
 from tests.paths import CORPUS_DIR, ROOT
+from tests.telegram_harness import ADMIN_ID, bot_env, make_settings, spawn_bot
 
 KEY = (
     "from pathlib import Path; from bot.search.corpus import load_corpus; "
@@ -41,3 +49,110 @@ def test_a_change_to_splitting_tokenizing_or_scoring_code_changes_the_cache_key(
     with (package / module).open("a", encoding="utf-8") as handle:
         handle.write("\n# a change in how sentences are split or scored\n")
     assert key_with(package) != before
+
+
+# --------------------------------------------------------------------------- a torn cache
+
+
+def cached_corpus(tmp_path: Path) -> dict[str, str]:
+    """A corpus large enough to be cached (110 copies of the article: 2,090 sentences) and the
+    settings that put its cache in `tmp_path/cache`."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    article = (CORPUS_DIR / "putin-satgas-ai.txt").read_bytes()
+    for n in range(110):
+        (corpus / f"artikel-{n:03}.txt").write_bytes(article)
+    return {
+        "CORPUS_DIR": str(corpus),
+        "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+        "CACHE_DIR": str(tmp_path / "cache"),
+    }
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={**full_env, "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def cache_file(env: dict[str, str], suffix: str) -> Path:
+    [path] = Path(env["CACHE_DIR"]).glob(f"index-*{suffix}")
+    return path
+
+
+def cut_short(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def emptied(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+TEARS: dict[str, tuple[str, Callable[[Path], None]]] = {
+    "arrays cut short": (".npz", cut_short),
+    "arrays empty": (".npz", emptied),
+    "vocabulary cut short": (".json", cut_short),
+    "vocabulary missing": (".json", lambda path: path.unlink()),
+}
+
+
+@pytest.mark.parametrize(("suffix", "tear"), TEARS.values(), ids=TEARS.keys())
+def test_ask_with_a_torn_cache_answers_and_rebuilds_the_cache(
+    tmp_path: Path, suffix: str, tear: Callable[[Path], None]
+) -> None:
+    env = cached_corpus(tmp_path)
+    assert run_cli("ask", "Berapa triliun rubel?", env=env).returncode == 0
+    with np.load(cache_file(env, ".npz")) as data:
+        built = {name: data[name] for name in data.files}
+    tear(cache_file(env, suffix))
+    result = run_cli("ask", "Berapa triliun rubel?", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "artikel-000.txt" in result.stdout
+    assert "index cache" in result.stderr  # said once, on stderr
+    with np.load(cache_file(env, ".npz")) as data:  # written again, whole
+        assert sorted(data.files) == sorted(built)
+        for name, array in built.items():  # (sums of idf in hash order: equal to the last bit)
+            np.testing.assert_allclose(data[name], array, rtol=1e-12)
+    assert cache_file(env, ".json").stat().st_size > 0
+
+
+def test_health_warns_about_a_torn_cache_and_stays_healthy(tmp_path: Path) -> None:
+    env = cached_corpus(tmp_path)
+    assert run_cli("ask", "Berapa triliun rubel?", env=env).returncode == 0
+    healthy = run_cli("health", env=env)
+    assert healthy.returncode == 0 and "index cache usable" in healthy.stdout
+    emptied(cache_file(env, ".npz"))
+    result = run_cli("health", env=env)
+    assert result.returncode == 0, result.stderr  # the bot rebuilds it: slower, not broken
+    [line] = result.stdout.splitlines()
+    assert line.startswith("ok: ") and "warning: index cache unusable" in line
+    assert cache_file(env, ".npz").stat().st_size == 0  # health only looks
+
+
+async def test_run_with_a_torn_cache_rebuilds_it_serves_and_says_so_in_status(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    env = cached_corpus(tmp_path)
+    assert run_cli("ask", "Berapa triliun rubel?", env=env).returncode == 0
+    cut_short(cache_file(env, ".npz"))
+    settings = make_settings(api, tmp_path, corpus_dir=Path(env["CORPUS_DIR"]))
+    proc = await spawn_bot(bot_env(api, settings, **env, ADMIN_IDS=str(ADMIN_ID)), tmp_path)
+    try:
+        await api.push(api.message("Berapa triliun rubel?"))
+        [answer] = await api.wait_for("sendMessage", 1, within=30)
+        assert "11 triliun rubel" in parse_html(answer["text"])
+        await api.push(api.message("/status", user=api.user(ADMIN_ID, lang="en")))
+        status = parse_html((await api.wait_for("sendMessage", 2, within=30))[1]["text"])
+        assert "index cache unusable" in status and "rebuilt" in status
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            proc.terminate()
+        _, stderr = await asyncio.wait_for(proc.communicate(), 30)
+    assert "Traceback" not in stderr.decode()
+    with np.load(cache_file(env, ".npz")) as data:
+        assert data.files

@@ -28,6 +28,38 @@ async def test_status_shows_index_database_uptime_and_last_error(bot: RunningBot
     assert "Galat terakhir: tidak ada" in text
 
 
+async def test_status_says_when_the_database_file_is_missing_until_it_is_made_again(
+    bot: RunningBot,
+) -> None:
+    admin = bot.api.user(ADMIN_ID, name="Admin", lang="en")
+    await bot.ask(bot.api.message("Berapa triliun rubel?"))
+    await bot.storage.flush()
+    bot.settings.database_path.unlink()
+    text = parse_html((await bot.ask(bot.api.message("/status", user=admin)))["text"])
+    assert "Database: ⚠️ its file is missing" in text
+    await bot.storage.flush()  # the audit row of /status: written to a new file
+    text = parse_html((await bot.ask(bot.api.message("/status", user=admin)))["text"])
+    assert "Database: healthy" in text
+    assert bot.settings.database_path.exists()
+
+
+async def test_status_says_the_last_reload_failed_while_the_old_index_serves(
+    bot: RunningBot,
+) -> None:
+    admin = bot.api.user(ADMIN_ID, name="Admin", lang="en")
+    for path in bot.corpus_dir.iterdir():
+        path.unlink()
+    (bot.corpus_dir / "tanda.txt").write_text("Yang dan di itu. 🎉\n", encoding="utf-8")
+    await bot.ask(bot.api.message("/reload", user=admin))
+    text = parse_html((await bot.ask(bot.api.message("/status", user=admin)))["text"])
+    assert "1 documents, 19 sentences" in text  # still the article
+    assert "⚠️ the last reload failed (no readable .txt or .md document)" in text
+    (bot.corpus_dir / "tanda.txt").write_text("Festival durian di Medan.\n", encoding="utf-8")
+    await bot.ask(bot.api.message("/reload", user=admin))
+    text = parse_html((await bot.ask(bot.api.message("/status", user=admin)))["text"])
+    assert "failed" not in text
+
+
 async def test_status_is_in_english_for_an_english_admin(bot: RunningBot) -> None:
     admin = bot.api.user(ADMIN_ID, lang="en", name="Admin")
     text = parse_html((await bot.ask(bot.api.message("/status", user=admin)))["text"])

@@ -19,6 +19,7 @@ Site boilerplate (newsletter invitations, "baca juga" links, copyright lines) is
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
@@ -319,10 +320,32 @@ def read_document(path: Path, name: str | None = None) -> Document:
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise DocumentError("unsupported")
     try:
-        data = path.read_bytes()
+        data = _read_bounded(path, MAX_DOCUMENT_BYTES)
     except OSError as exc:
         raise DocumentError("unreadable", str(exc.strerror or exc)) from None
     return decode_document(name, data)
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    """The file's bytes, if it is a regular file of at most `limit` bytes; raises
+    `DocumentError` without reading a larger one.
+
+    The size is taken from the open file itself (not from an earlier look at the name), and at
+    most `limit + 1` bytes are read, so a file swapped or still growing meanwhile cannot make
+    the loader hold more than that: a 3 GB file costs nothing. O_NONBLOCK: a pipe put in its
+    place meanwhile cannot make the open hang.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise DocumentError("not_regular")
+        if info.st_size > limit:
+            raise DocumentError("too_large", f"{info.st_size:,}")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise DocumentError("too_large", f"> {limit:,}")  # it grew while being read
+    return data
 
 
 def decode_document(name: str, data: bytes) -> Document:
@@ -338,9 +361,12 @@ def decode_document(name: str, data: bytes) -> Document:
     except UnicodeDecodeError as exc:
         raise DocumentError("not_utf8", str(exc.start)) from None
     doc = parse_document(name, raw, markdown=name.lower().endswith(".md"))
-    if not doc.paragraphs:
-        raise DocumentError("empty")
+    if not any(_LETTER_OR_DIGIT.search(p) for p in doc.paragraphs):
+        raise DocumentError("empty")  # nothing, or only punctuation and emoji
     return doc
+
+
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 def _looks_utf16(data: bytes) -> bool:

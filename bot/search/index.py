@@ -122,8 +122,8 @@ class Index:
     def build(cls, tokenized: Sequence[list[str]], params: Bm25Params | None = None) -> Index:
         """Build from each sentence's terms (sentence id = position in `tokenized`)."""
         params = params or Bm25Params()
-        if not tokenized:
-            raise ValueError("cannot index an empty corpus")
+        if not any(tokenized):  # rank-bm25 would divide by zero (the mean idf of no term)
+            raise ValueError("cannot index sentences without a single term")
         model = params.reference(tokenized, lean=True)
         vocabulary: dict[str, int] = {}
         # machine-int arrays, not lists of Python ints: a large corpus has millions of postings

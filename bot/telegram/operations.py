@@ -165,7 +165,10 @@ def status_text(state: BotState, ops: Operations, lang: Lang) -> str:
     if storage is None:
         db, backlog = t("status_db_off", lang), 0
     else:
-        db = t("status_db_ok" if storage.healthy else "status_db_failing", lang)
+        if storage.file_lost:  # deleted under the bot: said until the next write makes it again
+            db = t("status_db_missing", lang)
+        else:
+            db = t("status_db_ok" if storage.healthy else "status_db_failing", lang)
         backlog = storage.backlog
     if ops.last_error is None:
         last_error = t("status_no_error", lang)
@@ -175,6 +178,13 @@ def status_text(state: BotState, ops: Operations, lang: Lang) -> str:
         last_error = t("status_error", lang, ago=ago, error=f"<code>{escape(line)}</code>")
     uptime = duration(time.monotonic() - ops.started, lang)
     loaded = f"{kb.built_in_s:.2f} s" + (" cache" if kb.from_cache else "")
+    if kb.cache_problem:  # torn and rebuilt, or not written: slower starts, worth knowing
+        loaded += "; " + t(f"status_cache_{kb.cache_problem}", lang, detail=escape(kb.cache_detail))
+    failed = state.live.last_failure  # an auto reload fails without anyone seeing its report
+    if failed is not None:
+        loaded += "; " + t(
+            "status_reload_failed", lang, error=t(f"reload_error_{failed.error}", lang)
+        )
     return t(
         "status",
         lang,
