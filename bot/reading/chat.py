@@ -11,7 +11,8 @@ reply. Each takes the words of a `Reading`; nothing here reads text of its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, cast
 
@@ -30,18 +31,57 @@ _ASKING = WORD_CLASSES["chat-asking"]
 _ENGLISH = WORD_CLASSES["chat-english"]
 
 
+@dataclass(frozen=True)
+class _Table:
+    """The phrases of one kind, as sets of word tuples keyed by their length (longest first),
+    so that finding the phrase at a position costs a few set lookups, not a scan."""
+
+    by_length: tuple[tuple[int, frozenset[tuple[str, ...]]], ...]
+    first_words: frozenset[str]
+
+    @classmethod
+    def of(cls, phrases: Iterable[tuple[str, ...]]) -> _Table:
+        lengths: dict[int, set[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            lengths.setdefault(len(phrase), set()).add(phrase)
+        ordered = tuple((n, frozenset(lengths[n])) for n in sorted(lengths, reverse=True))
+        return cls(ordered, frozenset(p[0] for _, ps in ordered for p in ps))
+
+    def longest(self, words: Sequence[str], i: int) -> int:
+        """The length of the longest phrase at words[i:] (0 for none)."""
+        if words[i] not in self.first_words:
+            return 0
+        for n, phrases in self.by_length:
+            if i + n <= len(words) and tuple(words[i : i + n]) in phrases:
+                return n
+        return 0
+
+    def anywhere(self, words: Sequence[str]) -> bool:
+        return any(self.longest(words, i) for i in range(len(words)))
+
+    def __contains__(self, phrase: object) -> bool:
+        return any(phrase in phrases for _, phrases in self.by_length)
+
+
 @lru_cache(maxsize=1)
-def _phrases() -> dict[str, dict[tuple[str, ...], None]]:
-    table: dict[str, dict[tuple[str, ...], None]] = {}
+def _phrases() -> dict[str, _Table]:
+    table: dict[str, list[tuple[str, ...]]] = {}
     for kind, phrase in pairs("chat-phrases.txt"):
-        table.setdefault(kind, {})[tuple(phrase.split())] = None
-    return table
+        table.setdefault(kind, []).append(tuple(phrase.split()))
+    tables = {kind: _Table.of(phrases) for kind, phrases in table.items()}
+    tables[""] = _Table.of(p for kind in _KINDS for p in table.get(kind, []))  # any chit-chat
+    return tables
+
+
+_EMPTY = _Table((), frozenset())
 
 
 @lru_cache(maxsize=1)
 def _phrase_words() -> frozenset[str]:
     """Every word of a chat phrase: read as written, not through the colloquial lexicon."""
-    return frozenset(w for table in _phrases().values() for phrase in table for w in phrase)
+    return frozenset(
+        w for table in _phrases().values() for _, ps in table.by_length for p in ps for w in p
+    )
 
 
 def spoken_words(spoken: Sequence[str]) -> list[str]:
@@ -65,18 +105,19 @@ def chat_kind(words: Sequence[str]) -> ChatKind | None:
     if not words or len(words) > 12:
         return None
     phrases = _phrases()
-    verbs = phrases.get("request-verb", {})
-    objects = phrases.get("request-object", {})
-    core = [w for w in words if w not in CHAT_WORDS or _starts_phrase(w, phrases)]
-    asks = _has_any(words, verbs) or any(w in _ASKING for w in words)
-    about_article = any((w,) in phrases.get("article", {}) for w in words)
-    if (asks and _has_any(words, objects)) or (_has_any(words, verbs) and about_article):
+    verbs = phrases.get("request-verb", _EMPTY)
+    objects = phrases.get("request-object", _EMPTY)
+    starts = phrases[""].first_words
+    core = [w for w in words if w not in CHAT_WORDS or w in starts]
+    asks = verbs.anywhere(words) or any(w in _ASKING for w in words)
+    about_article = any((w,) in phrases.get("article", _EMPTY) for w in words)
+    if (asks and objects.anywhere(words)) or (verbs.anywhere(words) and about_article):
         return "request"
     for kind in _KINDS:
-        if _covered(words, phrases.get(kind, {}), phrases):
+        if _covered(words, phrases.get(kind, _EMPTY), phrases):
             return cast(ChatKind, kind)
     if not core:  # nothing but greetings, address words and particles ("min", "kak", "dong")
-        return "greeting" if any((w,) in phrases.get("greeting", {}) for w in words) else None
+        return "greeting" if any((w,) in phrases.get("greeting", _EMPTY) for w in words) else None
     return None
 
 
@@ -110,45 +151,25 @@ def social(words: Sequence[str]) -> bool:
     )
 
 
-def _has_any(words: Sequence[str], table: dict[tuple[str, ...], None]) -> bool:
-    return any(tuple(words[i : i + len(p)]) == p for p in table for i in range(len(words)))
-
-
-def _starts_phrase(word: str, phrases: dict[str, dict[tuple[str, ...], None]]) -> bool:
-    return any(p[:1] == (word,) for kind in _KINDS for p in phrases.get(kind, {}))
-
-
-def _covered(
-    words: Sequence[str],
-    table: dict[tuple[str, ...], None],
-    phrases: dict[str, dict[tuple[str, ...], None]],
-) -> bool:
+def _covered(words: Sequence[str], table: _Table, phrases: dict[str, _Table]) -> bool:
     """Are the words one phrase of this kind, with only other chat phrases or chat words
     around it ("halo kak, makasih ya")?"""
     if not words:
         return False
-    others = [p for kind in _KINDS for p in phrases.get(kind, {})]
+    others = phrases[""]
+    filler = phrases.get("filler", _EMPTY)
     i, matched = 0, False
     while i < len(words):
-        step = _longest(words, i, table)
+        step = table.longest(words, i)
         if step:
             matched = True
             i += step
             continue
-        step = _longest(words, i, dict.fromkeys(others))
+        step = others.longest(words, i)
         if step:
             i += step
-        elif words[i] in CHAT_WORDS or (words[i],) in phrases.get("filler", {}):
+        elif words[i] in CHAT_WORDS or (words[i],) in filler:
             i += 1
         else:
             return False
     return matched
-
-
-def _longest(words: Sequence[str], i: int, table: dict[tuple[str, ...], None]) -> int:
-    best = 0
-    for phrase in table:
-        n = len(phrase)
-        if n > best and tuple(words[i : i + n]) == phrase:
-            best = n
-    return best
