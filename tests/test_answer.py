@@ -106,9 +106,11 @@ def test_english_question_finds_indonesian_words(article_kb: Snapshot) -> None:
 
 def test_answer_json_shape(answerer: Answerer) -> None:
     data = answerer.ask("LLMs").as_dict()
-    assert set(data) == {"question", "found", "passages"}
+    assert set(data) == {"question", "found", "passages", "answer", "tentative", "confidence"}
     assert data["question"] == "LLMs"
     assert data["found"] is True
+    assert isinstance(data["tentative"], bool)
+    assert isinstance(data["confidence"], float) and 0.0 <= data["confidence"] <= 1.0
     passages = data["passages"]
     assert isinstance(passages, list) and passages
     for passage in passages:
@@ -177,9 +179,26 @@ def test_location_frame_words_are_not_required_in_the_answer() -> None:
         ("Pada bulan berapa aturan itu berlaku?", "time"),
         ("Indonesia di urutan keberapa?", "number"),
         ("Berapa dana yang disiapkan?", "number"),
-        ("Siapa ketua satgas?", "name"),
+        ("Siapa ketua satgas?", "person"),
+        ("yg bikin gigachat sapa sih?", "person"),
+        ("Who launched the task force?", "person"),
         ("Partai apa yang menang?", "name"),
-        ("Kemanakah Putin pergi?", "name"),
+        ("Apakah nama kapsul itu?", "name"),
+        ("Kemanakah Putin pergi?", "place"),
+        ("Di kota manakah kantor pusat WHO?", "place"),
+        ("Apakah negara asal penemu itu?", "place"),
+        ("Where is the conference held?", "place"),
+        ("How many points did Brighton collect?", "number"),
+        ("what year did it start?", "time"),
+        ("Mengapa Rusia tertinggal?", "reason"),
+        ("knp rusia ketinggalan?", "reason"),
+        ("Bagaimana cara kerja satgas?", "manner"),
+        ("gmn caranya?", "manner"),
+        ("Apakah Golkar masih bisa mengajukan calon?", "yesno"),
+        ("Apakah Ida menganggap itu bualan?", "yesno"),
+        ("Is the alliance open to all countries?", "yesno"),
+        ("newcastle menang gak sih?", "yesno"),
+        ("Apakah bahan bakar yang harganya turun?", None),
         ("Penyakit apa yang menyebar?", None),
     ],
 )

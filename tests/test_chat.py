@@ -57,7 +57,15 @@ def test_chit_chat_is_never_quoted(answerer: Answerer) -> None:
 
 def test_chit_chat_in_json_has_no_passages_and_names_its_kind(answerer: Answerer) -> None:
     data = answerer.ask("halo kak").as_dict()
-    assert data == {"question": "halo kak", "found": False, "passages": [], "chat": "greeting"}
+    assert data == {
+        "question": "halo kak",
+        "found": False,
+        "passages": [],
+        "answer": None,
+        "tentative": False,
+        "confidence": 0.0,
+        "chat": "greeting",
+    }
 
 
 def test_a_question_in_json_has_no_chat_field(answerer: Answerer) -> None:

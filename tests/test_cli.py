@@ -108,7 +108,15 @@ def test_ask_conversation_reads_a_short_followup_with_the_question_before() -> N
     result = run_bot("ask", "--conversation", "--json", stdin=CONVERSATION)
     assert result.returncode == 0, result.stderr
     first, second = (json.loads(line) for line in result.stdout.strip().split("\n"))
-    assert set(first) == {"question", "found", "passages", "understood"}
+    assert set(first) == {
+        "question",
+        "found",
+        "passages",
+        "answer",
+        "tentative",
+        "confidence",
+        "understood",
+    }
     assert first["understood"] is None
     assert second["question"] == "kenapa itu jadi masalah?"
     assert second["found"] is True
@@ -126,7 +134,7 @@ def test_ask_conversation_in_plain_text_shows_the_topic() -> None:
 def test_ask_without_conversation_reads_each_line_alone() -> None:
     result = run_bot("ask", "--json", stdin=CONVERSATION)
     second = json.loads(result.stdout.strip().split("\n")[1])
-    assert set(second) == {"question", "found", "passages"}
+    assert set(second) == {"question", "found", "passages", "answer", "tentative", "confidence"}
     assert not any("microchip" in p["sentence"] for p in second["passages"])
 
 
@@ -143,7 +151,15 @@ def test_eval_scores_a_followup_file_beside_each_message_alone() -> None:
 def test_ask_json_marks_chit_chat_and_quotes_nothing() -> None:
     result = run_bot("ask", "--json", "makasih ya kak")
     data = json.loads(result.stdout)
-    assert data == {"question": "makasih ya kak", "found": False, "passages": [], "chat": "thanks"}
+    assert data == {
+        "question": "makasih ya kak",
+        "found": False,
+        "passages": [],
+        "answer": None,
+        "tentative": False,
+        "confidence": 0.0,
+        "chat": "thanks",
+    }
 
 
 def run_measured(*args: str, env: dict[str, str], out: Path) -> tuple[int, str, str, float]:

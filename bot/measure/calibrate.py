@@ -57,9 +57,12 @@ REFUSAL_COST = 4.0  # a wrong refusal costs this many wrong quotes
 GROUP_WEIGHTS = {"own": 2.0, "facqa": 1.0, "idk": 1.0}
 RANKER_WEIGHTS = {"own": 3.0, "facqa": 1.0, "idk": 0.5}
 SPAN_WEIGHTS = {"own": 2.0, "facqa": 1.0, "idk": 0.5}
+# Shallow trees: every answer evaluates them all on every window and span candidate, so their
+# depth and number bound the time of an answer
 LIGHTGBM: dict[str, Any] = {
-    "learning_rate": 0.05,
+    "learning_rate": 0.08,
     "num_leaves": 15,
+    "max_depth": 5,
     "min_data_in_leaf": 50,
     "feature_fraction": 0.8,
     "bagging_fraction": 0.8,
@@ -70,7 +73,7 @@ LIGHTGBM: dict[str, Any] = {
     "num_threads": 2,
     "verbose": -1,
 }
-ROUNDS = {"ranker": 300, "span": 400, "found": 200}
+ROUNDS = {"ranker": 150, "span": 200, "found": 120}
 
 
 @dataclass

@@ -118,8 +118,10 @@ class _Sentence:
     ends: npt.NDArray[np.int32]  # candidate end (exclusive)
     flags: dict[str, BoolArray]
     chars: tuple[tuple[int, int], ...]  # each word's (start, end) in the sentence
-    before: tuple[str, ...]  # the character before each word ("" at the start)
-    after: tuple[str, ...]  # the character after each word
+    commas: npt.NDArray[np.int64]  # per candidate: commas inside it
+    brackets: npt.NDArray[np.int64]  # per candidate: opening brackets inside it
+    marks: dict[str, BoolArray]  # per word: "(" right before it, ")" / "," or "." right after it,
+    # "(" next after it
 
 
 @lru_cache(maxsize=20_000)
@@ -141,13 +143,47 @@ def _sentence(sentence: str) -> _Sentence:
             if not stop[j - 1] and _contiguous(sentence, tokens, i, j):
                 starts.append(i)
                 ends.append(j)
+    chars = tuple((t.start, t.end) for t in tokens)
+    first = np.asarray(starts, dtype=np.int32)
+    last = np.asarray(ends, dtype=np.int32)
     return _Sentence(
-        np.asarray(starts, dtype=np.int32),
-        np.asarray(ends, dtype=np.int32),
+        first,
+        last,
         flags,
-        tuple((t.start, t.end) for t in tokens),
-        tuple(sentence[t.start - 1] if t.start > 0 else "" for t in tokens),
-        tuple(sentence[t.end] if t.end < len(sentence) else "" for t in tokens),
+        chars,
+        _inside_counts(sentence, chars, first, last, ","),
+        _inside_counts(sentence, chars, first, last, "("),
+        {
+            "open_before": np.asarray([s > 0 and sentence[s - 1] == "(" for s, _ in chars]),
+            "close_after": np.asarray([sentence[e : e + 1] == ")" for _, e in chars]),
+            "punct_after": np.asarray(
+                [sentence[e : e + 1] in (",", ".") and e < len(sentence) for _, e in chars]
+            ),
+            "bracket_next": np.asarray([_bracket_after(sentence, e) for _, e in chars], dtype=bool),
+        },
+    )
+
+
+def _inside_counts(
+    sentence: str,
+    chars: tuple[tuple[int, int], ...],
+    starts: npt.NDArray[np.int32],
+    ends: npt.NDArray[np.int32],
+    mark: str,
+) -> npt.NDArray[np.int64]:
+    """How many times `mark` stands inside each candidate (in its words and between them)."""
+    if not chars:
+        return np.zeros(0, dtype=np.int64)
+    # per word: marks in the word, then in the gap after it (up to the next word)
+    own = [sentence[s:e].count(mark) for s, e in chars]
+    gaps = [sentence[chars[i][1] : chars[i + 1][0]].count(mark) for i in range(len(chars) - 1)]
+    in_words = np.concatenate(([0], np.cumsum(own)))
+    in_gaps = np.concatenate(([0], np.cumsum([*gaps, 0])))
+    if not len(starts):
+        return np.zeros(0, dtype=np.int64)
+    return np.asarray(
+        (in_words[ends] - in_words[starts]) + (in_gaps[ends - 1] - in_gaps[starts]),
+        dtype=np.int64,
     )
 
 
@@ -205,8 +241,6 @@ def candidates(
         left, right, around = _distances(asked_positions, starts, ends, n)
         prev = np.maximum(starts - 1, 0)
         has_prev = starts > 0
-        before_chars = np.asarray([info.before[i] for i in starts])
-        after_chars = np.asarray([info.after[j - 1] for j in ends])
         rows = np.zeros((len(starts), len(FEATURES)), dtype=np.float64)
         col = 0
         for k in _KINDS:
@@ -246,24 +280,14 @@ def candidates(
             has_prev & focus[prev],
             _near(weights, starts, -4) / total,
             _near(weights, ends, 4) / total,
-            np.asarray(
-                [
-                    _inside(text, info.chars, a, b).count(",")
-                    for a, b in zip(starts, ends, strict=True)
-                ]
-            ),
-            np.asarray(
-                [
-                    _inside(text, info.chars, a, b).count("(")
-                    for a, b in zip(starts, ends, strict=True)
-                ]
-            ),
+            info.commas,
+            info.brackets,
             (ends - starts == 1) & info.flags["acronym"][starts],
             has_prev & info.flags["currency"][prev],
             info.flags["currency"][starts],
-            (before_chars == "(") & (after_chars == ")"),
-            np.asarray([_bracket_after(text, info.chars[j - 1][1]) for j in ends]),
-            np.isin(after_chars, (",", ".")),
+            info.marks["open_before"][starts] & info.marks["close_after"][ends - 1],
+            info.marks["bracket_next"][ends - 1],
+            info.marks["punct_after"][ends - 1],
             starts == 0,
             starts / max(n, 1),
             np.full(len(starts), s_no == core),
@@ -296,10 +320,6 @@ def _within(
 ) -> FloatArray:
     """How many flagged words each span holds (from cumulative counts)."""
     return np.asarray(counts[ends] - counts[starts], dtype=np.float64)
-
-
-def _inside(sentence: str, chars: tuple[tuple[int, int], ...], i: int, j: int) -> str:
-    return sentence[chars[i][0] : chars[j - 1][1]]
 
 
 def words_text(sentence: str, i: int, j: int) -> str:
