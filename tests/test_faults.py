@@ -17,7 +17,14 @@ from bot.telegram.logs import protect_secret, setup_logging
 from bot.telegram.transport import AiohttpRequest
 from tests.conftest import ROOT
 from tests.fakeapi import TOKEN, FakeBotApi, parse_html
-from tests.telegram_harness import RunningBot, bot_env, make_settings, running_bot, spawn_bot
+from tests.telegram_harness import (
+    RunningBot,
+    bot_env,
+    bot_process,
+    make_settings,
+    running_bot,
+    spawn_bot,
+)
 
 QUESTION = "Berapa triliun rubel?"
 
@@ -250,6 +257,23 @@ async def test_a_bad_setting_stops_run_before_any_network_call_with_one_line(
     assert proc.returncode == 2
     assert message.count("\n") == 1 and name in message, message
     assert "Traceback" not in message
+    assert api.calls == []
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["12345", "12345:short", f"bot{TOKEN}", f"{TOKEN}/getMe", f"{TOKEN[:-1]}é", "https://t.me/x"],
+)
+async def test_a_malformed_token_stops_run_with_one_line_and_no_network_call(
+    api: FakeBotApi, tmp_path: Path, token: str
+) -> None:
+    env = bot_env(api, make_settings(api, tmp_path), TELEGRAM_BOT_TOKEN=token)
+    async with bot_process(env, tmp_path) as proc:
+        _, stderr = await asyncio.wait_for(proc.communicate(), 60)
+    message = stderr.decode()
+    assert proc.returncode == 2
+    assert message.startswith("error: ") and message.count("\n") == 1, message
+    assert "TELEGRAM_BOT_TOKEN" in message and token not in message
     assert api.calls == []
 
 
