@@ -141,3 +141,15 @@ def test_ask_json_marks_chit_chat_and_quotes_nothing() -> None:
     result = run_bot("ask", "--json", "makasih ya kak")
     data = json.loads(result.stdout)
     assert data == {"question": "makasih ya kak", "found": False, "passages": [], "chat": "thanks"}
+
+
+def test_run_health_and_backup_explain_themselves() -> None:
+    for command, words in (
+        ("run", ["TELEGRAM_BOT_TOKEN", "SIGTERM", "WEBHOOK_URL", "Exit status"]),
+        ("health", ["DATABASE_PATH", "Exit status"]),
+        ("backup", ["FILE", "integrity_check", "Exit status"]),
+    ):
+        result = run_bot(command, "--help")
+        assert result.returncode == 0, result.stderr
+        for word in words:
+            assert word in result.stdout, (command, word)
