@@ -386,3 +386,25 @@ async def test_a_question_the_database_cannot_store_never_stops_the_log(bot: Run
     assert bot.storage.backlog == 0 and bot.storage.healthy
     assert bot.storage.rejected == 2
     assert (await bot.storage.stats()).today == 1
+
+
+async def test_ask_in_reply_to_a_message_with_a_lone_surrogate_is_answered(
+    bot: RunningBot,
+) -> None:
+    asked = "Berapa triliun rubel? \ud800"  # valid in Telegram's JSON, not sendable as text
+    target = bot.api.message(asked, chat_id=-100, chat_type="group", user=bot.api.user(5))
+    update = bot.api.message(
+        "/ask", chat_id=-100, chat_type="group", extra={"reply_to_message": target["message"]}
+    )
+    sent = await bot.ask(update)
+    plain = parse_html(sent["text"])
+    assert "Berapa triliun rubel? \ufffd" in plain and "11 triliun rubel" in plain
+    assert sent["reply_parameters"]["message_id"] == target["message"]["message_id"]
+
+
+async def test_a_mention_beside_a_lone_surrogate_is_answered(bot: RunningBot) -> None:
+    update = bot.api.message(
+        f"\ud83d @{BOT_USERNAME} Berapa triliun rubel?", chat_id=-100, chat_type="group"
+    )
+    sent = await bot.ask(update)
+    assert "11 triliun rubel" in parse_html(sent["text"])

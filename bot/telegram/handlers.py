@@ -40,6 +40,7 @@ from bot.render import (
     passage_html,
     passage_plain,
     utf16_len,
+    without_surrogates,
 )
 from bot.search.answer import Answer, Passage
 from bot.search.conversation import Reply, Topic, answer_in_context
@@ -344,18 +345,21 @@ def is_inline_question(update: Update, context: Context) -> bool:
 def addressed_question(message: Message, username: str, bot_id: int) -> str | None:
     """The question if the message addresses the bot (mention or reply), else None."""
     text = message.text or ""
+    # entity offsets are in UTF-16 code units; a lone surrogate (valid in an update's JSON) is
+    # one, passed through as it is (PTB's parse_entities cannot encode it)
+    encoded = text.encode("utf-16-le", "surrogatepass")
     mention = f"@{username}".lower()
     addressed = False
     cut: list[tuple[int, int]] = []
-    for entity, value in message.parse_entities(
-        [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
-    ).items():
+    for entity in message.entities:
+        start, end = entity.offset, entity.offset + entity.length
+        value = encoded[start * 2 : end * 2].decode("utf-16-le", "surrogatepass")
         if (entity.type == MessageEntity.MENTION and value.lower() == mention) or (
             entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id
         ):
             addressed = True
             if entity.type == MessageEntity.MENTION:
-                cut.append((entity.offset, entity.offset + entity.length))
+                cut.append((start, end))
     reply = message.reply_to_message
     if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
         addressed = True
@@ -366,11 +370,9 @@ def addressed_question(message: Message, username: str, bot_id: int) -> str | No
             return plain.sub(" ", text).strip(" ,:")
     if not addressed:
         return None
-    # offsets are in UTF-16 code units
-    encoded = text.encode("utf-16-le")
     for start, end in sorted(cut, reverse=True):
         encoded = encoded[: start * 2] + encoded[end * 2 :]
-    return encoded.decode("utf-16-le").strip(" ,:")
+    return encoded.decode("utf-16-le", "surrogatepass").strip(" ,:")
 
 
 def bare_ask(message: Message, username: str) -> str | None:
@@ -684,7 +686,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
             InlineQueryResultArticle(
                 id="none",
                 title=t("inline_none_title", lang),
-                description=text[:100],
+                description=without_surrogates(text[:100]),
                 input_message_content=InputTextMessageContent(message, parse_mode=ParseMode.HTML),
             )
         ]
