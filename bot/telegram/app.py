@@ -20,7 +20,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -42,6 +41,7 @@ from bot.telegram import access, admin, handlers, operations, welcome
 from bot.telegram.inbox import Inbox, InboxQueue, InboxUpdateProcessor
 from bot.telegram.limits import limited
 from bot.telegram.logs import redact, setup_logging
+from bot.telegram.pacing import Pacing
 from bot.telegram.state import STATE_KEY, BotState, get_state
 from bot.telegram.transport import AiohttpRequest
 
@@ -97,8 +97,8 @@ def build_application(
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if settings.rate_limiter:
-        builder = builder.rate_limiter(telegram_pacing())  # type: ignore[arg-type]
+    # every call after start: paced, and retried by the one policy (bot/telegram/pacing.py)
+    builder = builder.rate_limiter(Pacing(pace=settings.rate_limiter))  # type: ignore[arg-type]
     builder = builder.request(request or AiohttpRequest(HTTP_POOL_SIZE))
     builder = builder.get_updates_request(get_updates_request or AiohttpRequest(1))
     inbox = Inbox(inbox_path(settings)) if settings.durable_inbox else None
@@ -117,23 +117,6 @@ def inbox_path(settings: Settings) -> Path:
     """The inbox file, beside the database: data/bot.sqlite3 -> data/bot.inbox.sqlite3."""
     path = settings.database_path
     return path.with_name(f"{path.stem}.inbox{path.suffix or '.sqlite3'}")
-
-
-def telegram_pacing() -> AIORateLimiter:
-    """PTB's rate limiter, paced so that no window ever exceeds Telegram's limits.
-
-    Its buckets (aiolimiter) let a full bucket out at once and refill meanwhile, so the default
-    30/s and 20/min allow up to about 60 in the first second and 40 in the first minute. A bucket
-    of one, refilled at just under the limit, keeps every 1-s window under 30 messages overall
-    and every 60-s window under 20 messages per group.
-    """
-    return AIORateLimiter(
-        overall_max_rate=1,
-        overall_time_period=1 / 29,
-        group_max_rate=1,
-        group_time_period=60 / 19,
-        max_retries=3,
-    )
 
 
 def _file_url(base_url: str) -> str:
@@ -348,10 +331,12 @@ def run_bot(settings: Settings) -> int:
                 webhook_url=settings.webhook_url,
                 secret_token=secret,
                 allowed_updates=Update.ALL_TYPES,
-                bootstrap_retries=-1,
+                bootstrap_retries=0,
             )
         else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+            # the Bot API answered getMe just now; PTB's own start-up retries would stack on
+            # the retry policy every call already has (bot/telegram/pacing.py)
+            application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=0)
     except InvalidToken:
         print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check it in .env", file=sys.stderr)
         return 2

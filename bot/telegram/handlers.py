@@ -26,7 +26,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.messages import Lang, t
@@ -44,7 +44,7 @@ from bot.render import (
 )
 from bot.search.answer import Answer, Passage
 from bot.search.conversation import Reply, Topic, answer_in_context
-from bot.telegram.send import lang_of, reply, send_retrying
+from bot.telegram.send import lang_of, reply
 from bot.telegram.state import BotState, SentAnswer, get_state
 
 log = logging.getLogger(__name__)
@@ -588,10 +588,8 @@ async def on_more(update: Update, context: Context) -> None:
     more_page = page + 1 if len(sent.passages) > (page + 1) * size else None
     text = answer_html(page_of(sent.passages, page, size), lang)[0]
     try:
-        await send_retrying(
-            lambda: query.edit_message_text(
-                text, reply_markup=answer_keyboard(answer_id, lang, more_page=more_page)
-            )
+        await query.edit_message_text(
+            text, reply_markup=answer_keyboard(answer_id, lang, more_page=more_page)
         )
     except TelegramError as exc:  # e.g. the message is too old to edit
         log.info("could not edit for More: %s", exc)
@@ -723,6 +721,11 @@ async def on_error(update: object, context: Context) -> None:
     """Log the error (never to the user); tell a private-chat user to try again."""
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
+        return
+    error = context.error
+    if isinstance(error, RetryAfter | NetworkError) and not isinstance(error, BadRequest):
+        # Telegram asked the bot to slow down, or a send timed out (and may have arrived):
+        # another message now would not help, or would follow the answer with an apology
         return
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None or chat.type != ChatType.PRIVATE:
