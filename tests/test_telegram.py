@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.fakeapi import BOT_USERNAME, FakeBotApi, parse_html
-from tests.telegram_harness import RunningBot, buttons, make_settings
+from tests.fakeapi import BOT_USERNAME, parse_html
+from tests.telegram_harness import RunningBot, buttons
 
 QUESTION = "Siapa yang meluncurkan satuan tugas AI nasional?"
 
@@ -207,50 +205,6 @@ async def test_questions_are_logged_with_their_answers(bot: RunningBot) -> None:
 async def test_command_menus_are_set_per_scope(bot: RunningBot) -> None:
     scopes = [c["scope"]["type"] for c in bot.api.sent("setMyCommands")]
     assert {"all_private_chats", "all_group_chats", "chat"} <= set(scopes)
-
-
-async def test_webhook_mode_serves_updates_posted_to_it(api: FakeBotApi, tmp_path: Path) -> None:
-    import asyncio
-    import signal
-    import socket
-
-    import aiohttp
-
-    from tests.telegram_harness import bot_env, spawn_bot
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings = make_settings(api, tmp_path)
-    env = bot_env(
-        api,
-        settings,
-        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram-hook",
-        WEBHOOK_LISTEN="127.0.0.1",
-        WEBHOOK_PORT=str(port),
-        WEBHOOK_SECRET="s3cret-Token_1",
-    )
-    proc = await spawn_bot(env, tmp_path)
-    try:
-        hook = (await api.wait_for("setWebhook", 1, within=30))[0]
-        assert hook["url"].endswith("/telegram-hook")
-        update = {"update_id": 1, **api.message(QUESTION)}
-        async with aiohttp.ClientSession() as session:
-            url = f"http://127.0.0.1:{port}/telegram-hook"
-            wrong = await session.post(
-                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "no"}
-            )
-            assert wrong.status == 403
-            ok = await session.post(
-                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
-            )
-            assert ok.status == 200
-        sent = await api.wait_for("sendMessage", 1, within=30)
-        assert "Vladimir Putin" in parse_html(sent[0]["text"])
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(proc.communicate(), 30)
-    assert proc.returncode == 0
 
 
 async def test_mention_and_ask_without_entities_still_work_in_groups(bot: RunningBot) -> None:

@@ -44,6 +44,8 @@ from bot.telegram.logs import redact, setup_logging
 from bot.telegram.pacing import Pacing
 from bot.telegram.state import STATE_KEY, BotState, get_state
 from bot.telegram.transport import AiohttpRequest
+from bot.telegram.updates import TolerantBot
+from bot.telegram.webhook import serve_webhook, with_webhook_secret
 
 log = logging.getLogger(__name__)
 
@@ -81,26 +83,22 @@ def build_application(
     """The bot, with every handler registered. `request` lets tests run it offline."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    builder = (
-        ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.telegram_base_url)
-        .base_file_url(_file_url(settings.telegram_base_url))
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                allow_sending_without_reply=True,
-                do_quote=True,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
-        .post_init(_post_init)
-        .post_shutdown(_post_shutdown)
+    bot = TolerantBot(
+        settings.token,
+        base_url=settings.telegram_base_url,
+        base_file_url=_file_url(settings.telegram_base_url),
+        request=request or AiohttpRequest(HTTP_POOL_SIZE),
+        get_updates_request=get_updates_request or AiohttpRequest(1),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            allow_sending_without_reply=True,
+            do_quote=True,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        # every call after start: paced, and retried by the one policy (bot/telegram/pacing.py)
+        rate_limiter=Pacing(pace=settings.rate_limiter),
     )
-    # every call after start: paced, and retried by the one policy (bot/telegram/pacing.py)
-    builder = builder.rate_limiter(Pacing(pace=settings.rate_limiter))  # type: ignore[arg-type]
-    builder = builder.request(request or AiohttpRequest(HTTP_POOL_SIZE))
-    builder = builder.get_updates_request(get_updates_request or AiohttpRequest(1))
+    builder = ApplicationBuilder().bot(bot).post_init(_post_init).post_shutdown(_post_shutdown)
     inbox = Inbox(inbox_path(settings)) if settings.durable_inbox else None
     if inbox is not None:
         builder = builder.update_queue(InboxQueue(inbox))
@@ -199,7 +197,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     operations.start(application)
     queue = application.update_queue
     if state.inbox is not None and isinstance(queue, InboxQueue):
-        queue.replay(state.inbox.open(), application.bot)
+        queue.replay(state.inbox.open(application.bot))
     if state.storage is not None:
         await state.storage.start()
         kb = state.live.kb
@@ -311,6 +309,8 @@ def run_bot(settings: Settings) -> int:
     if not reached:
         print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check it in .env", file=sys.stderr)
         return 2
+    if settings.webhook_url:
+        settings = with_webhook_secret(settings)
     live = LiveSnapshot(kb, settings.corpus_dir, settings.top_k, settings.index_cache_dir)
     storage = Storage(settings.database_path, store_question_text=settings.store_question_text)
     application = build_application(settings, live, storage)
@@ -322,17 +322,7 @@ def run_bot(settings: Settings) -> int:
     )
     try:
         if settings.webhook_url:
-            path = urlparse(settings.webhook_url).path.lstrip("/")
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=path,
-                webhook_url=settings.webhook_url,
-                secret_token=secret,
-                allowed_updates=Update.ALL_TYPES,
-                bootstrap_retries=0,
-            )
+            asyncio.run(serve_webhook(application, settings))
         else:
             # the Bot API answered getMe just now; PTB's own start-up retries would stack on
             # the retry policy every call already has (bot/telegram/pacing.py)

@@ -8,8 +8,10 @@ SQLite inbox (its own file beside the database) as it is queued, which is before
 updates left undone are queued again. An update id already in the inbox (Telegram delivering
 again what was fetched but not acknowledged) is not queued twice.
 
-A handled update keeps only its id (for duplicate suppression), never its text. If the inbox
-file cannot be used, updates flow as before (at most once) and the problem is logged once.
+A handled update keeps only its id (for duplicate suppression), never its text. A pending update
+that cannot be read (bad JSON, or a shape this library now rejects) is set aside: logged once by
+its id, kept as an id, never retried. If the inbox file cannot be used, updates flow as before
+(at most once) and the problem is logged once.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.ext import SimpleUpdateProcessor
 
+from bot.telegram.updates import read_update
+
 log = logging.getLogger(__name__)
 
 # An update whose handling was cut short this often, over at least this long, is given up: it
@@ -37,6 +41,7 @@ GIVE_UP_AFTER_SECONDS = 300.0
 KEEP_DONE_SECONDS = 86_400.0  # ids of handled updates kept this long against redelivery
 PRUNE_EVERY = 10_000  # handled updates between prunings of older ids
 
+# done: 0 pending, 1 handled, 2 set aside (cannot be handled; never retried)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbox (
     update_id INTEGER PRIMARY KEY,
@@ -57,7 +62,7 @@ class Inbox:
         self._failing = False
         self._handled = 0
 
-    def open(self) -> list[dict[str, Any]]:
+    def open(self, bot: Bot) -> list[Update]:
         """Open (or create) the inbox; returns the updates left undone by the last run."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,7 +73,7 @@ class Inbox:
             db.execute("PRAGMA synchronous = NORMAL")
             db.executescript(_SCHEMA)
             db.execute(
-                "DELETE FROM inbox WHERE done = 1 AND received_at < ?",
+                "DELETE FROM inbox WHERE done != 0 AND received_at < ?",
                 (time.time() - KEEP_DONE_SECONDS,),
             )
             rows = db.execute(
@@ -85,14 +90,27 @@ class Inbox:
             old = now - received_at > GIVE_UP_AFTER_SECONDS
             if (attempts >= MAX_ATTEMPTS and old) or payload is None:
                 log.error("inbox: update %s given up after %d attempts", update_id, attempts)
-                self.done(update_id)
+                self.set_aside(update_id)
                 continue
-            pending.append(json.loads(payload))
+            update = self._read(update_id, payload, bot)
+            if update is None:
+                self.set_aside(update_id)
+                continue
+            pending.append(update)
         if pending:
             log.warning(
                 "inbox: %d updates left unanswered by the last run, answering now", len(pending)
             )
         return pending
+
+    @staticmethod
+    def _read(update_id: int, payload: str, bot: Bot) -> Update | None:
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            log.error("inbox: update %s is not valid JSON; set aside", update_id)
+            return None
+        return read_update(data, bot)
 
     def close(self) -> None:
         db, self._db = self._db, None
@@ -126,9 +144,13 @@ class Inbox:
         if self._handled % PRUNE_EVERY == 0 and self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.execute(
-                    "DELETE FROM inbox WHERE done = 1 AND received_at < ?",
+                    "DELETE FROM inbox WHERE done != 0 AND received_at < ?",
                     (time.time() - KEEP_DONE_SECONDS,),
                 )
+
+    def set_aside(self, update_id: int) -> None:
+        """An update that cannot be handled: kept as an id (for a day), never retried."""
+        self._execute("UPDATE inbox SET done = 2, payload = NULL WHERE update_id = ?", update_id)
 
     def _execute(self, sql: str, update_id: int) -> None:
         if self._db is None:
@@ -158,12 +180,10 @@ class InboxQueue(asyncio.Queue[object]):
             return
         super().put_nowait(item)
 
-    def replay(self, payloads: list[dict[str, Any]], bot: Bot) -> None:
+    def replay(self, updates: list[Update]) -> None:
         """Queue the updates a previous run left unanswered (already in the inbox)."""
-        for payload in payloads:
-            update = Update.de_json(payload, bot)
-            if update is not None:
-                super().put_nowait(update)
+        for update in updates:
+            super().put_nowait(update)
 
 
 class InboxUpdateProcessor(SimpleUpdateProcessor):
