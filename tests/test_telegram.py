@@ -362,3 +362,20 @@ async def test_a_mention_beside_a_lone_surrogate_is_answered(bot: RunningBot) ->
     )
     sent = await bot.ask(update)
     assert "11 triliun rubel" in parse_html(sent["text"])
+
+
+async def test_every_reply_to_a_question_follows_the_language_it_is_written_in(
+    bot: RunningBot,
+) -> None:
+    indonesian_user = bot.api.user(lang="id")
+    missing = await bot.ask(bot.api.message("Who won the World Cup?", user=indonesian_user))
+    assert "does not say" in parse_html(missing["text"])
+    found = await bot.ask(bot.api.message("Who launched Russia's AI task force?"))
+    assert "paragraph 1" in parse_html(found["text"])
+    long = await bot.ask(bot.api.message("what is the answer " * 60, user=indonesian_user))
+    assert "too long" in parse_html(long["text"])
+    english_user = bot.api.user(lang="en")
+    asked = await bot.ask(
+        bot.api.message("Siapa juara Liga Inggris musim lalu?", user=english_user)
+    )
+    assert "tidak membahas" in parse_html(asked["text"])

@@ -44,7 +44,7 @@ from bot.render import (
 )
 from bot.search.answer import Answer, Passage
 from bot.search.conversation import Reply, Topic, answer_in_context
-from bot.telegram.send import lang_of, reply
+from bot.telegram.send import lang_of, own_words, reply, reply_lang
 from bot.telegram.state import BotState, SentAnswer, get_state
 
 log = logging.getLogger(__name__)
@@ -143,6 +143,7 @@ async def answer_question(
         return
     lang = lang_of(update)
     if len(question) > MAX_QUESTION_CHARS:
+        lang = reply_lang(update, question[:MAX_QUESTION_CHARS])
         await reply(message, t("question_too_long", lang, limit=MAX_QUESTION_CHARS))
         return
     # "typing…": at once in a private chat (the reader is waiting for it), and in any chat
@@ -168,12 +169,14 @@ async def _answer(
     *,
     show_question: bool = False,
 ) -> None:
+    """Answer `reading`, in the language its words are written in (else the user's `lang`)."""
     # a button asks a full question of its own; a typed message may follow up the one before
     earlier = None if show_question else await _earlier_topic(update, state, message)
     answerer = state.live.answerer
     question = reading.text
     said = await answering(state, lambda: answer_in_context(answerer, reading, earlier))
     answer = said.answer
+    lang = answer.language or lang
     if answer.chat is not None:  # a greeting, thanks, a request: a friendly word, never a quote
         await reply(message, chat_reply(answer, lang, corpus_title(state), examples_text(state)))
         return
@@ -675,6 +678,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
         await inline.answer(results, cache_time=300, is_personal=True)
         return
     answer = await ask(state, text)
+    lang = answer.language or lang
     if answer.found:
         found = (answer.passages + answer.more)[:INLINE_MAX_RESULTS]
         results = [_inline_result(str(i), p, lang) for i, p in enumerate(found)]
@@ -731,4 +735,4 @@ async def on_error(update: object, context: Context) -> None:
     if chat is None or message is None or chat.type != ChatType.PRIVATE:
         return
     with contextlib.suppress(TelegramError):
-        await message.reply_text(t("error", lang_of(update)))
+        await message.reply_text(t("error", reply_lang(update, own_words(message))))

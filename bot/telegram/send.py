@@ -12,6 +12,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.messages import Lang, language_of
+from bot.reading.message import MAX_QUESTION_CHARS, read
 from bot.render import strip_tags
 
 log = logging.getLogger(__name__)
@@ -45,3 +46,23 @@ def lang_of(update: Update) -> Lang:
     """The user's language, as their Telegram is set (Indonesian unless it is English)."""
     user = update.effective_user
     return language_of(user.language_code if user else None)
+
+
+def reply_lang(update: Update, text: str) -> Lang:
+    """The language to answer `text` in: the one its words are written in, else the user's."""
+    try:
+        written = read(text[:MAX_QUESTION_CHARS]).language if text.strip() else None
+    except Exception:  # the wording must never be what fails a reply
+        log.exception("could not tell the language of a message")
+        written = None
+    return written or lang_of(update)
+
+
+def own_words(message: Message) -> str:
+    """What the user wrote in their own words: a command's name ("/help") says nothing of
+    their language, the question after it ("/ask …") does."""
+    text = message.text or message.caption or ""
+    if text.startswith("/"):
+        parts = text.split(maxsplit=1)
+        return parts[1] if len(parts) > 1 else ""
+    return text
