@@ -315,8 +315,8 @@ async def test_an_unreachable_bot_api_is_reported_at_once_and_retried(
 async def test_example_buttons_count_against_the_flood_limit(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
-    async with running_bot(api, make_settings(api, tmp_path, flood_limit_per_minute=3)) as bot:
-        start = await bot.ask(bot.api.message("/start"))
+    async with running_bot(api, make_settings(api, tmp_path, flood_limit_per_minute=4)) as bot:
+        start = await bot.ask(bot.api.message("/start"))  # the first of four
         user = bot.api.user()
         for _ in range(3):
             sent = await bot.ask(bot.callback("ex:1", bot.bot_message(start), user))

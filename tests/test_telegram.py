@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from tests.fakeapi import BOT_USERNAME, parse_html
-from tests.telegram_harness import RunningBot, buttons
+from pathlib import Path
+
+from tests.fakeapi import BOT_USERNAME, FakeBotApi, parse_html
+from tests.telegram_harness import RunningBot, buttons, make_settings, running_bot
 
 QUESTION = "Siapa yang meluncurkan satuan tugas AI nasional?"
 
@@ -379,3 +381,12 @@ async def test_every_reply_to_a_question_follows_the_language_it_is_written_in(
         bot.api.message("Siapa juara Liga Inggris musim lalu?", user=english_user)
     )
     assert "tidak membahas" in parse_html(asked["text"])
+
+
+async def test_the_flood_notice_follows_the_language_of_the_message(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    async with running_bot(api, make_settings(api, tmp_path, flood_limit_per_minute=1)) as bot:
+        await bot.ask(api.message("Who launched Russia's AI task force?"))
+        notice = await bot.ask(api.message("Who launched Russia's AI task force?"))
+        assert "too many" in parse_html(notice["text"])

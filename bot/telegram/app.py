@@ -37,9 +37,9 @@ from bot.live import LiveSnapshot
 from bot.messages import problem_reason
 from bot.search.snapshot import folder_fingerprint, load_snapshot, terminal_progress
 from bot.storage import Storage
-from bot.telegram import access, admin, handlers, operations, welcome
+from bot.telegram import access, admin, handlers, limits, operations, welcome
+from bot.telegram.context import BotContext
 from bot.telegram.inbox import Inbox, InboxQueue, InboxUpdateProcessor
-from bot.telegram.limits import limited
 from bot.telegram.logs import redact, setup_logging
 from bot.telegram.pacing import Pacing
 from bot.telegram.state import STATE_KEY, BotState, get_state
@@ -98,7 +98,13 @@ def build_application(
         # every call after start: paced, and retried by the one policy (bot/telegram/pacing.py)
         rate_limiter=Pacing(pace=settings.rate_limiter),
     )
-    builder = ApplicationBuilder().bot(bot).post_init(_post_init).post_shutdown(_post_shutdown)
+    builder = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
     inbox = Inbox(inbox_path(settings)) if settings.durable_inbox else None
     if inbox is not None:
         builder = builder.update_queue(InboxQueue(inbox))
@@ -132,6 +138,7 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
 
     access.register(application)  # ALLOWED_CHAT_IDS / ALLOWED_USER_IDS, before everything
     operations.register(application)  # /status, and each admin's language for alerts
+    limits.register(application)  # flood control, for every update a user makes it answer
     # admin (group -1 so an upload from an admin is not treated as a reader's file)
     for name, action in (
         ("reload", admin.reload_action),
@@ -157,24 +164,21 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
         group=-1,
     )
 
-    application.add_handler(
-        CommandHandler("start", limited(welcome.on_start, welcome.asks_example), filters=NEW)
-    )
+    application.add_handler(CommandHandler("start", welcome.on_start, filters=NEW))
     application.add_handler(CommandHandler("privacy", welcome.on_privacy, filters=NEW))
     application.add_handler(CommandHandler("help", h.on_help, filters=NEW))
     application.add_handler(CommandHandler("about", h.on_about, filters=NEW))
-    # every handler that answers a question is flood-limited here, where it is registered
-    application.add_handler(CommandHandler("ask", limited(h.on_ask), filters=question_updates))
+    application.add_handler(CommandHandler("ask", h.on_ask, filters=question_updates))
     application.add_handler(
         MessageHandler(
             PRIVATE & question_updates & filters.TEXT & ~filters.COMMAND & not_bot,
-            limited(h.on_private_text),
+            h.on_private_text,
         )
     )
     application.add_handler(
         MessageHandler(
             GROUPS & question_updates & filters.TEXT & ~filters.COMMAND & not_bot,
-            limited(h.on_group_text, h.is_group_question),
+            h.on_group_text,
         )
     )
     application.add_handler(MessageHandler(PRIVATE & NEW & filters.COMMAND, h.on_unknown_command))
@@ -184,11 +188,11 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
     for pattern, on_press in (
         (r"^more:", h.on_more),
         (r"^fb:", h.on_feedback),
-        (r"^ex:", limited(h.on_example_button)),
+        (r"^ex:", h.on_example_button),
         (None, h.on_unknown_button),  # anything else: "expired", never a spinning button
     ):
         application.add_handler(CallbackQueryHandler(h.acknowledged(on_press), pattern=pattern))
-    application.add_handler(InlineQueryHandler(limited(h.on_inline_query, h.is_inline_question)))
+    application.add_handler(InlineQueryHandler(h.on_inline_query))
     application.add_error_handler(h.on_error)
 
 

@@ -27,7 +27,6 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
-from telegram.ext import ContextTypes
 
 from bot.messages import Lang, t
 from bot.reading.message import MAX_QUESTION_CHARS, Reading, read
@@ -44,6 +43,7 @@ from bot.render import (
 )
 from bot.search.answer import Answer, Passage
 from bot.search.conversation import Reply, Topic, answer_in_context
+from bot.telegram.context import Addressed, BotContext, Unread
 from bot.telegram.send import lang_of, own_words, reply, reply_lang
 from bot.telegram.state import BotState, SentAnswer, get_state
 
@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = BotContext
 
 INLINE_MAX_RESULTS = 10
 TYPING_DELAY = 0.3
@@ -266,7 +266,8 @@ async def _typing_after(context: Context, chat_id: int, delay: float) -> None:
 
 async def _send_typing(context: Context, chat_id: int) -> None:
     try:
-        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        # cosmetic: never retried, so it never holds up the answer behind it
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING, rate_limit_args=0)
     except TelegramError as exc:  # cosmetic: never let it stop the answer
         log.debug("typing action failed: %s", exc)
 
@@ -312,37 +313,39 @@ async def on_private_text(update: Update, context: Context) -> None:
 
 
 async def on_group_text(update: Update, context: Context) -> None:
-    """In groups, answer only a mention of the bot or a reply to one of its messages."""
-    message = update.effective_message
-    if message is None or message.text is None or is_from_bot(update):
-        return
-    asked = bare_ask(message, context.bot.username)
-    if asked is not None:
-        await _ask(update, context, asked)
-        return
-    question = addressed_question(message, context.bot.username, context.bot.id)
-    if question is None:
+    """In groups, answer only a mention of the bot, a reply to one of its messages, or /ask."""
+    asked = addressed(update, context)
+    if asked is None:
         return  # not for us: never answered, never logged
-    if not question and await _answer_replied(update, context, message):
+    if asked.via_ask:
+        await _ask(update, context, asked.question)
+        return
+    message = update.effective_message
+    if message is None:
+        return
+    if not asked.question and await _answer_replied(update, context, message):
         return  # "@TheBot" alone, in reply to someone's question
-    await answer_question(update, context, question)
+    await answer_question(update, context, asked.question)
 
 
-def is_group_question(update: Update, context: Context) -> bool:
-    """Is this group message addressed to the bot (and so a question that counts)?"""
+def addressed(update: Update, context: Context) -> Addressed | None:
+    """What a group text message asks the bot (None: it is not addressed to the bot). Worked
+    out once per update: the flood gate asks first, the group handler then gets the same."""
+    if isinstance(context.addressed, Unread):
+        context.addressed = _addressed(update, context)
+    return context.addressed
+
+
+def _addressed(update: Update, context: Context) -> Addressed | None:
     message = update.effective_message
     if message is None or message.text is None or is_from_bot(update):
-        return False
+        return None
     bot = context.bot
-    return (
-        bare_ask(message, bot.username) is not None
-        or addressed_question(message, bot.username, bot.id) is not None
-    )
-
-
-def is_inline_question(update: Update, context: Context) -> bool:
-    """An inline query with text (an empty one only shows examples)."""
-    return update.inline_query is not None and bool(update.inline_query.query.strip())
+    asked = bare_ask(message, bot.username)
+    if asked is not None:
+        return Addressed(asked, via_ask=True)
+    question = addressed_question(message, bot.username, bot.id)
+    return Addressed(question) if question is not None else None
 
 
 def addressed_question(message: Message, username: str, bot_id: int) -> str | None:
