@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import sqlite3
 from pathlib import Path
@@ -14,6 +15,7 @@ from tests.fakeapi import TOKEN, FakeBotApi
 from tests.kill9 import run_kill9
 from tests.telegram_harness import (
     RunningBot,
+    bot_env,
     bot_process,
     make_settings,
     post_update,
@@ -28,6 +30,8 @@ async def test_kill_9_under_load_leaves_no_fetched_question_unanswered(tmp_path:
     result = await run_kill9(tmp_path, questions=1000, rate=200, kills=6, seed=1)
     assert result.fetched == result.questions
     assert result.unanswered == 0, result
+    assert result.log_rows_lost == 0, result
+    assert result.duplicated <= result.in_flight, result  # only what was in flight
     assert result.seconds < 60
 
 
@@ -92,3 +96,31 @@ async def test_a_webhook_update_acknowledged_then_killed_is_answered_at_the_next
         await api.reply_for(message_id, within=30)
         await stop(proc)
     assert api.replies[message_id] == 1
+
+
+async def test_a_question_answered_just_before_a_kill_keeps_its_log_row(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    settings = make_settings(api, tmp_path)
+    env = bot_env(api, settings, RATE_LIMITER="false")
+    question = api.message("Berapa triliun rubel?", user=api.user(4242), chat_id=4242)
+    message_id = question["message"]["message_id"]
+    async with bot_process(env, tmp_path) as proc:
+        await api.wait_for("setMyCommands", 1, within=30)
+        locker = sqlite3.connect(settings.database_path, isolation_level=None)
+        locker.execute("BEGIN EXCLUSIVE")  # the question log cannot be written for now
+        await api.push(question)
+        await api.reply_for(message_id, within=30)
+        await asyncio.sleep(0.5)  # answered, and done in the inbox
+        proc.send_signal(signal.SIGKILL)
+        await proc.communicate()
+        locker.rollback()
+        locker.close()
+    menus = len(api.sent("setMyCommands"))
+    async with bot_process(env, tmp_path) as proc:
+        await api.wait_for("setMyCommands", menus + 1, within=30)  # started again
+        await stop(proc)
+    assert api.replies[message_id] == 1  # not answered again
+    with sqlite3.connect(settings.database_path) as db:
+        rows = db.execute("SELECT question FROM questions WHERE user_id = 4242").fetchall()
+    assert rows == [("Berapa triliun rubel?",)]

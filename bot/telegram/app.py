@@ -39,7 +39,7 @@ from bot.search.snapshot import folder_fingerprint, load_snapshot, terminal_prog
 from bot.storage import Storage
 from bot.telegram import access, admin, handlers, limits, operations, welcome
 from bot.telegram.context import BotContext
-from bot.telegram.inbox import Inbox, InboxQueue, InboxUpdateProcessor
+from bot.telegram.inbox import Inbox, InboxQueue, InboxUpdateProcessor, keep_log_rows
 from bot.telegram.logs import redact, setup_logging
 from bot.telegram.pacing import Pacing
 from bot.telegram.state import STATE_KEY, BotState, get_state
@@ -50,6 +50,7 @@ from bot.telegram.webhook import serve_webhook, with_webhook_secret
 log = logging.getLogger(__name__)
 
 HTTP_POOL_SIZE = 16
+LOG_KEEPER_KEY = "inbox_log_keeper"
 
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
@@ -204,6 +205,13 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         queue.replay(state.inbox.open(application.bot))
     if state.storage is not None:
         await state.storage.start()
+        if state.inbox is not None:
+            for row in state.inbox.unlogged():  # answered by a run that died before logging
+                state.storage.log_question(**row)
+            storage = state.storage
+            application.bot_data[LOG_KEEPER_KEY] = asyncio.create_task(
+                keep_log_rows(state.inbox, lambda: storage.backlog), name="inbox-log-keeper"
+            )
         kb = state.live.kb
         state.storage.log_corpus_version(
             content_hash=kb.corpus.content_hash,
@@ -260,10 +268,15 @@ async def set_command_menus(application: Application, settings: Settings) -> Non
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
     operations.stop(application)
     state = get_state(application)
-    if state.inbox is not None:
-        state.inbox.close()
+    keeper = application.bot_data.pop(LOG_KEEPER_KEY, None)
+    if isinstance(keeper, asyncio.Task):
+        keeper.cancel()
     if state.storage is not None:
         await state.storage.close()
+    if state.inbox is not None:
+        if state.storage is not None and state.storage.backlog == 0:
+            state.inbox.logged()  # everything queued was written
+        state.inbox.close()
 
 
 async def _purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:

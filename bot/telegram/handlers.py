@@ -145,6 +145,7 @@ async def answer_question(
     if len(question) > MAX_QUESTION_CHARS:
         lang = reply_lang(update, question[:MAX_QUESTION_CHARS])
         await reply(message, t("question_too_long", lang, limit=MAX_QUESTION_CHARS))
+        _answered(state, update)
         return
     # "typing…": at once in a private chat (the reader is waiting for it), and in any chat
     # again while a reply is slow to go out (rate limits, a slow network)
@@ -179,13 +180,16 @@ async def _answer(
     lang = answer.language or lang
     if answer.chat is not None:  # a greeting, thanks, a request: a friendly word, never a quote
         await reply(message, chat_reply(answer, lang, corpus_title(state), examples_text(state)))
+        _answered(state, update)
         return
     if not answer.found:
         key = "empty_question" if answer.reason == "empty" else "not_found"
         # queued first: the log never waits on Telegram
-        topic = _remember(state, update, said, _log(state, update, answer, "", said))
+        log_id, row = _log(state, update, answer, "", said)
+        topic = _remember(state, update, said, log_id)
         sent = await reply(message, t(key, lang, examples=examples_text(state)))
         _sent(state, sent, topic)
+        _answered(state, update, row)
         return
     size = state.live.top_k
     everything = answer.passages + answer.more
@@ -199,11 +203,20 @@ async def _answer(
     if said.about is not None:  # read with the earlier question: say which
         _prepend(messages, about_html(said.about, lang) + "\n")
     more_page = 1 if len(everything) > size else None
-    topic = _remember(state, update, said, _log(state, update, answer, answer_id, said))
+    log_id, row = _log(state, update, answer, answer_id, said)
+    topic = _remember(state, update, said, log_id)
     for i, html_text in enumerate(messages):
         last = i == len(messages) - 1
         markup = answer_keyboard(answer_id, lang, more_page=more_page) if last else None
         _sent(state, await reply(message, html_text, markup), topic)
+    _answered(state, update, row)
+
+
+def _answered(state: BotState, update: Update, log_row: dict[str, Any] | None = None) -> None:
+    """The reply is out: the update is done in the inbox now (a kill from here on does not
+    answer it again), with its question-log row kept there until the log has it."""
+    if state.inbox is not None:
+        state.inbox.answered(update.update_id, log_row)
 
 
 async def _earlier_topic(update: Update, state: BotState, message: Message) -> Topic | None:
@@ -274,26 +287,29 @@ async def _send_typing(context: Context, chat_id: int) -> None:
 
 def _log(
     state: BotState, update: Update, answer: Answer, answer_id: str, said: Reply | None = None
-) -> str:
-    """Queue the question-log row; returns its answer id (a new one for a not-found)."""
+) -> tuple[str, dict[str, Any] | None]:
+    """Queue the question-log row; returns its answer id (a new one for a not-found) and the
+    row, for the inbox to keep until the log has written it."""
     log_id = answer_id or f"nf-{time.time_ns()}"
     if state.storage is None:
-        return log_id
+        return log_id, None
     chat, user = update.effective_chat, update.effective_user
     passages = answer.passages + answer.more
     followed = said.followed if said is not None else None
-    state.storage.log_question(
-        answer_id=log_id,
-        chat_type=chat.type if chat else "unknown",
-        user_id=user.id if user else None,
-        question=answer.question,
-        found=answer.found,
-        passages=[(p.doc, p.chunk, p.score) for p in passages[: state.live.top_k]],
-        latency_ms=answer.elapsed_ms,
-        followup_of=(followed.answer_id or None) if followed is not None else None,
-        understood=said.understood if said is not None else None,
-    )
-    return log_id
+    row: dict[str, Any] = {
+        "answer_id": log_id,
+        "at": time.time(),
+        "chat_type": chat.type if chat else "unknown",
+        "user_id": user.id if user else None,
+        "question": answer.question,
+        "found": answer.found,
+        "passages": [(p.doc, p.chunk, p.score) for p in passages[: state.live.top_k]],
+        "latency_ms": answer.elapsed_ms,
+        "followup_of": (followed.answer_id or None) if followed is not None else None,
+        "understood": said.understood if said is not None else None,
+    }
+    state.storage.log_question(**row)
+    return log_id, row
 
 
 # --------------------------------------------------------------------------- messages
