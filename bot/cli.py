@@ -47,6 +47,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+RUN_HELP = """\
+Start the Telegram bot and serve until Ctrl-C or SIGTERM (it then finishes the updates in
+hand and writes what is queued for the database).
+
+Settings come from the environment and .env (see .env.example): TELEGRAM_BOT_TOKEN (from
+@BotFather) is needed; ADMIN_IDS (numeric Telegram ids: /privacy shows yours) may manage the
+corpus. Long polling is the default; with WEBHOOK_URL the bot listens on
+WEBHOOK_LISTEN:WEBHOOK_PORT and registers the webhook with a secret (WEBHOOK_SECRET, or a
+random one for the run). Every setting is checked before the network is touched.
+
+Exit status: 0 stopped; 1 stopped by an error (one line says why); 2 a setting is wrong or
+Telegram rejects the token."""
+
+HEALTH_HELP = """\
+Check that the bot could serve: the corpus in CORPUS_DIR loads and the database at
+DATABASE_PATH takes a write (before it exists: its folder is writable). No Telegram is needed.
+
+Exit status: 0 healthy, with one line on stdout; 1 not, with one line on stderr saying why.
+For systemd's ExecStartPre or a container's health check."""
+
+BACKUP_HELP = """\
+Write a consistent copy of the live database to FILE while the bot runs (SQLite's online
+backup, checked with PRAGMA integrity_check, renamed over FILE only when complete). Do not copy
+the database with cp while the bot runs: it can miss what is in the -wal file.
+
+Exit status: 0 written, with a summary line; 1 not, with one line on stderr saying why."""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
@@ -102,15 +130,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     cal.set_defaults(func=_calibrate)
 
-    run = sub.add_parser("run", help="start the Telegram bot (long polling, or webhook)")
+    run = sub.add_parser(
+        "run",
+        help="start the Telegram bot (long polling, or webhook)",
+        description=RUN_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.set_defaults(func=_run)
 
     health = sub.add_parser(
-        "health", help="exit 0 when the corpus loads and the database is writable"
+        "health",
+        help="exit 0 when the corpus loads and the database is writable",
+        description=HEALTH_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     health.set_defaults(func=_health)
 
-    backup = sub.add_parser("backup", help="a consistent copy of the live database, safe to run")
+    backup = sub.add_parser(
+        "backup",
+        help="a consistent copy of the live database, safe to run",
+        description=BACKUP_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     backup.add_argument("file", type=Path, help="where to write the copy (replaced atomically)")
     backup.set_defaults(func=_backup)
 

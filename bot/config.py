@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
@@ -84,6 +85,27 @@ class Settings(BaseSettings):
             raise ValueError(f"{bad[0]} is not a Telegram user id (a positive number)")
         return value
 
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _check_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # the message never repeats the value: it is a secret
+        token = value.get_secret_value().strip() if value is not None else ""
+        if not token or _TOKEN.fullmatch(token):
+            return value
+        if token.lower().startswith("bot") and _TOKEN.fullmatch(token[3:]):
+            raise ValueError("drop the 'bot' in front: the token starts with the bot's number")
+        raise ValueError(
+            "is not shaped like a bot token (the bot's number, a colon, then 35 letters, digits,"
+            " '-' or '_'); copy it again from @BotFather"
+        )
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters, each a letter, a digit, '-' or '_'")
+        return value
+
     @field_validator("telegram_base_url")
     @classmethod
     def _check_url(cls, value: str) -> str:
@@ -128,6 +150,10 @@ class Settings(BaseSettings):
 
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# what @BotFather gives: the bot's id, a colon and (today) 35 URL-safe characters
+_TOKEN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,100}")
+# what setWebhook accepts as secret_token
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 def _is_http_url(value: str) -> bool:

@@ -152,8 +152,8 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Sorry, something went wrong while answering. Please try again shortly.",
     },
     "flood": {
-        "id": "Pelan-pelan, ya: terlalu banyak pertanyaan dalam semenit. Coba lagi sebentar lagi.",
-        "en": "Easy there: too many questions in a minute. Please try again shortly.",
+        "id": "Pelan-pelan, ya: terlalu banyak pesan dalam semenit. Coba lagi sebentar lagi.",
+        "en": "Easy there: too many messages in a minute. Please try again shortly.",
     },
     "quote_from": {"id": "Paragraf {paragraph}", "en": "Paragraph {paragraph}"},
     "inline_none_title": {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from bot.messages import Lang, t
@@ -11,13 +12,24 @@ from bot.search.answer import Answer, Passage
 TELEGRAM_LIMIT = 4096
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def utf16_len(s: str) -> int:
-    """Telegram measures text in UTF-16 code units."""
-    return len(s.encode("utf-16-le")) // 2
+    """Telegram measures text in UTF-16 code units (a lone surrogate, as a message may hold
+    one, is one unit)."""
+    return len(s.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def without_surrogates(s: str) -> str:
+    """`s` with each lone surrogate (valid in a Telegram update's JSON, but not text that can be
+    sent) replaced by U+FFFD; a pair in the JSON is already one character here."""
+    return _SURROGATE.sub("\ufffd", s)
 
 
 def escape(s: str) -> str:
-    return html.escape(s, quote=False)
+    """Text for Telegram HTML: escaped, and sendable (see `without_surrogates`)."""
+    return html.escape(without_surrogates(s), quote=False)
 
 
 def highlight_html(body: str, spans: Sequence[tuple[int, int]]) -> str:

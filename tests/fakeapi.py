@@ -42,7 +42,7 @@ class ApiError(Exception):
 
 
 def utf16_len(s: str) -> int:
-    return len(s.encode("utf-16-le")) // 2
+    return len(s.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def parse_html(text: str) -> str:
@@ -292,6 +292,7 @@ class FakeBotApi:
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         if request.match_info["token"] != TOKEN:
+            self.calls.append(Call(method, {}, ok=False))  # it reached the server all the same
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )

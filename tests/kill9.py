@@ -1,6 +1,8 @@
 """kill -9 under load: `python -m bot run` against the fake Bot API (127.0.0.1 only), killed with
 SIGKILL at random moments while questions keep coming, restarted each time, and finally left to
-catch up. Counts questions never answered, answered twice, and question-log rows lost.
+catch up. Counts questions never answered, answered twice, and question-log rows lost; and, at
+each kill, the questions in flight: answered, but not yet marked done in the inbox (at-least-once
+answers each of them again; nothing else should be answered twice).
 
 Used by `tests/test_kill9.py` (small) and `benchmarks/kill9.py` (larger, beside the baseline).
 """
@@ -17,6 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.telegram.app import inbox_path
 from tests.fakeapi import FakeBotApi
 from tests.paths import EXTRA_QUESTIONS
 from tests.telegram_harness import bot_env, make_settings, spawn_bot
@@ -31,6 +34,7 @@ class Kill9Result:
     fetched: int  # questions the bot took from the server (acknowledged)
     unanswered: int  # of those, never answered
     duplicated: int  # answered more than once (at-least-once allows it)
+    in_flight: int  # at the kills: answered, not yet marked done (so answered again)
     log_rows_lost: int  # answered, but no row in the question log
     seconds: float
 
@@ -71,6 +75,7 @@ async def run_kill9(
             DURABLE_INBOX="true" if durable_inbox else "false",
         )
         asked: list[int] = []
+        in_flight = 0
 
         async def produce() -> None:
             for i in range(questions):
@@ -87,7 +92,9 @@ async def run_kill9(
             await asyncio.wait_for(_started(api, menus, proc), 60)
             await asyncio.sleep(rng.uniform(0.05, 1.0))
             proc.send_signal(signal.SIGKILL)
-            await proc.wait()
+            await proc.communicate()
+            await asyncio.sleep(0.2)  # a request written just before the kill lands
+            in_flight += _answered_not_done(inbox_path(settings), api.replies)
         proc = await spawn_bot(env, tmp)
         try:
             await producer
@@ -115,6 +122,17 @@ async def run_kill9(
         fetched=len(fetched),
         unanswered=sum(1 for n in replies.values() if n == 0),
         duplicated=sum(1 for n in replies.values() if n > 1),
+        in_flight=in_flight,
         log_rows_lost=len(answered_users - logged),
         seconds=time.monotonic() - started,
     )
+
+
+def _answered_not_done(inbox: Path, replies: dict[int, int]) -> int:
+    """Updates still pending in the inbox of a killed run whose question has a reply."""
+    if not inbox.exists():
+        return 0
+    with contextlib.closing(sqlite3.connect(inbox)) as db:
+        rows = db.execute("SELECT payload FROM inbox WHERE done = 0").fetchall()
+    pending = [json.loads(row[0]).get("message", {}).get("message_id") for row in rows if row[0]]
+    return sum(1 for message_id in pending if replies.get(message_id, 0) > 0)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
+import signal
+import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from telegram.ext import Application
 from telegram.request import BaseRequest
 
@@ -124,12 +128,47 @@ def bot_env(api: FakeBotApi, settings: Settings, **extra: str) -> dict[str, str]
     }
 
 
+SPAWNED: list[asyncio.subprocess.Process] = []  # every `python -m bot run` a test started
+
+
 async def spawn_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    """`python -m bot run` in its own process, its output captured."""
-    return await asyncio.create_subprocess_exec(
+    """`python -m bot run` in its own process, its output captured (see `bot_process`)."""
+    proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=cwd, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
+    SPAWNED.append(proc)
+    return proc
+
+
+@asynccontextmanager
+async def bot_process(env: dict[str, str], cwd: Path) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`python -m bot run`, killed on the way out whatever happened (a failed assertion, a
+    timeout): no test leaves a bot running."""
+    proc = await spawn_bot(env, cwd)
+    try:
+        yield proc
+    finally:
+        if proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            await proc.communicate()  # not wait(): a full pipe left unread would block it
+
+
+async def stop(proc: asyncio.subprocess.Process, within: float = 30.0) -> str:
+    """SIGTERM, as systemd or Docker stop it; returns its output once it has exited."""
+    proc.send_signal(signal.SIGTERM)
+    stdout, stderr = await asyncio.wait_for(proc.communicate(), within)
+    return (stdout + stderr).decode("utf-8", errors="replace")
+
+
+def alive(pid: int) -> bool:
+    """Is the process still running (not exited, not a zombie waiting to be reaped)?"""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
 
 
 @asynccontextmanager
@@ -151,3 +190,39 @@ async def running_bot(
             await app.stop()
             assert app.post_shutdown is not None
             await app.post_shutdown(app)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def webhook_env(api: FakeBotApi, settings: Settings, **extra: str) -> tuple[dict[str, str], str]:
+    """The environment for `python -m bot run` in webhook mode on a free local port, and the
+    URL it takes updates at."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram-hook"
+    env = bot_env(
+        api, settings, WEBHOOK_URL=url, WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port), **extra
+    )
+    return env, url
+
+
+async def webhook_secret(api: FakeBotApi) -> str | None:
+    """Until the bot has registered its webhook (it listens by then): the secret it gave
+    Telegram, which Telegram sends with every update (None if it gave none)."""
+    hook = (await api.wait_for("setWebhook", 1, within=30))[0]
+    secret = hook.get("secret_token")
+    return str(secret) if secret is not None else None
+
+
+async def post_update(url: str, update: dict[str, Any], secret: str | None) -> int:
+    """POST an update to the bot's webhook as Telegram does; returns the HTTP status."""
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json=update, headers=headers) as response,
+    ):
+        return response.status

@@ -214,3 +214,15 @@ def test_a_corpus_without_a_word_to_index_is_a_clear_error_without_traceback(
     first, *rest = result.stderr.splitlines()
     assert first.startswith("error: ") and "Traceback" not in result.stderr
     assert rest == ["  skipped tanda.txt: empty: no article text"]
+
+
+def test_run_health_and_backup_explain_themselves() -> None:
+    for command, words in (
+        ("run", ["TELEGRAM_BOT_TOKEN", "SIGTERM", "WEBHOOK_URL", "Exit status"]),
+        ("health", ["DATABASE_PATH", "Exit status"]),
+        ("backup", ["FILE", "integrity_check", "Exit status"]),
+    ):
+        result = run_bot(command, "--help")
+        assert result.returncode == 0, result.stderr
+        for word in words:
+            assert word in result.stdout, (command, word)

@@ -24,6 +24,7 @@ from tests.telegram_harness import (
     ADMIN_ID,
     RunningBot,
     bot_env,
+    bot_process,
     make_settings,
     running_bot,
     spawn_bot,
@@ -329,6 +330,23 @@ async def test_a_bad_setting_stops_run_before_any_network_call_with_one_line(
     assert api.calls == []
 
 
+@pytest.mark.parametrize(
+    "token",
+    ["12345", "12345:short", f"bot{TOKEN}", f"{TOKEN}/getMe", f"{TOKEN[:-1]}é", "https://t.me/x"],
+)
+async def test_a_malformed_token_stops_run_with_one_line_and_no_network_call(
+    api: FakeBotApi, tmp_path: Path, token: str
+) -> None:
+    env = bot_env(api, make_settings(api, tmp_path), TELEGRAM_BOT_TOKEN=token)
+    async with bot_process(env, tmp_path) as proc:
+        _, stderr = await asyncio.wait_for(proc.communicate(), 60)
+    message = stderr.decode()
+    assert proc.returncode == 2
+    assert message.startswith("error: ") and message.count("\n") == 1, message
+    assert "TELEGRAM_BOT_TOKEN" in message and token not in message
+    assert api.calls == []
+
+
 async def test_a_dotenv_that_is_not_utf8_stops_run_with_one_line(tmp_path: Path) -> None:
     (tmp_path / ".env").write_bytes("TELEGRAM_BOT_TOKEN=1:x # caf\xe9\n".encode("latin-1"))
     env = {"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "")}
@@ -367,8 +385,8 @@ async def test_an_unreachable_bot_api_is_reported_at_once_and_retried(
 async def test_example_buttons_count_against_the_flood_limit(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
-    async with running_bot(api, make_settings(api, tmp_path, flood_limit_per_minute=3)) as bot:
-        start = await bot.ask(bot.api.message("/start"))
+    async with running_bot(api, make_settings(api, tmp_path, flood_limit_per_minute=4)) as bot:
+        start = await bot.ask(bot.api.message("/start"))  # the first of four
         user = bot.api.user()
         for _ in range(3):
             sent = await bot.ask(bot.callback("ex:1", bot.bot_message(start), user))

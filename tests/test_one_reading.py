@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from telegram import Message
 
 from bot.reading import text
 from bot.reading.message import read
 from bot.search.answer import Answerer
 from bot.search.conversation import answer_in_context
+from bot.telegram import handlers
 from tests.fakeapi import BOT_USERNAME
 from tests.telegram_harness import RunningBot
 
@@ -96,3 +98,22 @@ async def test_a_group_message_is_tokenised_once_through_the_bot(
     sent = await bot.ask(update)
     assert "<blockquote>" in sent["text"]
     assert sum(asked in done for done in seen) == 1
+
+
+async def test_a_group_message_is_read_for_its_address_once(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The flood gate (which counts only what is addressed to the bot) and the group handler
+    share one reading of who the message is for."""
+    parsed: list[str | None] = []
+    addressed_question = handlers.addressed_question
+
+    def parsing(message: Message, username: str, bot_id: int) -> str | None:
+        parsed.append(message.text)
+        return addressed_question(message, username, bot_id)
+
+    monkeypatch.setattr(handlers, "addressed_question", parsing)
+    message = f"@{BOT_USERNAME} Berapa triliun rubel?"
+    sent = await bot.ask(bot.api.message(message, chat_id=-100, chat_type="group"))
+    assert "<blockquote>" in sent["text"]
+    assert parsed == [message]

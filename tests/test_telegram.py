@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.fakeapi import BOT_USERNAME, FakeBotApi, parse_html
-from tests.telegram_harness import RunningBot, buttons, make_settings
+from tests.telegram_harness import RunningBot, buttons, make_settings, running_bot
 
 QUESTION = "Siapa yang meluncurkan satuan tugas AI nasional?"
 
@@ -209,50 +209,6 @@ async def test_command_menus_are_set_per_scope(bot: RunningBot) -> None:
     assert {"all_private_chats", "all_group_chats", "chat"} <= set(scopes)
 
 
-async def test_webhook_mode_serves_updates_posted_to_it(api: FakeBotApi, tmp_path: Path) -> None:
-    import asyncio
-    import signal
-    import socket
-
-    import aiohttp
-
-    from tests.telegram_harness import bot_env, spawn_bot
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings = make_settings(api, tmp_path)
-    env = bot_env(
-        api,
-        settings,
-        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram-hook",
-        WEBHOOK_LISTEN="127.0.0.1",
-        WEBHOOK_PORT=str(port),
-        WEBHOOK_SECRET="s3cret-Token_1",
-    )
-    proc = await spawn_bot(env, tmp_path)
-    try:
-        hook = (await api.wait_for("setWebhook", 1, within=30))[0]
-        assert hook["url"].endswith("/telegram-hook")
-        update = {"update_id": 1, **api.message(QUESTION)}
-        async with aiohttp.ClientSession() as session:
-            url = f"http://127.0.0.1:{port}/telegram-hook"
-            wrong = await session.post(
-                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "no"}
-            )
-            assert wrong.status == 403
-            ok = await session.post(
-                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
-            )
-            assert ok.status == 200
-        sent = await api.wait_for("sendMessage", 1, within=30)
-        assert "Vladimir Putin" in parse_html(sent[0]["text"])
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(proc.communicate(), 30)
-    assert proc.returncode == 0
-
-
 async def test_mention_and_ask_without_entities_still_work_in_groups(bot: RunningBot) -> None:
     """Some API servers and clients send no entities; the text alone must do."""
     mention = bot.api.message(
@@ -386,3 +342,51 @@ async def test_a_question_the_database_cannot_store_never_stops_the_log(bot: Run
     assert bot.storage.backlog == 0 and bot.storage.healthy
     assert bot.storage.rejected == 2
     assert (await bot.storage.stats()).today == 1
+
+
+async def test_ask_in_reply_to_a_message_with_a_lone_surrogate_is_answered(
+    bot: RunningBot,
+) -> None:
+    asked = "Berapa triliun rubel? \ud800"  # valid in Telegram's JSON, not sendable as text
+    target = bot.api.message(asked, chat_id=-100, chat_type="group", user=bot.api.user(5))
+    update = bot.api.message(
+        "/ask", chat_id=-100, chat_type="group", extra={"reply_to_message": target["message"]}
+    )
+    sent = await bot.ask(update)
+    plain = parse_html(sent["text"])
+    assert "Berapa triliun rubel? \ufffd" in plain and "11 triliun rubel" in plain
+    assert sent["reply_parameters"]["message_id"] == target["message"]["message_id"]
+
+
+async def test_a_mention_beside_a_lone_surrogate_is_answered(bot: RunningBot) -> None:
+    update = bot.api.message(
+        f"\ud83d @{BOT_USERNAME} Berapa triliun rubel?", chat_id=-100, chat_type="group"
+    )
+    sent = await bot.ask(update)
+    assert "11 triliun rubel" in parse_html(sent["text"])
+
+
+async def test_every_reply_to_a_question_follows_the_language_it_is_written_in(
+    bot: RunningBot,
+) -> None:
+    indonesian_user = bot.api.user(lang="id")
+    missing = await bot.ask(bot.api.message("Who won the World Cup?", user=indonesian_user))
+    assert "does not say" in parse_html(missing["text"])
+    found = await bot.ask(bot.api.message("Who launched Russia's AI task force?"))
+    assert "paragraph 1" in parse_html(found["text"])
+    long = await bot.ask(bot.api.message("what is the answer " * 60, user=indonesian_user))
+    assert "too long" in parse_html(long["text"])
+    english_user = bot.api.user(lang="en")
+    asked = await bot.ask(
+        bot.api.message("Siapa juara Liga Inggris musim lalu?", user=english_user)
+    )
+    assert "tidak membahas" in parse_html(asked["text"])
+
+
+async def test_the_flood_notice_follows_the_language_of_the_message(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    async with running_bot(api, make_settings(api, tmp_path, flood_limit_per_minute=1)) as bot:
+        await bot.ask(api.message("Who launched Russia's AI task force?"))
+        notice = await bot.ask(api.message("Who launched Russia's AI task force?"))
+        assert "too many" in parse_html(notice["text"])

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.messages import t
 from bot.render import escape
 from bot.telegram import operations
+from bot.telegram.flood import Verdict
 from bot.telegram.send import lang_of, reply
 from bot.telegram.state import get_state
 
@@ -74,7 +75,12 @@ async def guard(update: Update, context: Context) -> None:
     if user_id is None or user_allowed(settings, user_id):
         return
     message = update.message
-    if message is not None and (message.text or "").startswith("/start"):
+    # said once an hour at most: a user who is not allowed cannot make the bot talk
+    if (
+        message is not None
+        and (message.text or "").startswith("/start")
+        and get_state(context).turned_away.check(user_id) is Verdict.OK
+    ):
         await reply(message, t("private_bot", lang_of(update)))
     raise ApplicationHandlerStop
 

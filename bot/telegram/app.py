@@ -20,7 +20,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -38,16 +37,20 @@ from bot.live import LiveSnapshot
 from bot.messages import problem_reason
 from bot.search.snapshot import folder_fingerprint, load_snapshot, terminal_progress
 from bot.storage import Storage
-from bot.telegram import access, admin, handlers, operations, welcome
-from bot.telegram.inbox import Inbox, InboxQueue, InboxUpdateProcessor
-from bot.telegram.limits import limited
+from bot.telegram import access, admin, handlers, limits, operations, welcome
+from bot.telegram.context import BotContext
+from bot.telegram.inbox import Inbox, InboxQueue, InboxUpdateProcessor, keep_log_rows
 from bot.telegram.logs import redact, setup_logging
+from bot.telegram.pacing import Pacing
 from bot.telegram.state import STATE_KEY, BotState, get_state
 from bot.telegram.transport import AiohttpRequest
+from bot.telegram.updates import TolerantBot
+from bot.telegram.webhook import serve_webhook, with_webhook_secret
 
 log = logging.getLogger(__name__)
 
 HTTP_POOL_SIZE = 16
+LOG_KEEPER_KEY = "inbox_log_keeper"
 
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
@@ -81,26 +84,28 @@ def build_application(
     """The bot, with every handler registered. `request` lets tests run it offline."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    bot = TolerantBot(
+        settings.token,
+        base_url=settings.telegram_base_url,
+        base_file_url=_file_url(settings.telegram_base_url),
+        request=request or AiohttpRequest(HTTP_POOL_SIZE),
+        get_updates_request=get_updates_request or AiohttpRequest(1),
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            allow_sending_without_reply=True,
+            do_quote=True,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        # every call after start: paced, and retried by the one policy (bot/telegram/pacing.py)
+        rate_limiter=Pacing(pace=settings.rate_limiter),
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.telegram_base_url)
-        .base_file_url(_file_url(settings.telegram_base_url))
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                allow_sending_without_reply=True,
-                do_quote=True,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
+        .bot(bot)
+        .context_types(ContextTypes(context=BotContext))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if settings.rate_limiter:
-        builder = builder.rate_limiter(telegram_pacing())  # type: ignore[arg-type]
-    builder = builder.request(request or AiohttpRequest(HTTP_POOL_SIZE))
-    builder = builder.get_updates_request(get_updates_request or AiohttpRequest(1))
     inbox = Inbox(inbox_path(settings)) if settings.durable_inbox else None
     if inbox is not None:
         builder = builder.update_queue(InboxQueue(inbox))
@@ -119,23 +124,6 @@ def inbox_path(settings: Settings) -> Path:
     return path.with_name(f"{path.stem}.inbox{path.suffix or '.sqlite3'}")
 
 
-def telegram_pacing() -> AIORateLimiter:
-    """PTB's rate limiter, paced so that no window ever exceeds Telegram's limits.
-
-    Its buckets (aiolimiter) let a full bucket out at once and refill meanwhile, so the default
-    30/s and 20/min allow up to about 60 in the first second and 40 in the first minute. A bucket
-    of one, refilled at just under the limit, keeps every 1-s window under 30 messages overall
-    and every 60-s window under 20 messages per group.
-    """
-    return AIORateLimiter(
-        overall_max_rate=1,
-        overall_time_period=1 / 29,
-        group_max_rate=1,
-        group_time_period=60 / 19,
-        max_retries=3,
-    )
-
-
 def _file_url(base_url: str) -> str:
     """The file download base that matches a Bot API base URL (…/bot -> …/file/bot)."""
     if base_url.rstrip("/").endswith("/bot"):
@@ -151,6 +139,7 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
 
     access.register(application)  # ALLOWED_CHAT_IDS / ALLOWED_USER_IDS, before everything
     operations.register(application)  # /status, and each admin's language for alerts
+    limits.register(application)  # flood control, for every update a user makes it answer
     # admin (group -1 so an upload from an admin is not treated as a reader's file)
     for name, action in (
         ("reload", admin.reload_action),
@@ -176,24 +165,21 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
         group=-1,
     )
 
-    application.add_handler(
-        CommandHandler("start", limited(welcome.on_start, welcome.asks_example), filters=NEW)
-    )
+    application.add_handler(CommandHandler("start", welcome.on_start, filters=NEW))
     application.add_handler(CommandHandler("privacy", welcome.on_privacy, filters=NEW))
     application.add_handler(CommandHandler("help", h.on_help, filters=NEW))
     application.add_handler(CommandHandler("about", h.on_about, filters=NEW))
-    # every handler that answers a question is flood-limited here, where it is registered
-    application.add_handler(CommandHandler("ask", limited(h.on_ask), filters=question_updates))
+    application.add_handler(CommandHandler("ask", h.on_ask, filters=question_updates))
     application.add_handler(
         MessageHandler(
             PRIVATE & question_updates & filters.TEXT & ~filters.COMMAND & not_bot,
-            limited(h.on_private_text),
+            h.on_private_text,
         )
     )
     application.add_handler(
         MessageHandler(
             GROUPS & question_updates & filters.TEXT & ~filters.COMMAND & not_bot,
-            limited(h.on_group_text, h.is_group_question),
+            h.on_group_text,
         )
     )
     application.add_handler(MessageHandler(PRIVATE & NEW & filters.COMMAND, h.on_unknown_command))
@@ -203,11 +189,11 @@ def register_handlers(application: Application, settings: Settings) -> None:  # 
     for pattern, on_press in (
         (r"^more:", h.on_more),
         (r"^fb:", h.on_feedback),
-        (r"^ex:", limited(h.on_example_button)),
+        (r"^ex:", h.on_example_button),
         (None, h.on_unknown_button),  # anything else: "expired", never a spinning button
     ):
         application.add_handler(CallbackQueryHandler(h.acknowledged(on_press), pattern=pattern))
-    application.add_handler(InlineQueryHandler(limited(h.on_inline_query, h.is_inline_question)))
+    application.add_handler(InlineQueryHandler(h.on_inline_query))
     application.add_error_handler(h.on_error)
 
 
@@ -216,9 +202,16 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     operations.start(application)
     queue = application.update_queue
     if state.inbox is not None and isinstance(queue, InboxQueue):
-        queue.replay(state.inbox.open(), application.bot)
+        queue.replay(state.inbox.open(application.bot))
     if state.storage is not None:
         await state.storage.start()
+        if state.inbox is not None:
+            for row in state.inbox.unlogged():  # answered by a run that died before logging
+                state.storage.log_question(**row)
+            storage = state.storage
+            application.bot_data[LOG_KEEPER_KEY] = asyncio.create_task(
+                keep_log_rows(state.inbox, lambda: storage.backlog), name="inbox-log-keeper"
+            )
         kb = state.live.kb
         state.storage.log_corpus_version(
             content_hash=kb.corpus.content_hash,
@@ -275,10 +268,15 @@ async def set_command_menus(application: Application, settings: Settings) -> Non
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
     operations.stop(application)
     state = get_state(application)
-    if state.inbox is not None:
-        state.inbox.close()
+    keeper = application.bot_data.pop(LOG_KEEPER_KEY, None)
+    if isinstance(keeper, asyncio.Task):
+        keeper.cancel()
     if state.storage is not None:
         await state.storage.close()
+    if state.inbox is not None:
+        if state.storage is not None and state.storage.backlog == 0:
+            state.inbox.logged()  # everything queued was written
+        state.inbox.close()
 
 
 async def _purge_job(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -328,6 +326,8 @@ def run_bot(settings: Settings) -> int:
     if not reached:
         print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check it in .env", file=sys.stderr)
         return 2
+    if settings.webhook_url:
+        settings = with_webhook_secret(settings)
     live = LiveSnapshot(kb, settings.corpus_dir, settings.top_k, settings.index_cache_dir)
     storage = Storage(settings.database_path, store_question_text=settings.store_question_text)
     application = build_application(settings, live, storage)
@@ -339,19 +339,11 @@ def run_bot(settings: Settings) -> int:
     )
     try:
         if settings.webhook_url:
-            path = urlparse(settings.webhook_url).path.lstrip("/")
-            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-            application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=path,
-                webhook_url=settings.webhook_url,
-                secret_token=secret,
-                allowed_updates=Update.ALL_TYPES,
-                bootstrap_retries=-1,
-            )
+            asyncio.run(serve_webhook(application, settings))
         else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+            # the Bot API answered getMe just now; PTB's own start-up retries would stack on
+            # the retry policy every call already has (bot/telegram/pacing.py)
+            application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=0)
     except InvalidToken:
         print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check it in .env", file=sys.stderr)
         return 2

@@ -26,8 +26,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.messages import Lang, t
 from bot.reading.message import MAX_QUESTION_CHARS, Reading, read
@@ -40,17 +39,19 @@ from bot.render import (
     passage_html,
     passage_plain,
     utf16_len,
+    without_surrogates,
 )
 from bot.search.answer import Answer, Passage
 from bot.search.conversation import Reply, Topic, answer_in_context
-from bot.telegram.send import lang_of, reply, send_retrying
+from bot.telegram.context import Addressed, BotContext, Unread
+from bot.telegram.send import lang_of, own_words, reply, reply_lang
 from bot.telegram.state import BotState, SentAnswer, get_state
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = BotContext
 
 INLINE_MAX_RESULTS = 10
 TYPING_DELAY = 0.3
@@ -142,7 +143,9 @@ async def answer_question(
         return
     lang = lang_of(update)
     if len(question) > MAX_QUESTION_CHARS:
+        lang = reply_lang(update, question[:MAX_QUESTION_CHARS])
         await reply(message, t("question_too_long", lang, limit=MAX_QUESTION_CHARS))
+        _answered(state, update)
         return
     # "typing…": at once in a private chat (the reader is waiting for it), and in any chat
     # again while a reply is slow to go out (rate limits, a slow network)
@@ -167,21 +170,26 @@ async def _answer(
     *,
     show_question: bool = False,
 ) -> None:
+    """Answer `reading`, in the language its words are written in (else the user's `lang`)."""
     # a button asks a full question of its own; a typed message may follow up the one before
     earlier = None if show_question else await _earlier_topic(update, state, message)
     answerer = state.live.answerer
     question = reading.text
     said = await answering(state, lambda: answer_in_context(answerer, reading, earlier))
     answer = said.answer
+    lang = answer.language or lang
     if answer.chat is not None:  # a greeting, thanks, a request: a friendly word, never a quote
         await reply(message, chat_reply(answer, lang, corpus_title(state), examples_text(state)))
+        _answered(state, update)
         return
     if not answer.found:
         key = "empty_question" if answer.reason == "empty" else "not_found"
         # queued first: the log never waits on Telegram
-        topic = _remember(state, update, said, _log(state, update, answer, "", said))
+        log_id, row = _log(state, update, answer, "", said)
+        topic = _remember(state, update, said, log_id)
         sent = await reply(message, t(key, lang, examples=examples_text(state)))
         _sent(state, sent, topic)
+        _answered(state, update, row)
         return
     size = state.live.top_k
     everything = answer.passages + answer.more
@@ -195,11 +203,20 @@ async def _answer(
     if said.about is not None:  # read with the earlier question: say which
         _prepend(messages, about_html(said.about, lang) + "\n")
     more_page = 1 if len(everything) > size else None
-    topic = _remember(state, update, said, _log(state, update, answer, answer_id, said))
+    log_id, row = _log(state, update, answer, answer_id, said)
+    topic = _remember(state, update, said, log_id)
     for i, html_text in enumerate(messages):
         last = i == len(messages) - 1
         markup = answer_keyboard(answer_id, lang, more_page=more_page) if last else None
         _sent(state, await reply(message, html_text, markup), topic)
+    _answered(state, update, row)
+
+
+def _answered(state: BotState, update: Update, log_row: dict[str, Any] | None = None) -> None:
+    """The reply is out: the update is done in the inbox now (a kill from here on does not
+    answer it again), with its question-log row kept there until the log has it."""
+    if state.inbox is not None:
+        state.inbox.answered(update.update_id, log_row)
 
 
 async def _earlier_topic(update: Update, state: BotState, message: Message) -> Topic | None:
@@ -262,33 +279,37 @@ async def _typing_after(context: Context, chat_id: int, delay: float) -> None:
 
 async def _send_typing(context: Context, chat_id: int) -> None:
     try:
-        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        # cosmetic: never retried, so it never holds up the answer behind it
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING, rate_limit_args=0)
     except TelegramError as exc:  # cosmetic: never let it stop the answer
         log.debug("typing action failed: %s", exc)
 
 
 def _log(
     state: BotState, update: Update, answer: Answer, answer_id: str, said: Reply | None = None
-) -> str:
-    """Queue the question-log row; returns its answer id (a new one for a not-found)."""
+) -> tuple[str, dict[str, Any] | None]:
+    """Queue the question-log row; returns its answer id (a new one for a not-found) and the
+    row, for the inbox to keep until the log has written it."""
     log_id = answer_id or f"nf-{time.time_ns()}"
     if state.storage is None:
-        return log_id
+        return log_id, None
     chat, user = update.effective_chat, update.effective_user
     passages = answer.passages + answer.more
     followed = said.followed if said is not None else None
-    state.storage.log_question(
-        answer_id=log_id,
-        chat_type=chat.type if chat else "unknown",
-        user_id=user.id if user else None,
-        question=answer.question,
-        found=answer.found,
-        passages=[(p.doc, p.chunk, p.score) for p in passages[: state.live.top_k]],
-        latency_ms=answer.elapsed_ms,
-        followup_of=(followed.answer_id or None) if followed is not None else None,
-        understood=said.understood if said is not None else None,
-    )
-    return log_id
+    row: dict[str, Any] = {
+        "answer_id": log_id,
+        "at": time.time(),
+        "chat_type": chat.type if chat else "unknown",
+        "user_id": user.id if user else None,
+        "question": answer.question,
+        "found": answer.found,
+        "passages": [(p.doc, p.chunk, p.score) for p in passages[: state.live.top_k]],
+        "latency_ms": answer.elapsed_ms,
+        "followup_of": (followed.answer_id or None) if followed is not None else None,
+        "understood": said.understood if said is not None else None,
+    }
+    state.storage.log_question(**row)
+    return log_id, row
 
 
 # --------------------------------------------------------------------------- messages
@@ -308,54 +329,59 @@ async def on_private_text(update: Update, context: Context) -> None:
 
 
 async def on_group_text(update: Update, context: Context) -> None:
-    """In groups, answer only a mention of the bot or a reply to one of its messages."""
-    message = update.effective_message
-    if message is None or message.text is None or is_from_bot(update):
-        return
-    asked = bare_ask(message, context.bot.username)
-    if asked is not None:
-        await _ask(update, context, asked)
-        return
-    question = addressed_question(message, context.bot.username, context.bot.id)
-    if question is None:
+    """In groups, answer only a mention of the bot, a reply to one of its messages, or /ask."""
+    asked = addressed(update, context)
+    if asked is None:
         return  # not for us: never answered, never logged
-    if not question and await _answer_replied(update, context, message):
+    if asked.via_ask:
+        await _ask(update, context, asked.question)
+        return
+    message = update.effective_message
+    if message is None:
+        return
+    if not asked.question and await _answer_replied(update, context, message):
         return  # "@TheBot" alone, in reply to someone's question
-    await answer_question(update, context, question)
+    await answer_question(update, context, asked.question)
 
 
-def is_group_question(update: Update, context: Context) -> bool:
-    """Is this group message addressed to the bot (and so a question that counts)?"""
+def addressed(update: Update, context: Context) -> Addressed | None:
+    """What a group text message asks the bot (None: it is not addressed to the bot). Worked
+    out once per update: the flood gate asks first, the group handler then gets the same."""
+    if isinstance(context.addressed, Unread):
+        context.addressed = _addressed(update, context)
+    return context.addressed
+
+
+def _addressed(update: Update, context: Context) -> Addressed | None:
     message = update.effective_message
     if message is None or message.text is None or is_from_bot(update):
-        return False
+        return None
     bot = context.bot
-    return (
-        bare_ask(message, bot.username) is not None
-        or addressed_question(message, bot.username, bot.id) is not None
-    )
-
-
-def is_inline_question(update: Update, context: Context) -> bool:
-    """An inline query with text (an empty one only shows examples)."""
-    return update.inline_query is not None and bool(update.inline_query.query.strip())
+    asked = bare_ask(message, bot.username)
+    if asked is not None:
+        return Addressed(asked, via_ask=True)
+    question = addressed_question(message, bot.username, bot.id)
+    return Addressed(question) if question is not None else None
 
 
 def addressed_question(message: Message, username: str, bot_id: int) -> str | None:
     """The question if the message addresses the bot (mention or reply), else None."""
     text = message.text or ""
+    # entity offsets are in UTF-16 code units; a lone surrogate (valid in an update's JSON) is
+    # one, passed through as it is (PTB's parse_entities cannot encode it)
+    encoded = text.encode("utf-16-le", "surrogatepass")
     mention = f"@{username}".lower()
     addressed = False
     cut: list[tuple[int, int]] = []
-    for entity, value in message.parse_entities(
-        [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
-    ).items():
+    for entity in message.entities:
+        start, end = entity.offset, entity.offset + entity.length
+        value = encoded[start * 2 : end * 2].decode("utf-16-le", "surrogatepass")
         if (entity.type == MessageEntity.MENTION and value.lower() == mention) or (
             entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id
         ):
             addressed = True
             if entity.type == MessageEntity.MENTION:
-                cut.append((entity.offset, entity.offset + entity.length))
+                cut.append((start, end))
     reply = message.reply_to_message
     if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
         addressed = True
@@ -366,11 +392,9 @@ def addressed_question(message: Message, username: str, bot_id: int) -> str | No
             return plain.sub(" ", text).strip(" ,:")
     if not addressed:
         return None
-    # offsets are in UTF-16 code units
-    encoded = text.encode("utf-16-le")
     for start, end in sorted(cut, reverse=True):
         encoded = encoded[: start * 2] + encoded[end * 2 :]
-    return encoded.decode("utf-16-le").strip(" ,:")
+    return encoded.decode("utf-16-le", "surrogatepass").strip(" ,:")
 
 
 def bare_ask(message: Message, username: str) -> str | None:
@@ -586,10 +610,8 @@ async def on_more(update: Update, context: Context) -> None:
     more_page = page + 1 if len(sent.passages) > (page + 1) * size else None
     text = answer_html(page_of(sent.passages, page, size), lang)[0]
     try:
-        await send_retrying(
-            lambda: query.edit_message_text(
-                text, reply_markup=answer_keyboard(answer_id, lang, more_page=more_page)
-            )
+        await query.edit_message_text(
+            text, reply_markup=answer_keyboard(answer_id, lang, more_page=more_page)
         )
     except TelegramError as exc:  # e.g. the message is too old to edit
         log.info("could not edit for More: %s", exc)
@@ -675,6 +697,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
         await inline.answer(results, cache_time=300, is_personal=True)
         return
     answer = await ask(state, text)
+    lang = answer.language or lang
     if answer.found:
         found = (answer.passages + answer.more)[:INLINE_MAX_RESULTS]
         results = [_inline_result(str(i), p, lang) for i, p in enumerate(found)]
@@ -684,7 +707,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
             InlineQueryResultArticle(
                 id="none",
                 title=t("inline_none_title", lang),
-                description=text[:100],
+                description=without_surrogates(text[:100]),
                 input_message_content=InputTextMessageContent(message, parse_mode=ParseMode.HTML),
             )
         ]
@@ -724,8 +747,13 @@ async def on_error(update: object, context: Context) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
+    error = context.error
+    if isinstance(error, RetryAfter | NetworkError) and not isinstance(error, BadRequest):
+        # Telegram asked the bot to slow down, or a send timed out (and may have arrived):
+        # another message now would not help, or would follow the answer with an apology
+        return
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None or chat.type != ChatType.PRIVATE:
         return
     with contextlib.suppress(TelegramError):
-        await message.reply_text(t("error", lang_of(update)))
+        await message.reply_text(t("error", reply_lang(update, own_words(message))))

@@ -1,52 +1,25 @@
-"""Sending to Telegram: replies that retry timeouts, network errors and 429s, with plainer
-fallbacks for a strict server; and the language to speak to a user. Shared by the reader's
-handlers and the admin commands, so neither imports the other."""
+"""Sending to Telegram: replies with plainer fallbacks for a strict server, and the language to
+speak to a user in. Shared by the reader's handlers and the admin commands, so neither imports
+the other. Retries are not made here: every call is retried by the one policy in
+`bot/telegram/pacing.py`."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest
 
 from bot.messages import Lang, language_of
+from bot.reading.message import MAX_QUESTION_CHARS, read
 from bot.render import strip_tags
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
-
-
-async def send_retrying(send: Callable[[], Awaitable[T]], attempts: int = 4) -> T:
-    """Send, retrying timeouts, network errors and 429s with backoff; the last error is raised."""
-    delay = 0.5
-    for attempt in range(1, attempts + 1):
-        try:
-            return await send()
-        except RetryAfter as exc:
-            if attempt == attempts:
-                raise
-            with warnings.catch_warnings():  # PTB warns that the type becomes timedelta
-                warnings.simplefilter("ignore")
-                wait = exc.retry_after
-            seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
-            log.warning("Telegram asked to wait %.1fs (429); retrying", seconds)
-            await asyncio.sleep(seconds)
-        except (TimedOut, NetworkError) as exc:
-            if attempt == attempts or isinstance(exc, BadRequest):
-                raise
-            log.warning("sending failed (%s); retry %d in %.1fs", exc, attempt, delay)
-            await asyncio.sleep(delay)
-            delay *= 2
-    raise AssertionError("unreachable")
-
 
 async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
-    """Reply to `message` in HTML, quoting it; retried like every send.
+    """Reply to `message` in HTML, quoting it.
 
     Fallbacks keep an answer coming from a strict or unusual API server: HTML it rejects is sent
     as plain text, and a reply reference it rejects is dropped (the answer is sent unquoted).
@@ -61,7 +34,7 @@ async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None
     ]
     for n, attempt in enumerate(attempts):
         try:
-            return await send_retrying(attempt)
+            return await attempt()
         except BadRequest as exc:
             if n == len(attempts) - 1:
                 raise
@@ -70,5 +43,26 @@ async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None
 
 
 def lang_of(update: Update) -> Lang:
+    """The user's language, as their Telegram is set (Indonesian unless it is English)."""
     user = update.effective_user
     return language_of(user.language_code if user else None)
+
+
+def reply_lang(update: Update, text: str) -> Lang:
+    """The language to answer `text` in: the one its words are written in, else the user's."""
+    try:
+        written = read(text[:MAX_QUESTION_CHARS]).language if text.strip() else None
+    except Exception:  # the wording must never be what fails a reply
+        log.exception("could not tell the language of a message")
+        written = None
+    return written or lang_of(update)
+
+
+def own_words(message: Message) -> str:
+    """What the user wrote in their own words: a command's name ("/help") says nothing of
+    their language, the question after it ("/ask …") does."""
+    text = message.text or message.caption or ""
+    if text.startswith("/"):
+        parts = text.split(maxsplit=1)
+        return parts[1] if len(parts) > 1 else ""
+    return text

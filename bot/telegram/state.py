@@ -67,6 +67,8 @@ class BotState:
     # held by every change to the corpus (upload, /remove, /reload, auto reload)
     user_gate: FloodGate = field(default_factory=lambda: FloodGate(20))
     group_gate: FloodGate = field(default_factory=lambda: FloodGate(30))
+    # users who are not allowed: told so at most once an hour (bot/telegram/access.py)
+    turned_away: FloodGate = field(default_factory=lambda: FloodGate(1, window=3600.0))
     conversations: Conversations = field(default_factory=lambda: Conversations(300.0))
 
     @classmethod

@@ -4,18 +4,30 @@ PTB's default (httpx) costs about a millisecond of CPU per request under load, m
 httpcore's connection pool; aiohttp's client does the same work for a fraction of that, which
 is what lets one core answer hundreds of questions a second. Behaviour follows `HTTPXRequest`:
 form-encoded parameters, multipart when files are sent, timeouts as `TimedOut`, other transport
-errors as `NetworkError`.
+errors as `NetworkError`. Two kinds of failure are told apart for the retry policy
+(`bot/telegram/pacing.py`), as only they say for sure that the request was not carried out: a
+connection that could not be made (`NotSent`) and a server error status (`ServerFailed`). A
+timeout or a connection dropped once the request was on its way may have been carried out.
 """
 
 from __future__ import annotations
 
 import asyncio
+from http import HTTPStatus
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 DEFAULT_NONE = BaseRequest.DEFAULT_NONE
+
+
+class NotSent(NetworkError):
+    """The connection could not be made: the request never reached the server."""
+
+
+class ServerFailed(NetworkError):
+    """The server answered with a 5xx status: it says the request failed."""
 
 
 class AiohttpRequest(BaseRequest):
@@ -96,16 +108,30 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut("Pool timeout: all connections are in use") from None
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as resp:
-                return resp.status, await resp.read()
+                status, payload = resp.status, await resp.read()
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise NotSent(f"aiohttp.{type(exc).__name__}: connect timeout") from exc
         except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise TimedOut from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise NotSent(f"aiohttp.{type(exc).__name__}: {exc}") from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
         finally:
             self._slots.release()
+        if status >= 500:
+            raise ServerFailed(f"{_phrase(status)} ({status})")
+        return status, payload
 
     @staticmethod
     def _pick(value: object, default: float | None) -> float | None:
         if value is DEFAULT_NONE:
             return default
         return value if isinstance(value, (int, float)) else None
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Server error"

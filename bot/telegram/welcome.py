@@ -16,18 +16,18 @@ import re
 
 from telegram import Bot, Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot.config import Settings
 from bot.messages import Lang, t
 from bot.render import escape
 from bot.telegram import handlers
+from bot.telegram.context import BotContext
 from bot.telegram.send import lang_of, reply
 from bot.telegram.state import BotState, get_state
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = BotContext
 
 DESCRIPTION_LIMIT = 512
 SHORT_DESCRIPTION_LIMIT = 120
@@ -78,11 +78,6 @@ async def on_privacy(update: Update, context: Context) -> None:
 def _payload(context: Context) -> str:
     # a deep link sends exactly one word (A-Z, a-z, 0-9, _ and -, at most 64 characters)
     return context.args[0] if context.args and len(context.args) == 1 else ""
-
-
-def asks_example(update: Update, context: Context) -> bool:
-    """A deep link that asks an example question (it counts against the flood limit)."""
-    return _EXAMPLE_PAYLOAD.fullmatch(_payload(context)) is not None
 
 
 async def on_start(update: Update, context: Context) -> None:
