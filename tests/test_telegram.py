@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 from tests.fakeapi import BOT_USERNAME, FakeBotApi, parse_html
 from tests.telegram_harness import RunningBot, buttons, make_settings, running_bot
 
 QUESTION = "Siapa yang meluncurkan satuan tugas AI nasional?"
+NATURAL = Path(__file__).parent / "data" / "article_natural.json"
 
 
 async def test_private_question_gets_a_quoted_answer_in_reply(bot: RunningBot) -> None:
@@ -16,7 +19,10 @@ async def test_private_question_gets_a_quoted_answer_in_reply(bot: RunningBot) -
     assert sent["parse_mode"] == "HTML"
     assert sent["reply_parameters"]["message_id"] == update["message"]["message_id"]
     assert "<blockquote>" in sent["text"]
-    assert "<b>meluncurkan</b>" in sent["text"]
+    first_quote = sent["text"].split("</blockquote>")[0]
+    bold = re.findall(r"<b>(.*?)</b>", first_quote)
+    assert len(bold) == 1 and "Putin" in bold[0]  # the direct answer, in bold
+    assert "<b>AI</b>" in sent["text"]  # the other quotes show the words they matched
     plain = parse_html(sent["text"])
     assert "Presiden Rusia Vladimir Putin telah meluncurkan satuan tugas AI nasional" in plain
     assert "paragraf 1" in plain
@@ -315,14 +321,9 @@ async def test_a_request_for_a_poem_in_english_is_declined_in_english(bot: Runni
 
 
 async def test_a_barely_found_answer_says_it_may_not_answer_directly(bot: RunningBot) -> None:
-    # questions whose words are all in the article, though the answer is not: some of them are
-    # found only just, and those must say so
-    candidates = [
-        "Siapa presiden Amerika sekarang?",
-        "Siapa presiden Rusia sebelum Putin?",
-        "Berapa jumlah pusat data yang sudah ada di Rusia?",
-        "Berapa harga ATM pemindai kesehatan buatan Sberbank?",
-    ]
+    # of the questions people asked about the article, some are found only just: those must say so
+    questions = json.loads(NATURAL.read_text(encoding="utf-8"))
+    candidates = [item["q"] for part in ("answerable", "unanswerable") for item in questions[part]]
     tentative = [q for q in candidates if bot.live.answerer.ask(q).tentative]
     assert tentative
     sent = await bot.ask(bot.api.message(tentative[0]))

@@ -2,7 +2,8 @@
 
 Every unique passage of the three splits becomes a document, loaded through the same parsing and
 sentence splitting as production. Each question of a split is asked; a hit is a returned sentence
-that contains the gold answer span. Reported: best-sentence R@1, R@3 and MRR@10, and how often the
+that contains the gold answer span ("project"), or a returned quote ("project quote": a quote may
+be a sentence and its neighbour). Reported: best-sentence R@1, R@3 and MRR@10, and how often the
 bot refused, beside plain rank-bm25 (whitespace tokens, default parameters) and a careful rank-bm25
 setup (Sastrawi stems, stopwords, k1 0.9, b 0.4) over the same sentences.
 
@@ -129,13 +130,14 @@ def measure(name: str, system: System, questions: Sequence[FacqaQuestion]) -> Re
     return result
 
 
-def project_ranker(kb: Snapshot) -> System:
-    """What `ask --json` returns: passages' sentences best first, or nothing when not found."""
+def project_ranker(kb: Snapshot, field: str = "sentence") -> System:
+    """What `ask --json` returns: passages' sentences (or whole quotes, `field="text"`) best
+    first, or nothing when not found."""
     answerer = Answerer(kb, top_k=10, more_k=0)
 
     def rank(question: str) -> tuple[bool, list[str]]:
         answer = answerer.ask(question)
-        return answer.found, [p.sentence for p in answer.passages]
+        return answer.found, [getattr(p, field) for p in answer.passages]
 
     return rank
 
@@ -166,6 +168,7 @@ def run_facqa(folder: Path, splits: Sequence[str], params: Bm25Params | None = N
     kb = Snapshot.build(corpus, params)
     systems: list[tuple[str, System]] = [
         ("project", project_ranker(kb)),
+        ("project quote", project_ranker(kb, "text")),
         ("plain bm25", bm25_ranker(corpus, whitespace)),
         ("careful bm25", bm25_ranker(corpus, sastrawi_stopped, k1=0.9, b=0.4)),
     ]

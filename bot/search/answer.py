@@ -30,9 +30,9 @@ __all__ = ["Answer", "Answerer", "Passage"]
 Reason = Literal["", "empty", "no_match", "weak_match", "chat"]
 
 PASSAGE_LIMIT = 1500  # a longer quote is cut around its first highlighted word
-# Passages after the first are shown when the ranking gives them at least this share of the
-# first one's score (the rest stay behind the "more" button, or out)
-SECONDARY_SHARE = 0.1
+# Passages after the first are shown when they hold at least this share of the question's weight
+# (the rest stay out)
+SECONDARY_COVERAGE = 0.25
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ class Answerer:
     def _passages(self, considered: Considered, limit: int) -> tuple[Passage, ...]:
         ranked = considered.ranked
         top = ranked[0]
-        relevant = [top] + [c for c in ranked[1:] if c.score >= SECONDARY_SHARE * top.score]
+        relevant = [top] + [c for c in ranked[1:] if c.coverage >= SECONDARY_COVERAGE]
         wanted = {qt.term for qt in considered.query.terms if qt.how != "related"}
         found = considered.span
         sure = found is not None and found[1].score >= self.fitted.span.threshold

@@ -35,6 +35,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from bot.reading import followup
+from bot.reading.kinds import NAMED, holds
 from bot.reading.lexicon import CHAT_WORDS
 from bot.reading.message import Reading, read
 from bot.search.answer import Answer, Answerer
@@ -46,6 +47,7 @@ SHORT_WORDS = 2  # a follow-up names at most this many things of its own
 # the earlier topic's terms.
 ON_TOPIC = 0.5
 TOPIC_CHARS = 120  # a longer topic is shortened for display
+_SHORT_ANSWERS = NAMED | {"time", "number"}  # kinds a quote visibly holds or lacks
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,7 @@ def answer_in_context(answerer: Answerer, reading: Reading, earlier: Topic | Non
     # a short message that names something new without pointing back may start a new topic
     # ("Apa itu Gigachat?"); one that points back stays on the earlier one
     after = earlier if message.back or not alone.found else own_topic
-    if earlier is None or not earlier.text or _strong(alone, message, earlier, kb):
+    if earlier is None or not earlier.text or _strong(alone, reading, message, earlier, kb):
         return Reply(alone, after)
     joined = reading.joined(earlier.reading())
     understood = joined.text
@@ -207,15 +209,20 @@ def answer_in_context(answerer: Answerer, reading: Reading, earlier: Topic | Non
     return Reply(replace(together, question=reading.text), earlier, earlier, understood)
 
 
-def _strong(alone: Answer, message: Naming, earlier: Topic, kb: Snapshot) -> bool:
-    """Does the message stand on its own: found, its quote holds every word it names, and (if it
-    points back with a pronoun) that quote is still about the earlier topic? A word ending in
-    -nya that the quote holds is read as naming its thing ("tujuan satgasnya")."""
+def _strong(alone: Answer, reading: Reading, message: Naming, earlier: Topic, kb: Snapshot) -> bool:
+    """Does the message stand on its own: found, its quote holds every word it names and the
+    kind of answer it asks for ("kapan diumumkan?" wants a time), and (if it points back with a
+    pronoun) that quote is still about the earlier topic? A word ending in -nya that the quote
+    holds is read as naming its thing ("tujuan satgasnya")."""
     if (
         not alone.found
         or alone.tentative
         or not message.own
         or _holds(alone, message.own, kb) < 1.0
+    ):
+        return False
+    if reading.kind in _SHORT_ANSWERS and not holds(
+        reading.kind, alone.passages[0].text, frozenset(reading.words)
     ):
         return False
     if not message.pronoun:

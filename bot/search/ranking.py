@@ -82,10 +82,10 @@ class Ranker:
             window = windows[i]
             if used.intersection(window.ids):
                 continue
-            text = " ".join(" ".join(sentences[s].text for s in window.ids).casefold().split())
-            if text in quoted:  # the same text in another document: quoted once
+            texts = {" ".join(sentences[s].text.casefold().split()) for s in window.ids}
+            if texts & quoted:  # the same sentence in another document: quoted once
                 continue
-            quoted.add(text)
+            quoted.update(texts)
             used.update(window.ids)
             row = rows[i]
             chosen.append(

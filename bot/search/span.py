@@ -89,6 +89,8 @@ FEATURES = (
     "commas",  # commas inside it
     "brackets",  # brackets inside it
     "acronym",  # it is one word in capitals ("LBH", "WHO")
+    "only_year",  # it is a year and nothing else ("2030")
+    "ends_unit",  # its last word is what its number counts ("11 triliun *rubel*")
     "prev_currency",  # the word before it is a currency ("Rp *5 miliar*")
     "starts_currency",  # its first word is one ("*Rp 5 miliar*")
     "in_brackets",  # it stands in brackets
@@ -283,6 +285,8 @@ def candidates(
             info.commas,
             info.brackets,
             (ends - starts == 1) & info.flags["acronym"][starts],
+            (ends - starts == 1) & info.flags["year"][starts],
+            info.flags["unit"][ends - 1],
             has_prev & info.flags["currency"][prev],
             info.flags["currency"][starts],
             info.marks["open_before"][starts] & info.marks["close_after"][ends - 1],
