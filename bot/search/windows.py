@@ -74,7 +74,7 @@ def gather(reading: Reading, query: Query, kb: Snapshot, scores: FloatArray) -> 
     windows: dict[tuple[int, ...], Window] = {(h,): Window((h,), h) for h in hits}
     for h in hits[:NEIGHBOURED]:
         for n in (h - 1, h + 1):
-            if 0 <= n < len(sentences) and _same_paragraph(kb, h, n):
+            if 0 <= n < len(sentences) and _read_together(kb, h, n):
                 windows.setdefault((n,), Window((n,), n))
                 pair = (min(h, n), max(h, n))
                 core = h if scores[h] >= scores[n] else n
@@ -82,9 +82,30 @@ def gather(reading: Reading, query: Query, kb: Snapshot, scores: FloatArray) -> 
     return list(windows.values())
 
 
-def _same_paragraph(kb: Snapshot, a: int, b: int) -> bool:
-    sa, sb = kb.sentences[a], kb.sentences[b]
-    return sa.doc == sb.doc and sa.paragraph == sb.paragraph
+def _read_together(kb: Snapshot, a: int, b: int) -> bool:
+    """Do two neighbouring sentences read as one passage: one paragraph, or a paragraph that
+    ends by announcing what follows (":") or is a heading, and the paragraph it introduces?"""
+    first, second = (a, b) if a < b else (b, a)
+    sa, sb = kb.sentences[first], kb.sentences[second]
+    if sa.doc != sb.doc:
+        return False
+    if sa.paragraph == sb.paragraph:
+        return True
+    return sb.paragraph == sa.paragraph + 1 and sb.position == 0 and _introduces(sa.text)
+
+
+_HEADING_WORDS = 12
+
+
+def _introduces(sentence: str) -> bool:
+    """A sentence that ends with a colon, or a heading (a short line without a full stop)."""
+    end = sentence.rstrip()
+    if end.endswith(":"):
+        return True
+    return (
+        not end.endswith((".", "!", "?", "…", '"', "”", "'", ")"))
+        and len(end.split()) <= _HEADING_WORDS
+    )
 
 
 def _spelling_out(query: Query, kb: Snapshot) -> list[int]:
@@ -204,13 +225,13 @@ def features(
         after_id = w.ids[-1] + 1
         after_text = (
             sentences[after_id].text
-            if after_id < len(sentences) and _same_paragraph(kb, w.ids[-1], after_id)
+            if after_id < len(sentences) and _read_together(kb, w.ids[-1], after_id)
             else ""
         )
         before_id = w.ids[0] - 1
         before_text = (
             sentences[before_id].text
-            if before_id >= 0 and _same_paragraph(kb, w.ids[0], before_id)
+            if before_id >= 0 and _read_together(kb, w.ids[0], before_id)
             else ""
         )
         rows[r] = (
@@ -272,7 +293,7 @@ def _neighbour_terms(
     """The query terms each window's neighbour holds (none outside the paragraph)."""
     n = len(kb.sentences)
     valid = [
-        0 <= i < n and _same_paragraph(kb, i, w.ids[0] if i < w.ids[0] else w.ids[-1])
+        0 <= i < n and _read_together(kb, i, w.ids[0] if i < w.ids[0] else w.ids[-1])
         for w, i in zip(windows, ids, strict=True)
     ]
     lo = [i if ok else 0 for i, ok in zip(ids, valid, strict=True)]
