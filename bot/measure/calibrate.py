@@ -49,6 +49,7 @@ from bot.search.fitted import FOUND_FILE, RANKER_FILE, SPAN_FILE, Fitted
 from bot.search.query import resolve
 from bot.search.ranking import Ranker
 from bot.search.snapshot import Snapshot
+from bot.search.tuning import TENTATIVE_MARGIN
 
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 20))
 LENGTH_BUDGET = 1.4  # the first quote's length over its sentence's, on average
@@ -348,7 +349,7 @@ def fit_found(sources: Sequence[FoundSource], about: str) -> trees.Model:
     x = np.vstack([s.rows.matrix() for s in sources if s.rows.x])
     y = np.concatenate([np.asarray(s.rows.y) for s in sources])
     forest = _fit(x, y, _balanced_weights(sources), "binary", "found")
-    extra = {"tentative_margin": found.TENTATIVE_MARGIN}
+    extra = {"tentative_margin": TENTATIVE_MARGIN}
     model = trees.Model(forest, found.FEATURES, about, 0.5, extra)
     return trees.Model(forest, found.FEATURES, about, choose_threshold(model, sources), extra)
 

@@ -11,8 +11,6 @@ from typing import Literal
 from bot.reading import text
 from bot.reading.lexicon import STOPWORDS, WORD_CLASSES, pairs
 
-CUE_REACH = 4  # the cue word must stand this close to a question word (0: anywhere)
-
 _TIME_WORDS = frozenset(
     "januari februari maret april mei juni juli agustus september oktober november desember "
     "jan feb mar apr jun jul agu ags sep sept okt nov des senin selasa rabu kamis jumat sabtu "
@@ -180,10 +178,14 @@ def _noun_cue(q: str) -> Kind | None:
 
 
 def holds(
-    cue: Kind | None, sentence: str, own: frozenset[str], wanted: frozenset[str] = frozenset()
+    cue: Kind | None,
+    sentence: str,
+    own: frozenset[str],
+    wanted: frozenset[str] = frozenset(),
+    reach: int = 0,
 ) -> bool:
     """Does the sentence hold a word of the wanted kind that the question does not already have
-    (near one of the question's words, when `wanted` terms are given and CUE_REACH is set)?"""
+    (within `reach` words of one of the question's `wanted` terms, when both are given)?"""
     if cue is None:
         return False
     if cue == "time" and _DATE.search(sentence):
@@ -198,7 +200,7 @@ def holds(
         word = token.word
         if word in own:
             continue
-        if CUE_REACH and near and min(abs(i - j) for j in near) > CUE_REACH:
+        if reach and near and min(abs(i - j) for j in near) > reach:
             continue
         if cue == "time" and (word in _TIME_WORDS or _YEAR.match(word)):
             return True

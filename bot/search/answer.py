@@ -23,16 +23,12 @@ from bot.search.found import evidence, tentative_margin
 from bot.search.query import Query, resolve
 from bot.search.ranking import Candidate, Ranker
 from bot.search.snapshot import Snapshot
+from bot.search.tuning import PASSAGE_LIMIT, SECONDARY_COVERAGE
 
 __all__ = ["Answer", "Answerer", "Passage"]
 
 # Why nothing was quoted: nothing to read, no word the corpus has, or too weak a match
 Reason = Literal["", "empty", "no_match", "weak_match", "chat"]
-
-PASSAGE_LIMIT = 1500  # a longer quote is cut around its first highlighted word
-# Passages after the first are shown when they hold at least this share of the question's weight
-# (the rest stay out)
-SECONDARY_COVERAGE = 0.25
 
 
 @dataclass(frozen=True)

@@ -41,12 +41,8 @@ from bot.reading.message import Reading, read
 from bot.search.answer import Answer, Answerer
 from bot.search.query import Query, QueryTerm, resolve
 from bot.search.snapshot import Snapshot
+from bot.search.tuning import ON_TOPIC, SHORT_WORDS, TOPIC_CHARS
 
-SHORT_WORDS = 2  # a follow-up names at most this many things of its own
-# An answer read alone stays in the conversation when its quote holds at least this share of
-# the earlier topic's terms.
-ON_TOPIC = 0.5
-TOPIC_CHARS = 120  # a longer topic is shortened for display
 _SHORT_ANSWERS = NAMED | {"time", "number"}  # kinds a quote visibly holds or lacks
 
 

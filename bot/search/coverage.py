@@ -17,10 +17,7 @@ import numpy as np
 from bot.reading.lexicon import BACKGROUND_DF, BACKGROUND_PARAGRAPHS
 from bot.search.index import Index
 from bot.search.query import Query, QueryTerm
-
-# A word found nowhere in the corpus weighs up to this many times the corpus's rarest word in
-# the question's total: the surest sign that the question is about something else.
-MISSING_WEIGHT = 2.0
+from bot.search.tuning import MISSING_WEIGHT
 
 
 def by_word(query: Query) -> list[list[QueryTerm]]:

@@ -26,9 +26,8 @@ from bot.search.coverage import by_word, general_rarity, missing_weight, word_we
 from bot.search.query import Query
 from bot.search.ranking import Candidate
 from bot.search.snapshot import Snapshot
+from bot.search.tuning import TENTATIVE_MARGIN
 from bot.search.windows import FEATURES as WINDOW
-
-TENTATIVE_MARGIN = 0.15  # an answer found with less to spare is tentative, unless fitted
 
 # Features of the best window, as the ranking saw them
 _FROM_WINDOW = (

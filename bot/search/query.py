@@ -28,14 +28,16 @@ from bot.reading.lexicon import (
 )
 from bot.reading.message import Reading
 from bot.search.snapshot import Snapshot
+from bot.search.tuning import (
+    ENGLISH_WEIGHT,
+    FUZZY_WEIGHT,
+    PLURAL_WEIGHT,
+    PRESENT_SYNONYM_WEIGHT,
+    ROOT_WEIGHT,
+    SYNONYM_WEIGHT,
+)
 
 # Weights of question terms found by a second look rather than as written.
-ENGLISH_WEIGHT = 0.9
-PLURAL_WEIGHT = 1.0
-ROOT_WEIGHT = 1.0
-FUZZY_WEIGHT = 0.8
-SYNONYM_WEIGHT = 0.6
-PRESENT_SYNONYM_WEIGHT = 0.3  # a synonym looked for beside a word the corpus has too
 
 # How a term was found: as written (chat Indonesian read as the standard word first), as part
 # of a name, from English, as a plural, a synonym of a missing word, a root the stemmer missed,

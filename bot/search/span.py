@@ -1,7 +1,7 @@
 """The direct answer: the short span of the quote that answers the question (a name, a number
 with its unit, a date, a place), or none.
 
-Every run of up to `MAX_TOKENS` words inside one sentence of the quote that neither starts nor
+Every run of up to `MAX_SPAN_WORDS` words inside one sentence of the quote that neither starts nor
 ends with a function word is a candidate. What a candidate looks like (capitalised, a number, a
 time), where it stands (beside the question's words, after a title, a locative or "adalah"),
 and what the question asks for are its features; a model fitted on FacQA and TyDiQA answer
@@ -25,10 +25,10 @@ from bot.reading.message import Reading, counted_terms
 from bot.reading.text import Token
 from bot.search import trees
 from bot.search.query import Query, focus_terms
+from bot.search.tuning import MAX_SPAN_WORDS
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-MAX_TOKENS = 8
 
 _KINDS: tuple[Kind, ...] = (
     "time",
@@ -141,7 +141,7 @@ def _sentence(sentence: str) -> _Sentence:
     for i in range(len(tokens)):
         if stop[i]:
             continue
-        for j in range(i + 1, min(len(tokens), i + MAX_TOKENS) + 1):
+        for j in range(i + 1, min(len(tokens), i + MAX_SPAN_WORDS) + 1):
             if not stop[j - 1] and _contiguous(sentence, tokens, i, j):
                 starts.append(i)
                 ends.append(j)

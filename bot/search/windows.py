@@ -26,14 +26,18 @@ from bot.search.coverage import by_word, held, importance, matched, word_weight
 from bot.search.query import Query
 from bot.search.query import focus_terms as query_focus
 from bot.search.snapshot import Snapshot
+from bot.search.tuning import (
+    CUE_REACH,
+    EXPANSION_DEPTH,
+    EXPANSION_SCAN,
+    HEADING_WORDS,
+    HITS,
+    NEIGHBOURED,
+    PARAGRAPH_REACH,
+)
 
 FloatArray = npt.NDArray[np.float64]
 
-HITS = 16  # sentences taken by BM25 score (on one article, nearly all that share a word)
-NEIGHBOURED = 8  # ... of which the best this many also bring their neighbours and pairs
-EXPANSION_SCAN = 2000  # a term in more sentences than this is not looked through for short forms
-EXPANSION_DEPTH = 5
-PARAGRAPH_REACH = 6  # sentences either side that count as a window's paragraph
 
 _ANAPHORA = re.compile(
     r"^[\"“]?(?:mereka|dia|ia|beliau|hal (?:ini|itu|tersebut)|ini|itu|tersebut|namun|selain itu"
@@ -94,9 +98,6 @@ def _read_together(kb: Snapshot, a: int, b: int) -> bool:
     return sb.paragraph == sa.paragraph + 1 and sb.position == 0 and _introduces(sa.text)
 
 
-_HEADING_WORDS = 12
-
-
 def _introduces(sentence: str) -> bool:
     """A sentence that ends with a colon, or a heading (a short line without a full stop)."""
     end = sentence.rstrip()
@@ -104,7 +105,7 @@ def _introduces(sentence: str) -> bool:
         return True
     return (
         not end.endswith((".", "!", "?", "…", '"', "”", "'", ")"))
-        and len(end.split()) <= _HEADING_WORDS
+        and len(end.split()) <= HEADING_WORDS
     )
 
 
@@ -252,7 +253,7 @@ def features(
             _names_held(query, names, inside[r]),
             len(question_grams & window_grams) / len(question_grams) if question_grams else 0.0,
             *(float(kind == k) for k in _KINDS),
-            float(any(holds(kind, t, query.words, wanted) for t in texts)),
+            float(any(holds(kind, t, query.words, wanted, CUE_REACH) for t in texts)),
             float(any(holds(kind, t, query.words) for t in texts)),
             float(bool(after_text) and holds(kind, after_text, query.words)),
             min(len(frozenset().union(*(p.name_words for p in profiles)) - asked_words), 5) / 5,

@@ -1,0 +1,46 @@
+"""Every threshold and weight of the search, in one place.
+
+The fitted ones are data: the ranking model and its pair margin, the answer-span model and its
+threshold, the found model, its threshold and its tentative margin live in `models/*.json` with
+what they were fitted on (`bot.search.fitted`, refitted by `python -m bot calibrate`). The few
+set by hand are below, each with its reason; none is about one document.
+"""
+
+from __future__ import annotations
+
+# --- candidates (bot.search.windows): how far the ranking looks
+HITS = 16  # sentences taken by BM25 score (on one article, nearly all that share a word)
+NEIGHBOURED = 8  # ... of which the best this many also bring their neighbours and pairs
+PARAGRAPH_REACH = 6  # sentences either side that count as a window's paragraph
+EXPANSION_SCAN = 2000  # a term in more sentences than this is a common word, not a short form
+EXPANSION_DEPTH = 5  # sentences spelling out a short form added to the candidates
+HEADING_WORDS = 12  # a line without a full stop and at most this long is a heading
+CUE_REACH = 4  # an answer of the kind asked for counts "near" within this many words
+
+# --- the question's words (bot.search.query): what a word found by a second look weighs
+# against one found as written; they set how BM25 scores, and the ranking model learns the rest
+# from the shares of matched weight found each way
+ENGLISH_WEIGHT = 0.9
+PLURAL_WEIGHT = 1.0
+ROOT_WEIGHT = 1.0
+FUZZY_WEIGHT = 0.8
+SYNONYM_WEIGHT = 0.6
+PRESENT_SYNONYM_WEIGHT = 0.3  # a synonym looked for beside a word the corpus has too
+# a word the corpus lacks weighs at most this many times the corpus's rarest word
+MISSING_WEIGHT = 2.0
+
+# --- quotes (bot.search.answer, bot.search.span)
+MAX_SPAN_WORDS = 8  # an answer span is at most this many words (95% of FacQA's are)
+PASSAGE_LIMIT = 1500  # a longer quote is cut around its first highlighted word
+# passages after the first are shown when they hold at least this share of the question's
+# weight: still about the question, not only near it
+SECONDARY_COVERAGE = 0.25
+# an answer found with less than this to spare is tentative (when the model file names none)
+TENTATIVE_MARGIN = 0.15
+
+# --- follow-ups (bot.search.conversation)
+SHORT_WORDS = 2  # a follow-up names at most this many things of its own
+# an answer read alone stays in the conversation when its quote holds at least this share of
+# the earlier topic's terms
+ON_TOPIC = 0.5
+TOPIC_CHARS = 120  # a longer topic is shortened for display
