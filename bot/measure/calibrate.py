@@ -19,7 +19,8 @@ the data they were fitted on, to `bot/search/models/`; answering needs only nump
    in two halves (a question asked of the half without its passage is a hard negative on the same
    news topics), IDK-MRC train (with its unanswerable questions), the tuning files (answerable,
    near-topic, off-topic and chit-chat). Threshold: the highest that still keeps
-   `KEEP_ANSWERABLE` of the tuning files' answerable questions.
+   `KEEP_ANSWERABLE` of the tuning files' answerable questions when each document's questions
+   are weighed by a found model fitted without that document.
 
 FacQA valid and IDK-MRC valid are never fitted on; the trade-offs are printed for them too.
 """
@@ -54,8 +55,7 @@ from bot.search.tuning import TENTATIVE_MARGIN
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 20))
 LENGTH_BUDGET = 1.4  # the first quote's length over its sentence's, on average
 WRONG_SPAN = 0.3  # a wrong span (no word in common with the answer) costs this much
-REFUSAL_COST = 4.0  # a wrong refusal costs this many wrong quotes
-KEEP_ANSWERABLE = 0.965  # the share of the tuning files' answerable questions the found rule keeps
+KEEP_ANSWERABLE = 0.95  # the share of answerable questions the found rule keeps, out of fold
 GROUP_WEIGHTS = {"own": 2.0, "facqa": 1.0, "idk": 1.0}
 RANKER_WEIGHTS = {"own": 3.0, "facqa": 1.0, "idk": 0.5}
 SPAN_WEIGHTS = {"own": 2.0, "facqa": 1.0, "idk": 0.5}
@@ -335,7 +335,10 @@ def found_rows(
         if considered is None or not considered.ranked:
             unread.append(int(label))
             continue
-        rows.add(considered.evidence[None, :], [label], source.group)
+        # the tuning files are folded by document, so that a threshold chosen out of fold is
+        # chosen as for an article nobody tuned on
+        key = source.name if source.group == "own" else item.question
+        rows.add(considered.evidence[None, :], [label], source.group, key)
 
 
 @dataclass
@@ -348,23 +351,41 @@ class FoundSource:
 def fit_found(sources: Sequence[FoundSource], about: str) -> trees.Model:
     x = np.vstack([s.rows.matrix() for s in sources if s.rows.x])
     y = np.concatenate([np.asarray(s.rows.y) for s in sources])
-    forest = _fit(x, y, _balanced_weights(sources), "binary", "found")
+    weights = _balanced_weights(sources)
+    forest = _fit(x, y, weights, "binary", "found")
+    keys = [k for s in sources for k in s.rows.keys]
+    out_of_fold = np.zeros(len(y))
+    folds = np.asarray([fold_of(k) for k in keys])
+    for k in range(FOLDS):
+        held = folds == k
+        other = _fit(x[~held], y[~held], weights[~held], "binary", "found")
+        out_of_fold[held] = other.probability(x[held])
     extra = {"tentative_margin": TENTATIVE_MARGIN}
-    model = trees.Model(forest, found.FEATURES, about, 0.5, extra)
-    return trees.Model(forest, found.FEATURES, about, choose_threshold(model, sources), extra)
+    threshold = choose_threshold(sources, out_of_fold)
+    return trees.Model(forest, found.FEATURES, about, threshold, extra)
 
 
-def choose_threshold(model: trees.Model, sources: Sequence[FoundSource]) -> float:
-    """The highest threshold at which the tuning files still keep KEEP_ANSWERABLE of their
-    answerable questions (no more than 2 of 56 refused wrongly, so that questions nobody tuned on
-    stay near 3 of 56); without tuning files, the best mean balanced accuracy over the sources,
-    a wrong refusal counting REFUSAL_COST times."""
-    own = [s for s in sources if s.rows.tags[:1] == ["own"]]
-    if own:
-        keeping = [t for t in THRESHOLDS if rates(model, own[0], t)[0] >= KEEP_ANSWERABLE]
-        if keeping:
-            return max(keeping)
-    return max(THRESHOLDS, key=lambda t: _mean_balanced(model, sources, t))
+def choose_threshold(sources: Sequence[FoundSource], out_of_fold: np.ndarray) -> float:
+    """The highest threshold at which the tuning files, weighed by models fitted without their
+    document, still keep KEEP_ANSWERABLE of their answerable questions (about 3 of 56 refused
+    wrongly at most, as on an article nobody tuned on); without tuning files, the one that keeps
+    as many of all answerable questions."""
+    at = 0
+    kept_by: dict[float, list[int]] = {t: [0, 0] for t in THRESHOLDS}
+    own = any(s.rows.tags[:1] == ["own"] for s in sources)
+    for s in sources:
+        n = len(s.rows.y)
+        p = out_of_fold[at : at + n]
+        at += n
+        if own and s.rows.tags[:1] != ["own"]:
+            continue
+        y = np.asarray(s.rows.y)
+        positives = int((y == 1).sum()) + s.unread.count(1)
+        for t in THRESHOLDS:
+            kept_by[t][0] += int(((p >= t) & (y == 1)).sum())
+            kept_by[t][1] += positives
+    keeping = [t for t, (k, n) in kept_by.items() if n and k / n >= KEEP_ANSWERABLE]
+    return max(keeping) if keeping else THRESHOLDS[0]
 
 
 def _balanced_weights(sources: Sequence[FoundSource]) -> np.ndarray:
@@ -388,14 +409,6 @@ def rates(model: trees.Model, source: FoundSource, threshold: float) -> tuple[fl
     positives = int((y == 1).sum()) + source.unread.count(1)
     negatives = int((y == 0).sum()) + source.unread.count(0)
     return kept / max(positives, 1), refused / max(negatives, 1)
-
-
-def _mean_balanced(model: trees.Model, sources: Sequence[FoundSource], threshold: float) -> float:
-    values = []
-    for s in sources:
-        kept, refused = rates(model, s, threshold)
-        values.append((REFUSAL_COST * kept + refused) / (REFUSAL_COST + 1))
-    return float(np.mean(values))
 
 
 def trade_off(model: trees.Model, sources: Sequence[FoundSource]) -> str:
@@ -528,6 +541,7 @@ def _merge(sources: Sequence[FoundSource]) -> list[FoundSource]:
         target.rows.y.extend(s.rows.y)
         target.rows.groups.extend(s.rows.groups)
         target.rows.tags.extend(s.rows.tags)
+        target.rows.keys.extend(s.rows.keys)
         target.unread.extend(s.unread)
     return list(merged.values())
 
