@@ -44,7 +44,7 @@ def test_valid_split_stays_at_its_measured_level_and_above_careful_bm25() -> Non
     quotes = measure("project quote", project_ranker(kb, "text"), questions)
     careful = measure("careful", bm25_ranker(corpus, sastrawi_stopped, k1=0.9, b=0.4), questions)
     n = len(questions)
-    # measured: sentence 0.788 / 0.862, quote 0.839 / 0.907, with 11 refusals; a few questions
+    # measured: sentence 0.791 / 0.865, quote 0.839 / 0.907, with 7 refusals; a few questions
     # of slack for harmless changes
     assert project.r1 / n >= 0.775
     assert project.r3 / n >= 0.85
@@ -63,5 +63,5 @@ def test_the_direct_answer_is_the_answer_span_for_many_valid_questions() -> None
         if answer.answer is not None:
             assert answer.answer in answer.passages[0].text  # verbatim, inside the first quote
             exact += overlap(answer.answer, q.answer) == 1.0
-    # measured 136 of 311 (0.437), a refusal or no answer counting as a miss
-    assert exact / len(data.questions["valid"]) >= 0.42
+    # measured 134 of 311 (0.431), a refusal or no answer counting as a miss
+    assert exact / len(data.questions["valid"]) >= 0.415
