@@ -130,27 +130,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     cal.set_defaults(func=_calibrate)
 
-    run = sub.add_parser(
-        "run",
-        help="start the Telegram bot (long polling, or webhook)",
-        description=RUN_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    run = _documented(sub, "run", "start the Telegram bot (long polling, or webhook)", RUN_HELP)
     run.set_defaults(func=_run)
 
-    health = sub.add_parser(
-        "health",
-        help="exit 0 when the corpus loads and the database is writable",
-        description=HEALTH_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    health = _documented(
+        sub, "health", "exit 0 when the corpus loads and the database is writable", HEALTH_HELP
     )
     health.set_defaults(func=_health)
 
-    backup = sub.add_parser(
-        "backup",
-        help="a consistent copy of the live database, safe to run",
-        description=BACKUP_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    backup = _documented(
+        sub, "backup", "a consistent copy of the live database, safe to run", BACKUP_HELP
     )
     backup.add_argument("file", type=Path, help="where to write the copy (replaced atomically)")
     backup.set_defaults(func=_backup)
@@ -160,6 +149,15 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--queries", type=int, default=200)
     bench.set_defaults(func=_bench)
     return parser
+
+
+def _documented(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, text: str
+) -> argparse.ArgumentParser:
+    """A subcommand whose --help explains its settings and exit codes in full."""
+    return sub.add_parser(
+        name, help=summary, description=text, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
 
 
 def _questions(args: argparse.Namespace, stdin: BinaryIO) -> Iterator[str]:

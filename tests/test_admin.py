@@ -127,13 +127,18 @@ async def test_reload_of_an_unusable_folder_keeps_the_last_good_index(bot: Runni
     assert "11 triliun rubel" in await ask_text(bot, "Berapa triliun rubel?")
 
 
+async def reload_only(bot: RunningBot, name: str, text: str) -> str:
+    """/reload by an admin after the corpus folder was left with one file: the report."""
+    for path in bot.corpus_dir.iterdir():
+        path.unlink()
+    (bot.corpus_dir / name).write_text(text, encoding="utf-8")
+    return parse_html((await bot.ask(bot.api.message("/reload", user=admin(bot.api))))["text"])
+
+
 async def test_reload_of_a_corpus_without_a_word_keeps_the_last_index_and_says_why(
     bot: RunningBot,
 ) -> None:
-    for path in bot.corpus_dir.iterdir():
-        path.unlink()
-    (bot.corpus_dir / "tanda.txt").write_text("Yang dan di itu. 🎉🎉\n", encoding="utf-8")
-    report = parse_html((await bot.ask(bot.api.message("/reload", user=admin(bot.api))))["text"])
+    report = await reload_only(bot, "tanda.txt", "Yang dan di itu. 🎉🎉\n")
     assert "gagal" in report and "internal" not in report
     assert "tanda.txt: kosong" in report
     assert "11 triliun rubel" in await ask_text(bot, "Berapa triliun rubel?")
@@ -292,10 +297,7 @@ async def test_a_failed_download_tells_the_admin_in_our_words_never_the_file_url
 async def test_a_failed_reload_reports_in_our_words_with_each_skipped_file(
     bot: RunningBot,
 ) -> None:
-    for path in bot.corpus_dir.iterdir():
-        path.unlink()
-    (bot.corpus_dir / "kosong.txt").write_text("", encoding="utf-8")
-    report = parse_html((await bot.ask(bot.api.message("/reload", user=admin(bot.api))))["text"])
+    report = await reload_only(bot, "kosong.txt", "")
     assert "tidak ada dokumen .txt atau .md yang bisa dibaca" in report
     assert "kosong.txt: kosong" in report
     assert str(bot.corpus_dir) not in report

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS_DIR, DEV_QUESTIONS, EXTRA_QUESTIONS, ROOT
+from tests.paths import corpus_with
 
 
 def run_bot(
@@ -205,9 +206,7 @@ WORDLESS = {
 def test_a_corpus_without_a_word_to_index_is_a_clear_error_without_traceback(
     tmp_path: Path, text: str
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "tanda.txt").write_text(text, encoding="utf-8")
+    corpus = corpus_with(tmp_path, tanda_txt=text)
     env = {"CORPUS_DIR": str(corpus), "DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
     result = run_bot("ask", "apa?", env=env)
     assert result.returncode == 2

@@ -16,7 +16,7 @@ import pytest
 
 from tests.disks import tmpfs
 from tests.fakeapi import FakeBotApi
-from tests.paths import CORPUS_DIR, ROOT
+from tests.paths import CORPUS_DIR, ROOT, corpus_with
 from tests.telegram_harness import make_settings, running_bot
 
 QUESTIONS = (
@@ -103,9 +103,7 @@ def test_health_fails_with_one_line_when_the_corpus_is_empty(tmp_path: Path) -> 
 def test_health_fails_with_one_line_when_no_document_has_a_word_to_index(
     tmp_path: Path, text: str
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "tanda.txt").write_text(text, encoding="utf-8")
+    corpus = corpus_with(tmp_path, tanda_txt=text)
     result = run_cli("health", database=tmp_path / "bot.sqlite3", corpus=corpus)
     assert result.returncode == 1
     assert one_line(result.stderr).startswith("unhealthy: corpus: ")

@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from bot.measure.facqa import read_facqa
 from bot.search.corpus import build_corpus, parse_document
@@ -47,8 +48,7 @@ class Item:
         return any(p.lower() in low for p in self.phrases)
 
 
-@dataclass(frozen=True)
-class Labelled:
+class Labelled(NamedTuple):
     """Questions over one corpus, under a name and a group (facqa, idk, own)."""
 
     name: str

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, get_args
 
 from bot.reading import text
 from bot.reading.lexicon import STOPWORDS, WORD_CLASSES, pairs
@@ -45,8 +45,6 @@ _KIND_NOUNS = frozenset(_KIND_NOUNS_RE.split("|"))
 # The kind of answer a question word asks for. "person", "place" and "name" are all answered by
 # a name; "reason", "manner", "definition" and "yesno" by an explanation, not a short span.
 Kind = Literal[
-    "expansion",
-    "definition",
     "time",
     "number",
     "person",
@@ -54,8 +52,11 @@ Kind = Literal[
     "name",
     "reason",
     "manner",
+    "definition",
+    "expansion",
     "yesno",
 ]
+KINDS: tuple[Kind, ...] = get_args(Kind)
 NAMED: frozenset[Kind] = frozenset({"person", "place", "name"})
 EXPLAINED: frozenset[Kind] = frozenset({"reason", "manner", "definition", "yesno"})
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.reading.kinds import Kind, sentence_tokens, word_class
+from bot.reading.kinds import KINDS, sentence_tokens, word_class
 from bot.reading.message import Reading, counted_terms
 from bot.reading.text import Token
 from bot.search import trees
@@ -30,18 +31,6 @@ from bot.search.tuning import MAX_SPAN_WORDS
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-_KINDS: tuple[Kind, ...] = (
-    "time",
-    "number",
-    "person",
-    "place",
-    "name",
-    "reason",
-    "manner",
-    "definition",
-    "expansion",
-    "yesno",
-)
 _FLAGS = (
     "capital",
     "number",
@@ -57,7 +46,7 @@ _FLAGS = (
 )
 
 FEATURES = (
-    *(f"asks_{k}" for k in _KINDS),
+    *(f"asks_{k}" for k in KINDS),
     "asks_none",
     "length",  # words in the span
     "capitals",  # share of its words written with a capital
@@ -103,8 +92,7 @@ FEATURES = (
 )
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A candidate answer: its place in the quote's text and the model's score."""
 
     start: int
@@ -245,7 +233,7 @@ def candidates(
         has_prev = starts > 0
         rows = np.zeros((len(starts), len(FEATURES)), dtype=np.float64)
         col = 0
-        for k in _KINDS:
+        for k in KINDS:
             rows[:, col] = kind == k
             col += 1
         rows[:, col] = kind is None

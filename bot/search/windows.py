@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bot.reading.kinds import Kind, grams, holds, profile, sentence_tokens, spelt_out
+from bot.reading.kinds import KINDS, grams, holds, profile, sentence_tokens, spelt_out
 from bot.reading.message import Reading, counted_terms
 from bot.search.coverage import by_word, held, importance, matched, word_weight
 from bot.search.query import Query
@@ -44,18 +44,6 @@ _ANAPHORA = re.compile(
     r"|oleh karena itu|karena itu|sebelumnya|keduanya|sedangkan|sementara itu|adapun"
     r"|they|he|she|it|this|that)\b",
     re.IGNORECASE,
-)
-_KINDS: tuple[Kind, ...] = (
-    "time",
-    "number",
-    "person",
-    "place",
-    "name",
-    "reason",
-    "manner",
-    "definition",
-    "expansion",
-    "yesno",
 )
 
 
@@ -137,7 +125,7 @@ FEATURES = (
     "focus_paragraph",  # ... in its paragraph
     "names",  # share of the question's names the window holds
     "grams",  # share of the question's character 4-grams the window holds
-    *(f"asks_{k}" for k in _KINDS),
+    *(f"asks_{k}" for k in KINDS),
     "kind_near",  # the window holds the kind asked for near a question word
     "kind_anywhere",  # ... anywhere
     "kind_after",  # the sentence after the window holds it
@@ -252,7 +240,7 @@ def features(
             float(bool(focus_terms & around[r])),
             _names_held(query, names, inside[r]),
             len(question_grams & window_grams) / len(question_grams) if question_grams else 0.0,
-            *(float(kind == k) for k in _KINDS),
+            *(float(kind == k) for k in KINDS),
             float(any(holds(kind, t, query.words, wanted, CUE_REACH) for t in texts)),
             float(any(holds(kind, t, query.words) for t in texts)),
             float(bool(after_text) and holds(kind, after_text, query.words)),
