@@ -184,4 +184,24 @@ def run_facqa(folder: Path, splits: Sequence[str], params: Bm25Params | None = N
         results = [measure(name, ranker, questions) for name, ranker in systems]
         lines.append(f"\n{split} ({len(questions)} questions)")
         lines.append(table(results))
+        exact, f1 = direct_answers(Answerer(kb), questions)
+        lines.append(
+            f"direct answer against the answer span: exact {exact:.3f}, word F1 {f1:.3f} "
+            "(a refusal or no answer counts 0)"
+        )
     return "\n".join(lines)
+
+
+def direct_answers(answerer: Answerer, questions: Sequence[FacqaQuestion]) -> tuple[float, float]:
+    """Exact match and word-overlap F1 of the direct answers with the answer spans."""
+    from bot.measure.calibrate import overlap
+
+    exact = f1 = 0.0
+    for q in questions:
+        answer = answerer.ask(q.question).answer
+        if answer is not None:
+            score = overlap(answer, q.answer)
+            exact += score == 1.0
+            f1 += score
+    n = max(len(questions), 1)
+    return exact / n, f1 / n
