@@ -126,6 +126,7 @@ def read_tokens(
 ) -> Reading:
     """The `Reading` of text already tokenized (see `read`)."""
     words = tuple(t.word for t in tokens)
+    frames = frozenset(_frame_words(tokens))
     spoken = [
         _spoken(question, t) for t in tokens if t.start < CHAT_CHARS and _within(t.start, own)
     ]
@@ -140,9 +141,9 @@ def read_tokens(
         language=chat.language(words),
         english=_looks_english(words),
         kind=kinds.asked([standard(w) for w in words]),
-        focus=_focus(tokens),
+        focus=_focus(tokens, frames),
         names=_name_groups(question, tokens),
-        frames=frozenset(_frame_words(tokens)),
+        frames=frames,
         negated=any(w in _NEGATION for w in words),
         follow=followup.cues(words),
     )
@@ -186,12 +187,17 @@ def _frame_words(tokens: Sequence[Token]) -> set[int]:
     return frames
 
 
-def _focus(tokens: Sequence[Token]) -> int:
+def _focus(tokens: Sequence[Token], frames: frozenset[int]) -> int:
     """The start offset of the word a question asks about: the first content word after the
-    question word ("Berapa *gaji* Putin?"); when the question word ends the question, the
-    first content word of all ("*gaji* Thiago brp?"); with no question word, the first content
-    word ("*cuaca* Bandung?"); -1 if there is none."""
-    content = [(i, t) for i, t in enumerate(tokens) if t.terms and t.word not in CHAT_WORDS]
+    question word ("Berapa *gaji* Putin?", past a word that only frames it: "Berapa jumlah
+    *penonton*"); when the question word ends the question, the first content word of all
+    ("*gaji* Thiago brp?"); with no question word, the first content word ("*cuaca* Bandung?");
+    -1 if there is none."""
+    content = [
+        (i, t)
+        for i, t in enumerate(tokens)
+        if t.terms and t.word not in CHAT_WORDS and t.start not in frames
+    ]
     for i, token in enumerate(tokens):
         if standard(token.word) not in _QUESTION_WORDS:
             continue
