@@ -353,11 +353,12 @@ def fit_found(sources: Sequence[FoundSource], about: str) -> trees.Model:
     y = np.concatenate([np.asarray(s.rows.y) for s in sources])
     weights = _balanced_weights(sources)
     forest = _fit(x, y, weights, "binary", "found")
-    keys = [k for s in sources for k in s.rows.keys]
-    out_of_fold = np.zeros(len(y))
-    folds = np.asarray([fold_of(k) for k in keys])
-    for k in range(FOLDS):
-        held = folds == k
+    # each tuning document is weighed by a model fitted without it (leave one document out)
+    tags = np.asarray([t for s in sources for t in s.rows.tags])
+    keys = np.asarray([k for s in sources for k in s.rows.keys])
+    out_of_fold = forest.probability(x)
+    for document in sorted(set(keys[tags == "own"])):
+        held = keys == document
         other = _fit(x[~held], y[~held], weights[~held], "binary", "found")
         out_of_fold[held] = other.probability(x[held])
     extra = {"tentative_margin": TENTATIVE_MARGIN}
