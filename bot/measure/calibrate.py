@@ -361,9 +361,34 @@ def fit_found(sources: Sequence[FoundSource], about: str) -> trees.Model:
         held = keys == document
         other = _fit(x[~held], y[~held], weights[~held], "binary", "found")
         out_of_fold[held] = other.probability(x[held])
-    extra = {"tentative_margin": TENTATIVE_MARGIN}
     threshold = choose_threshold(sources, out_of_fold)
+    kept, refused = _own_rates(sources, out_of_fold, threshold)
+    extra = {
+        "tentative_margin": TENTATIVE_MARGIN,
+        "tuning_kept_left_out": round(kept, 4),  # each tuning document weighed without it
+        "tuning_refused_left_out": round(refused, 4),
+    }
     return trees.Model(forest, found.FEATURES, about, threshold, extra)
+
+
+def _own_rates(
+    sources: Sequence[FoundSource], probability: np.ndarray, threshold: float
+) -> tuple[float, float]:
+    """(answerable kept, unanswerable refused) of the tuning files, from given probabilities."""
+    at = 0
+    kept = refused = positives = negatives = 0
+    for s in sources:
+        n = len(s.rows.y)
+        p = probability[at : at + n]
+        at += n
+        if s.rows.tags[:1] != ["own"]:
+            continue
+        y = np.asarray(s.rows.y)
+        kept += int(((p >= threshold) & (y == 1)).sum())
+        refused += int(((p < threshold) & (y == 0)).sum()) + s.unread.count(0)
+        positives += int((y == 1).sum()) + s.unread.count(1)
+        negatives += int((y == 0).sum()) + s.unread.count(0)
+    return kept / max(positives, 1), refused / max(negatives, 1)
 
 
 def choose_threshold(sources: Sequence[FoundSource], out_of_fold: np.ndarray) -> float:
@@ -520,6 +545,13 @@ def calibrate(
     fitted = Fitted(ranker, span_model, found_model)
     held_sources = [_found_source(s, [fitted]) for s in held]
     report = trade_off(found_model, [*_merge(found_train), *held_sources])
+    extra = found_model.extra
+    if "tuning_kept_left_out" in extra:
+        report += (
+            f"\ntuning files, each document weighed by a model fitted without it, at "
+            f"{found_model.threshold:.2f}: kept {extra['tuning_kept_left_out']:.3f} / "
+            f"refused {extra['tuning_refused_left_out']:.3f}"
+        )
     return fitted, report
 
 
