@@ -62,8 +62,6 @@ FEATURES = (
     "focus_missing",  # the word the question asks about is missing ("Berapa *gaji* ...")
     "missing_number",  # a number or year the corpus does not have ("... pada tahun 2023")
     "missing_bare",  # share of the question's words missing as bare roots (nouns, mostly)
-    "missing_words",  # how many real words the corpus lacks (up to 3), however common
-    "missing_content",  # ... over the question's words that are not names
     "rarest_missing",  # how rare in general text the rarest missing real word is (0..1)
     "negation_unmatched",  # the question says "tidak"/"not" and the best window does not
     "fuzzy_share",  # share of the found weight that came from typo matches
@@ -108,7 +106,6 @@ def evidence(
     )
     fuzzy = sum(word_weight(g, None, index) for g in groups if g[0].how == "fuzzy")
     words = len(groups) + len(query.missing) + len(query.unknown)
-    content = [g for g in groups if g[0].how != "name"]
     window_text = " ".join(kb.sentences[i].text for i in top.window)
     kind = reading.kind
     values = (
@@ -123,8 +120,6 @@ def evidence(
         float(query.focus_missing),
         float(query.missing_numbers > 0),
         query.missing_bare / max(words, 1),
-        min(len(query.missing), 3),
-        len(query.missing) / max(len(content) + len(query.missing), 1),
         max((general_rarity(t) for t in query.missing), default=0.0),
         float(reading.negated and not _negated(window_text)),
         fuzzy / found_weight if found_weight else 0.0,
