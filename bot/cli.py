@@ -187,10 +187,10 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.render import answer_terminal
     from bot.search.answer import Answerer
     from bot.search.conversation import Topic, answer_in_context
-    from bot.search.snapshot import load_snapshot, terminal_progress
+    from bot.search.snapshot import TerminalProgress, load_snapshot
 
     kb = load_snapshot(
-        settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=terminal_progress
+        settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=TerminalProgress()
     )
     for problem in kb.corpus.problems:
         reason = problem_reason(problem.code, problem.detail)

@@ -13,6 +13,7 @@ import itertools
 import re
 import unicodedata
 from functools import lru_cache
+from importlib import metadata
 from typing import NamedTuple
 
 from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
@@ -110,6 +111,15 @@ def _stem(word: str) -> str:
             if word.endswith(clitic) and len(word) - len(clitic) >= 4:
                 return word[: -len(clitic)]
     return result
+
+
+@lru_cache(maxsize=1)
+def stemmer_version() -> str:
+    """Sastrawi's version: stems and indexes kept on disk are only reused with the same one."""
+    try:
+        return metadata.version("PySastrawi")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def known_stems() -> dict[str, str]:
@@ -211,17 +221,28 @@ def analyze(text: str, *, question: bool = False) -> list[Token]:
     return tokens
 
 
-def terms(text: str, seen: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+def terms(
+    text: str,
+    seen: dict[str, tuple[str, ...]] | None = None,
+    memo: dict[str, tuple[str, tuple[str, ...]]] | None = None,
+) -> list[str]:
     """The index terms of `text`, in order (the fast path for building an index).
 
-    `seen`, if given, collects each normalised word with its terms.
+    `seen`, if given, collects each normalised word with its terms; `memo`, if given, keeps
+    `word_terms` of every word as written (a corpus has more words than its bounded cache).
     """
     text = _unshout(text)
     out: list[str] = []
     words: list[str] = []
     phrase = False
     for surface in TOKEN_RE.findall(text):
-        word, found = word_terms(surface)
+        if memo is None:
+            word, found = word_terms(surface)
+        else:
+            known = memo.get(surface)
+            if known is None:
+                known = memo[surface] = word_terms(surface)
+            word, found = known
         out += found
         words.append(word)
         if word in _PHRASE_START:
