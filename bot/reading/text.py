@@ -9,13 +9,15 @@ numbers and years kept, and the rest stemmed with Sastrawi (prefixes, suffixes, 
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import metadata
+from pathlib import Path
 from typing import NamedTuple
 
+import Sastrawi
 from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
 from Sastrawi.Stemmer.Stemmer import Stemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
@@ -114,12 +116,17 @@ def _stem(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def stemmer_version() -> str:
-    """Sastrawi's version: stems and indexes kept on disk are only reused with the same one."""
-    try:
-        return metadata.version("PySastrawi")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+def stemmer_digest() -> str:
+    """A digest of Sastrawi's code and dictionary: stems and indexes kept on disk are only
+    reused with the same stemmer (its files are read: importing importlib.metadata to ask
+    its version would cost a one-question process seven times as much)."""
+    digest = hashlib.sha256()
+    root = Path(Sastrawi.__file__).parent
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".txt"):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def known_stems() -> dict[str, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,7 @@ Variant = Literal["okapi", "plus", "l"]
 SMALL_POSTINGS = 4096
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
+_Int = TypeVar("_Int", bound=np.integer)
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class Index:
         size = len(vocabulary)
         sentence = np.repeat(np.arange(len(tokenized), dtype=np.int64), lengths)
         # (term, sentence) pairs, each once with its count, sorted by term then sentence
-        pairs, tf = np.unique(ids * len(tokenized) + sentence, return_counts=True)
+        pairs, tf = _distinct(np.sort(ids * len(tokenized) + sentence))
         tid_arr = pairs // len(tokenized)
         postings = (pairs % len(tokenized)).astype(np.int32)
         counts = np.bincount(tid_arr, minlength=size)
@@ -269,7 +270,9 @@ class Index:
         if not parts:
             return []
         if sum(p.size for p in parts) <= SMALL_POSTINGS:
-            candidates = parts[0] if len(parts) == 1 else np.unique(np.concatenate(parts))
+            candidates = (
+                parts[0] if len(parts) == 1 else _distinct(np.sort(np.concatenate(parts)))[0]
+            )
             return top_hits(scores, candidates, k)
         # many matches: a partial sort of all scores is cheaper than merging postings
         best = top_hits(scores, None, k * 2)
@@ -279,6 +282,14 @@ class Index:
             at = np.minimum(np.searchsorted(part, chosen), part.size - 1)
             held |= part[at] == chosen
         return [h for h, ok in zip(best, held, strict=True) if ok][:k]
+
+
+def _distinct(ordered: npt.NDArray[_Int]) -> tuple[npt.NDArray[_Int], IntArray]:
+    """The distinct values of a sorted array and how often each comes (`np.unique` without its
+    check for masked arrays, which imports numpy.ma: a twentieth of a one-question process)."""
+    starts = np.flatnonzero(np.diff(ordered, prepend=ordered[:1] - 1))
+    counts = np.diff(starts, append=ordered.size).astype(np.int32)
+    return ordered[starts], counts
 
 
 def top_hits(scores: FloatArray, candidates: IntArray | None, k: int) -> list[Hit]:

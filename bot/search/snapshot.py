@@ -184,7 +184,7 @@ def cache_key(sources: Sources, params: Bm25Params) -> str:
     digest.update(f"{CACHE_FORMAT}".encode())
     digest.update(_code_digest().encode())
     digest.update(lexicon.data_digest().encode())
-    digest.update(text.stemmer_version().encode())
+    digest.update(text.stemmer_digest().encode())
     return digest.hexdigest()[:32]
 
 
@@ -440,7 +440,7 @@ def _stems_key() -> str:
     digest = hashlib.sha256()
     digest.update((Path(__file__).parent.parent / "reading" / "text.py").read_bytes())
     digest.update(lexicon.data_digest().encode())
-    digest.update(text.stemmer_version().encode())
+    digest.update(text.stemmer_digest().encode())
     return digest.hexdigest()[:32]
 
 
