@@ -280,11 +280,14 @@ def _cached_corpus(
 ) -> Corpus:
     """The corpus as saved by `_corpus_arrays`, with the files' hashes and sizes as read now
     (the cache's name holds them) and the problems of the files that could not be read now."""
-    text = np.asarray(arrays["text"], dtype=np.uint8).tobytes().decode("utf-8")
+    # decoded from the array's own buffer, which is then let go: a large corpus is held
+    # once as paragraphs and once as sentences, never also as bytes
+    text = str(np.ascontiguousarray(arrays.pop("text"), dtype=np.uint8).data, "utf-8")
     ends = np.cumsum(np.asarray(arrays["paragraph_chars"], dtype=np.int64)).tolist()
     paragraphs = [text[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
     if (ends[-1] if ends else 0) != len(text):
         raise ValueError("paragraphs and text disagree")
+    del text
     files = {f.name: f for f in sources.files if f.problem is None}
     described = {
         name: (title, source, questions) for name, title, source, questions in meta["documents"]
