@@ -161,6 +161,9 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="speed and memory benchmark against rank-bm25, bm25s")
     bench.add_argument("--sizes", default="article,10000,100000", help="corpus sizes")
     bench.add_argument("--queries", type=int, default=200)
+    bench.add_argument(
+        "--startup-runs", type=int, default=10, help="fresh one-question processes to time"
+    )
     bench.set_defaults(func=_bench)
     return parser
 
@@ -376,7 +379,7 @@ def _backup(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from bot.measure.bench import run_bench
 
-    return run_bench(args.sizes.split(","), args.queries)
+    return run_bench(args.sizes.split(","), args.queries, args.startup_runs)
 
 
 if __name__ == "__main__":  # pragma: no cover
