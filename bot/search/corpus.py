@@ -209,14 +209,25 @@ def _is_boundary(text: str, start: int, dot: int, end: int) -> bool:
     return True
 
 
+# a word read backwards from its end: up to whitespace, an opening bracket or a quote
+_WORD_BACKWARDS = re.compile(r"[^\s" + re.escape(_OPENERS + _QUOTES) + r"]*")
+_LOOK_BACK = 64  # characters read backwards at once (a longer word reads on)
+
+
 def _word_before(text: str, start: int, dot: int) -> str:
-    j = dot
-    while j > start and text[j - 1] == " ":
-        j -= 1  # pre-tokenized text puts a space before the period: "PT . Pupuk"
-    dot = j
-    while j > start and not text[j - 1].isspace() and text[j - 1] not in _OPENERS + _QUOTES:
-        j -= 1
-    return text[j:dot]
+    end = dot
+    while end > start and text[end - 1] == " ":
+        end -= 1  # pre-tokenized text puts a space before the period: "PT . Pupuk"
+    lo = end
+    while True:
+        window = max(start, lo - _LOOK_BACK)
+        found = _WORD_BACKWARDS.match(text[window:lo][::-1])
+        lo -= found.end() if found else 0
+        if lo > window or window == start:
+            return text[lo:end]
+
+
+_DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 
 
 def _is_abbreviation(word: str) -> bool:
@@ -228,7 +239,7 @@ def _is_abbreviation(word: str) -> bool:
     if len(lowered) == 1 and lowered.isalpha():
         return True  # an initial: "J. Smith", "Vladimir V. Putin"
     # dotted acronyms such as "A.S" or "S.H.I.E.L.D"
-    return bool(re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]", lowered))
+    return bool(_DOTTED.fullmatch(lowered))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
