@@ -34,7 +34,7 @@ def test_the_colloquial_lexicon_is_loaded() -> None:
 
 
 def test_an_edited_word_list_changes_the_index_cache_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    sources = Sources(Path("corpus"), (SourceFile("a.txt", b"Satu kalimat."),))
+    sources = Sources(Path("corpus"), (SourceFile.of("a.txt", b"Satu kalimat."),))
     before = cache_key(sources, Bm25Params())
     monkeypatch.setattr(lexicon, "data_digest", lambda: "another list")
     assert cache_key(sources, Bm25Params()) != before

@@ -438,21 +438,24 @@ def inside_folder(path: Path, root: Path) -> Path:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file of the corpus folder as read: its bytes, or why they could not be read."""
+    """A file of the corpus folder as read: its size and hash, and its bytes unless only the
+    hash was wanted; or why it could not be read."""
 
     name: str
-    data: bytes = b""
+    sha256: str = ""
+    size: int = 0
+    data: bytes | None = None
     problem: Problem | None = None
 
-    @cached_property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+    @classmethod
+    def of(cls, name: str, data: bytes, *, keep: bool = True) -> SourceFile:
+        return cls(name, hashlib.sha256(data).hexdigest(), len(data), data if keep else None)
 
 
 @dataclass(frozen=True)
 class Sources:
     """The corpus folder's files as read, in reading order: what a corpus is made from, and
-    what its index cache is keyed by (their names and contents, read once)."""
+    what its index cache is keyed by (their names and contents)."""
 
     folder: Path
     files: tuple[SourceFile, ...]
@@ -467,9 +470,11 @@ class Sources:
         return digest.hexdigest()
 
 
-def read_sources(folder: Path) -> Sources:
-    """Read every document file in `folder` (nothing is parsed yet); a file that cannot be
-    read carries its problem. Raises `CorpusError` when there is no such folder.
+def read_sources(folder: Path, *, keep: bool = True) -> Sources:
+    """Read every document file in `folder` (nothing is parsed yet), keeping the bytes unless
+    `keep` is false (enough to name the index cache, and a large corpus is not held twice);
+    a file that cannot be read carries its problem. Raises `CorpusError` when there is no such
+    folder.
 
     Only regular files inside the folder are read: a link that leads out of it (say, to
     /etc/passwd) is skipped and reported, never quoted.
@@ -485,7 +490,7 @@ def read_sources(folder: Path) -> Sources:
         except DocumentError as exc:
             files.append(SourceFile(name, problem=Problem(name, exc.code, exc.detail)))
         else:
-            files.append(SourceFile(name, data))
+            files.append(SourceFile.of(name, data, keep=keep))
     return Sources(folder, tuple(files))
 
 
@@ -499,6 +504,8 @@ def parse_sources(sources: Sources) -> Corpus:
         if file.problem is not None:
             problems.append(file.problem)
             continue
+        if file.data is None:
+            raise ValueError("the sources were read without their bytes")
         try:
             documents.append(decode_document(file.name, file.data))
         except DocumentError as exc:

@@ -44,6 +44,7 @@ from bot.search.corpus import (
     Sentence,
     Sources,
     iter_corpus_files,
+    load_corpus,
     parse_sources,
     read_sources,
 )
@@ -311,7 +312,7 @@ def _cached_corpus(
                 source=source,
                 paragraphs=tuple(paragraphs[at : at + count]),
                 sha256=file.sha256,
-                size_bytes=len(file.data),
+                size_bytes=file.size,
                 questions=tuple(questions),
             )
         )
@@ -520,20 +521,22 @@ def load_snapshot(
 
     Raises `CorpusError` when nothing in the folder is usable.
     """
-    sources = read_sources(folder)
     params = params or Bm25Params()
     problem = detail = ""
     if cache_dir is not None:
         load_stems(cache_dir)
+        hashed = read_sources(folder, keep=False)
         try:
-            cached = read_cache(sources, params, cache_dir)
+            cached = read_cache(hashed, params, cache_dir)
         except CacheUnusable as exc:
             problem, detail = "unusable", str(exc)
             log.warning("index cache in %s unusable (%s): deleted, rebuilding", cache_dir, exc)
-            discard_cache(sources, params, cache_dir)
+            discard_cache(hashed, params, cache_dir)
         else:
             if cached is not None:
                 return cached
+    # read again to build: the cache is then named by the very bytes that were parsed
+    sources = read_sources(folder)
     with gc_paused():
         corpus = parse_sources(sources)
     kb = Snapshot.build(corpus, params, progress)
@@ -553,16 +556,15 @@ def cache_health(folder: Path, params: Bm25Params, cache_dir: Path) -> tuple[Cor
     "none yet", or a warning that it is unusable (the bot rebuilds it at its next start or
     reload: slower, not broken). Raises `CorpusError` when the folder has no usable document
     or no sentence has a word to index."""
-    sources = read_sources(folder)
     try:
-        cached = read_cache(sources, params, cache_dir)
+        cached = read_cache(read_sources(folder, keep=False), params, cache_dir)
         if cached is not None:
             return cached.corpus, "index cache usable"
     except CacheUnusable as exc:
-        corpus = parse_sources(sources)
+        corpus = load_corpus(folder)
         require_words(corpus)
         return corpus, f"warning: index cache unusable ({exc}), rebuilt at the next start or reload"
-    corpus = parse_sources(sources)
+    corpus = load_corpus(folder)
     require_words(corpus)
     if len(corpus.sentences) < CACHE_MIN_SENTENCES:
         return corpus, "index built at start (too small to cache)"
