@@ -212,3 +212,26 @@ def test_an_edited_document_is_not_answered_from_the_old_cache(tmp_path: Path) -
     assert not edited.from_cache
     assert edited.corpus.document("judul.md").paragraphs == ("Paragraf baru tentang kapal feri.",)
     assert len(list((tmp_path / "cache").glob("index-*.npz"))) == 1
+
+
+def test_a_second_process_learning_the_words_builds_the_same_index(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.reading import text
+    from bot.search import snapshot
+    from bot.search.corpus import load_corpus
+
+    corpus = load_corpus(CORPUS_DIR)
+    monkeypatch.setattr(snapshot, "_processors", lambda: 1)
+    alone = snapshot.Snapshot.build(corpus)
+    monkeypatch.setattr(snapshot, "_processors", lambda: 2)
+    monkeypatch.setattr(snapshot, "PARALLEL_MIN_SENTENCES", 0)
+    monkeypatch.setattr(snapshot, "PARALLEL_MIN_WORDS", 1)
+    learned = []
+    monkeypatch.setattr(text, "remember_stems", lambda stems: learned.append(stems))
+    together = snapshot.Snapshot.build(corpus)
+    assert learned, "the worker was not used"
+    assert together.surface_words == alone.surface_words
+    assert together.index.vocabulary == alone.index.vocabulary
+    for name, array in alone.index.to_arrays()[0].items():
+        np.testing.assert_array_equal(together.index.to_arrays()[0][name], array)

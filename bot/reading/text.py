@@ -228,6 +228,11 @@ def analyze(text: str, *, question: bool = False) -> list[Token]:
     return tokens
 
 
+def surfaces(text: str) -> list[str]:
+    """The words of `text` as written, in order (what `terms` reads)."""
+    return TOKEN_RE.findall(_unshout(text))
+
+
 def terms(
     text: str,
     seen: dict[str, tuple[str, ...]] | None = None,
@@ -238,11 +243,19 @@ def terms(
     `seen`, if given, collects each normalised word with its terms; `memo`, if given, keeps
     `word_terms` of every word as written (a corpus has more words than its bounded cache).
     """
-    text = _unshout(text)
+    return terms_of(surfaces(text), seen, memo)
+
+
+def terms_of(
+    written: list[str],
+    seen: dict[str, tuple[str, ...]] | None = None,
+    memo: dict[str, tuple[str, tuple[str, ...]]] | None = None,
+) -> list[str]:
+    """`terms` of a text whose `surfaces` were already found."""
     out: list[str] = []
     words: list[str] = []
     phrase = False
-    for surface in TOKEN_RE.findall(text):
+    for surface in written:
         if memo is None:
             word, found = word_terms(surface)
         else:
@@ -261,6 +274,14 @@ def terms(
             if a in _PHRASE_FIRST:
                 out.extend(_phrase_terms(a, b))
     return out
+
+
+def many_word_terms(
+    written: list[str],
+) -> tuple[list[tuple[str, str, tuple[str, ...]]], dict[str, str]]:
+    """`word_terms` of each word as written, and every stem known after (for another process
+    to learn the words of a large corpus alongside)."""
+    return [(w, *word_terms(w)) for w in written], known_stems()
 
 
 def _add_phrase_terms(tokens: list[Token], *, replace: bool) -> None:
