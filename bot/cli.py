@@ -11,11 +11,13 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from bot.config import Settings, SettingsError, load_settings
-from bot.messages import problem_reason
+from bot.corpus_settings import CorpusSettings, SettingsError, read_corpus_settings
 from bot.search.corpus import CorpusError
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,14 +27,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        settings = load_settings()
-        code: int = args.func(args, settings)
+        code: int = args.func(args)
         return code
     except SettingsError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
     except CorpusError as exc:
+        from bot.messages import problem_reason
+
         print(f"error: {exc}", file=sys.stderr)
         for skipped in exc.problems:
             reason = problem_reason(skipped.code, skipped.detail)
@@ -147,6 +150,9 @@ def _parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="speed and memory benchmark against rank-bm25, bm25s")
     bench.add_argument("--sizes", default="article,10000,100000", help="corpus sizes")
     bench.add_argument("--queries", type=int, default=200)
+    bench.add_argument(
+        "--startup-runs", type=int, default=10, help="fresh one-question processes to time"
+    )
     bench.set_defaults(func=_bench)
     return parser
 
@@ -180,15 +186,17 @@ def _print(text: str) -> None:
     sys.stdout.buffer.flush()
 
 
-def _ask(args: argparse.Namespace, settings: Settings) -> int:
+def _ask(args: argparse.Namespace) -> int:
+    from bot.messages import problem_reason
     from bot.reading.message import read
     from bot.render import answer_terminal
     from bot.search.answer import Answerer
     from bot.search.conversation import Topic, answer_in_context
-    from bot.search.snapshot import load_snapshot, terminal_progress
+    from bot.search.snapshot import TerminalProgress, load_snapshot, save_stems
 
+    settings = read_corpus_settings()
     kb = load_snapshot(
-        settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=terminal_progress
+        settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=TerminalProgress()
     )
     for problem in kb.corpus.problems:
         reason = problem_reason(problem.code, problem.detail)
@@ -216,10 +224,12 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             _print(json.dumps(record, ensure_ascii=True))
         else:
             _print(answer_terminal(answer, color, args.lang, examples, title, about=about) + "\n")
+    save_stems(settings.index_cache_dir)  # the questions' words, for the next start
     return 0
 
 
-def _eval(args: argparse.Namespace, settings: Settings) -> int:
+def _eval(args: argparse.Namespace) -> int:
+    settings = read_corpus_settings()
     splits = [s.strip() for s in args.split.split(",") if s.strip()]
     if args.facqa:
         from bot.measure.facqa import run_facqa
@@ -276,7 +286,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
+def _calibrate(args: argparse.Namespace) -> int:
+    settings = read_corpus_settings()
     from bot.measure.calibrate import calibrate, own_sets, write
     from bot.measure.labelled import question_file
     from bot.search.fitted import MODELS
@@ -298,7 +309,7 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _eval_followups(args: argparse.Namespace, settings: Settings) -> int:
+def _eval_followups(args: argparse.Namespace, settings: CorpusSettings) -> int:
     """Follow-up pairs: the second message in the conversation, beside the same message alone."""
     from bot.measure.evaluate import load_pairs, score_followups, table
     from bot.search.answer import Answerer
@@ -324,15 +335,23 @@ def _eval_followups(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
+def _settings() -> Settings:
+    """Every setting, read and checked (the bot's own commands)."""
+    from bot.config import load_settings
+
+    return load_settings()
+
+
+def _run(args: argparse.Namespace) -> int:
     from bot.telegram.app import run_bot
 
-    return run_bot(settings)
+    return run_bot(_settings())
 
 
-def _health(args: argparse.Namespace, settings: Settings) -> int:
+def _health(args: argparse.Namespace) -> int:
     from bot.health import Unhealthy, check_health
 
+    settings = _settings()
     try:
         print(check_health(settings))
     except Unhealthy as exc:
@@ -341,9 +360,10 @@ def _health(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _backup(args: argparse.Namespace, settings: Settings) -> int:
+def _backup(args: argparse.Namespace) -> int:
     from bot.health import BackupError, backup_database
 
+    settings = _settings()
     try:
         report = backup_database(settings.database_path, args.file)
     except BackupError as exc:
@@ -354,10 +374,10 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _bench(args: argparse.Namespace, settings: Settings) -> int:
+def _bench(args: argparse.Namespace) -> int:
     from bot.measure.bench import run_bench
 
-    return run_bench(args.sizes.split(","), args.queries)
+    return run_bench(args.sizes.split(","), args.queries, args.startup_runs)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,6 +10,10 @@ from urllib.parse import urlparse
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.corpus_settings import SettingsError
+
+__all__ = ["LOG_LEVELS", "Settings", "SettingsError", "load_settings"]
+
 
 class Settings(BaseSettings):
     """Every setting of the bot. Field names are the env names, case-insensitively."""
@@ -159,14 +163,6 @@ _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 def _is_http_url(value: str) -> bool:
     parts = urlparse(value)
     return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
-class SettingsError(Exception):
-    """Settings with bad values: one line per problem, each naming its variable."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 def load_settings(**overrides: Any) -> Settings:

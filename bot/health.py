@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
-from bot.search.corpus import CorpusError, load_corpus
+from bot.search.corpus import CorpusError
 from bot.search.index import Bm25Params
 from bot.search.snapshot import cache_health
 
@@ -25,8 +25,7 @@ class Unhealthy(Exception):
 def check_health(settings: Settings) -> str:
     """One line saying what is fine; raises `Unhealthy` with one line saying what is not."""
     try:
-        corpus = load_corpus(settings.corpus_dir)
-        index = cache_health(corpus, Bm25Params(), settings.index_cache_dir)
+        corpus, index = cache_health(settings.corpus_dir, Bm25Params(), settings.index_cache_dir)
     except CorpusError as exc:
         raise Unhealthy(f"corpus: {exc}") from None
     database = check_database_writable(settings.database_path)

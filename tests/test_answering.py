@@ -34,7 +34,7 @@ async def test_once_answers_are_heavy_they_run_in_a_worker_thread(
     state = state_for(article_kb, tmp_path)
 
     def heavy() -> int:
-        time.sleep(0.02)  # as long as a question on a large corpus takes
+        time.sleep(0.1)  # as long as a question on a very large corpus takes
         return threading.get_ident()
 
     threads = [await answering(state, heavy) for _ in range(4)]

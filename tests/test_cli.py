@@ -84,12 +84,24 @@ def test_empty_corpus_is_a_clear_error_without_traceback(tmp_path: Path) -> None
     assert "Traceback" not in result.stderr
 
 
-def test_bad_setting_is_one_line_naming_the_variable() -> None:
-    result = run_bot("ask", "apa?", env={"ADMIN_IDS": "12,abc"})
+@pytest.mark.parametrize(
+    ("command", "name", "value"),
+    [("health", "ADMIN_IDS", "12,abc"), ("ask", "TOP_K", "tiga"), ("ask", "TOP_K", "11")],
+)
+def test_bad_setting_is_one_line_naming_the_variable(
+    command: str, name: str, value: str, tmp_path: Path
+) -> None:
+    env = {name: value, "DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
+    result = run_bot(command, *(["apa?"] if command == "ask" else []), env=env)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
-    assert "ADMIN_IDS" in result.stderr
+    assert name in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ask_reads_only_the_settings_it_uses() -> None:
+    result = run_bot("ask", "--json", "apa?", env={"ADMIN_IDS": "12,abc", "WEBHOOK_URL": "x"})
+    assert result.returncode == 0, result.stderr
 
 
 def test_eval_prints_project_and_baseline_side_by_side() -> None:

@@ -7,12 +7,21 @@ from pathlib import Path
 import pytest
 
 from bot.config import SettingsError, load_settings
+from bot.corpus_settings import read_corpus_settings
 from tests.fakeapi import TOKEN
 
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "ADMIN_IDS", "CORPUS_DIR"):
+    for name in (
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_BASE_URL",
+        "ADMIN_IDS",
+        "CORPUS_DIR",
+        "DATABASE_PATH",
+        "CACHE_DIR",
+        "TOP_K",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
@@ -126,3 +135,36 @@ def test_a_bad_allowed_chat_id_names_the_variable(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("ALLOWED_CHAT_IDS", "-100, mygroup")
     with pytest.raises(SettingsError, match="ALLOWED_CHAT_IDS"):
         load_settings()
+
+
+CORPUS_SETTINGS = {
+    "defaults": ({}, ""),
+    "environment": ({"CORPUS_DIR": "artikel", "TOP_K": "5"}, ""),
+    ".env, any case, quoted": ({}, 'corpus_dir="berita lama"\nCache_Dir=/tmp/c\nTOP_K=2\n'),
+    "environment before .env": ({"CORPUS_DIR": "a"}, "CORPUS_DIR=b\nDATABASE_PATH=d/x.db\n"),
+    "empty is unset": ({"CORPUS_DIR": "", "CACHE_DIR": ""}, "CORPUS_DIR=\nCACHE_DIR=c\n"),
+    "export and comments": ({}, "# corpus\nexport CORPUS_DIR=x # here\nTOP_K = 4\n"),
+}
+
+
+@pytest.mark.parametrize(("env", "dotenv"), CORPUS_SETTINGS.values(), ids=CORPUS_SETTINGS.keys())
+def test_the_commands_without_telegram_read_the_corpus_settings_as_the_bot_does(
+    env: dict[str, str], dotenv: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    if dotenv:
+        (tmp_path / ".env").write_text(dotenv, encoding="utf-8")
+    bot, light = load_settings(), read_corpus_settings()
+    assert light.corpus_dir == bot.corpus_dir
+    assert light.database_path == bot.database_path
+    assert light.index_cache_dir == bot.index_cache_dir
+    assert light.top_k == bot.top_k
+
+
+@pytest.mark.parametrize("value", ["zero", "0", "11", "2.5"])
+def test_a_bad_top_k_is_named_by_both_readers(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TOP_K", value)
+    for reader in (load_settings, read_corpus_settings):
+        with pytest.raises(SettingsError, match="TOP_K"):
+            reader()

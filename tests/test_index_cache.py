@@ -20,9 +20,9 @@ from tests.paths import CORPUS_DIR, ROOT
 from tests.telegram_harness import ADMIN_ID, bot_env, make_settings, spawn_bot
 
 KEY = (
-    "from pathlib import Path; from bot.search.corpus import load_corpus; "
+    "from pathlib import Path; from bot.search.corpus import read_sources; "
     "from bot.search.index import Bm25Params; from bot.search.snapshot import cache_key; "
-    f"print(cache_key(load_corpus(Path({str(CORPUS_DIR)!r})), Bm25Params()))"
+    f"print(cache_key(read_sources(Path({str(CORPUS_DIR)!r})), Bm25Params()))"
 )
 
 
@@ -156,3 +156,82 @@ async def test_run_with_a_torn_cache_rebuilds_it_serves_and_says_so_in_status(
     assert "Traceback" not in stderr.decode()
     with np.load(cache_file(env, ".npz")) as data:
         assert data.files
+
+
+# --------------------------------------------------------------------------- what is kept
+
+
+def mixed_corpus(folder: Path) -> Path:
+    """A corpus that is cached (2,090 sentences), with front matter, Markdown, a huge one-line
+    sentence cut into pieces, and files that are not documents for every kind of reason."""
+    folder.mkdir()
+    article = (CORPUS_DIR / "putin-satgas-ai.txt").read_bytes()
+    for n in range(110):
+        (folder / f"artikel-{n:03}.txt").write_bytes(article)
+    (folder / "judul.md").write_text(
+        "---\ntitle: Judul\nsource: https://contoh.id\nquestions: Apa? | Kapan?\n---\n"
+        "# Kepala\n\nParagraf satu. Kalimat dua.\n\n\nParagraf  dua\nberlanjut.\n",
+        encoding="utf-8",
+    )
+    (folder / "besar.txt").write_text(" ".join(["kata"] * 600) + "\n\nAkhir.", encoding="utf-8")
+    (folder / "latin1.txt").write_bytes("Caf\xe9 baru.".encode("latin-1"))
+    (folder / "kosong.md").write_text("---\n---\n", encoding="utf-8")
+    (folder / "tanda.txt").write_text("!!! ???", encoding="utf-8")
+    (folder / "luar.txt").symlink_to("/etc/hostname")
+    return folder
+
+
+def test_a_start_from_the_cache_gives_the_same_corpus_and_index_as_a_build(
+    tmp_path: Path,
+) -> None:
+    from bot.search.corpus import load_corpus
+    from bot.search.snapshot import load_snapshot
+
+    folder = mixed_corpus(tmp_path / "corpus")
+    built = load_snapshot(folder, cache_dir=tmp_path / "cache")
+    cached = load_snapshot(folder, cache_dir=tmp_path / "cache")
+    assert not built.from_cache and cached.from_cache
+    fresh = load_corpus(folder)
+    assert cached.corpus.documents == fresh.documents
+    assert cached.corpus.sentences == fresh.sentences
+    assert cached.corpus.problems == fresh.problems
+    assert cached.corpus.content_hash == fresh.content_hash
+    assert cached.surface_words == built.surface_words
+    assert cached.index.vocabulary == built.index.vocabulary
+    query = ["satgas", "putin", "kata", "paragraf"]
+    np.testing.assert_array_equal(cached.index.scores(query), built.index.scores(query))
+
+
+def test_an_edited_document_is_not_answered_from_the_old_cache(tmp_path: Path) -> None:
+    from bot.search.snapshot import load_snapshot
+
+    folder = mixed_corpus(tmp_path / "corpus")
+    load_snapshot(folder, cache_dir=tmp_path / "cache")
+    (folder / "judul.md").write_text("Paragraf baru tentang kapal feri.", encoding="utf-8")
+    edited = load_snapshot(folder, cache_dir=tmp_path / "cache")
+    assert not edited.from_cache
+    assert edited.corpus.document("judul.md").paragraphs == ("Paragraf baru tentang kapal feri.",)
+    assert len(list((tmp_path / "cache").glob("index-*.npz"))) == 1
+
+
+def test_a_second_process_learning_the_words_builds_the_same_index(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.reading import text
+    from bot.search import snapshot
+    from bot.search.corpus import load_corpus
+
+    corpus = load_corpus(CORPUS_DIR)
+    monkeypatch.setattr(snapshot, "_processors", lambda: 1)
+    alone = snapshot.Snapshot.build(corpus)
+    monkeypatch.setattr(snapshot, "_processors", lambda: 2)
+    monkeypatch.setattr(snapshot, "PARALLEL_MIN_SENTENCES", 0)
+    monkeypatch.setattr(snapshot, "PARALLEL_MIN_WORDS", 1)
+    learned = []
+    monkeypatch.setattr(text, "remember_stems", lambda stems: learned.append(stems))
+    together = snapshot.Snapshot.build(corpus)
+    assert learned, "the worker was not used"
+    assert together.surface_words == alone.surface_words
+    assert together.index.vocabulary == alone.index.vocabulary
+    for name, array in alone.index.to_arrays()[0].items():
+        np.testing.assert_array_equal(together.index.to_arrays()[0][name], array)

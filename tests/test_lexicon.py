@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.reading import lexicon
-from bot.search.corpus import build_corpus, parse_document
+from bot.search.corpus import SourceFile, Sources
 from bot.search.index import Bm25Params
 from bot.search.snapshot import cache_key
 
@@ -32,7 +34,7 @@ def test_the_colloquial_lexicon_is_loaded() -> None:
 
 
 def test_an_edited_word_list_changes_the_index_cache_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    corpus = build_corpus([parse_document("a.txt", "Satu kalimat.", markdown=False)])
-    before = cache_key(corpus, Bm25Params())
+    sources = Sources(Path("corpus"), (SourceFile.of("a.txt", b"Satu kalimat."),))
+    before = cache_key(sources, Bm25Params())
     monkeypatch.setattr(lexicon, "data_digest", lambda: "another list")
-    assert cache_key(corpus, Bm25Params()) != before
+    assert cache_key(sources, Bm25Params()) != before

@@ -1,4 +1,5 @@
-"""`python -m bot bench`: speed and memory of the index against rank-bm25 and bm25s, side by side.
+"""`python -m bot bench`: speed and memory of the index and of a whole answer, side by side with
+rank-bm25 and bm25s, and the start-up of a one-question process.
 
 For each corpus size (the bundled article, and generated Indonesian-like corpora of 10k and 100k
 sentences written as .txt files), every system runs in its own process so that its peak resident
@@ -9,8 +10,15 @@ memory is its own:
 - rank-bm25: BM25Okapi on the same tokens (its `get_scores` walks every sentence per term);
 - bm25s: bm25s on the same tokens (eager sparse scoring).
 
-Queries are 5-term queries drawn from the corpus's own sentences. Reported: build time, peak
-RSS, query p50/p95, and how often the top 10 equals rank-bm25's top 10 (same scores).
+Index: 5-term queries drawn from the corpus's own sentences; build time, peak RSS, query
+p50/p95, and how often the top 10 equals rank-bm25's top 10 (same scores).
+
+Whole answer: the same typed questions (a question word and five words of a sentence) to the
+project's `ask()` (reading, search, ranking, the found decision, the answer span, the quotes)
+and to bm25s as a bare retriever given the question's terms: token ids, `get_scores`, top 3.
+
+Start-up: `python -m bot ask QUESTION` on the bundled article in a fresh process, against
+`python -c "import rank_bm25"` (the interpreter with numpy), run in turn, medians.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -127,15 +135,18 @@ def worker(system: str, folder: Path, cache: Path, n_queries: int) -> dict[str, 
         result["top_scores"] = tops
         result["sentences"] = len(kb.sentences)
         answerer = Answerer(kb)
+        questions = make_questions(kb.sentences, n_queries)
+        answerer.ask(questions[0])  # the first question loads the models and word tables
         asked = []
-        for question in make_questions(kb.sentences, n_queries):
+        for question in questions:
             t0 = time.perf_counter()
             answerer.ask(question)
             asked.append(time.perf_counter() - t0)
-        result["ask_p50_ms"], result["ask_p95_ms"] = _percentiles(asked)
+        result["answer_p50_ms"], result["answer_p95_ms"] = _percentiles(asked)
     else:
         corpus = load_corpus(folder)
-        tokenized = [text.terms(c.text) for c in corpus.sentences]
+        memo: dict[str, tuple[str, tuple[str, ...]]] = {}
+        tokenized = [text.terms(c.text, None, memo) for c in corpus.sentences]
         queries = make_queries(tokenized[: min(len(tokenized), 5000)], n_queries)
         if system == "rank-bm25":
             started = time.perf_counter()
@@ -164,11 +175,30 @@ def worker(system: str, folder: Path, cache: Path, n_queries: int) -> dict[str, 
                 top = np.argpartition(-scores, 9)[:10]
                 times.append(time.perf_counter() - t0)
                 tops.append(sorted((float(scores[i]) for i in top), reverse=True))
+            answers = [
+                text.terms(q) for q in make_questions(corpus.sentences, n_queries)
+            ]  # the question's terms, as the project reads them (not timed)
+            asked = []
+            for terms in answers:
+                t0 = time.perf_counter()
+                _bm25s_top3(retriever, terms)
+                asked.append(time.perf_counter() - t0)
+            result["answer_p50_ms"], result["answer_p95_ms"] = _percentiles(asked)
         result["p50_ms"], result["p95_ms"] = _percentiles(times)
         result["top_scores"] = tops
         result["sentences"] = len(tokenized)
     result["peak_rss_mb"] = _peak_rss_mb()
     return result
+
+
+def _bm25s_top3(retriever: Any, terms: list[str]) -> list[int]:
+    """bm25s as a bare retriever: token ids, `get_scores`, the 3 best sentences."""
+    ids = retriever.get_tokens_ids(terms)
+    if not ids:
+        return []
+    scores = retriever.get_scores(ids)
+    best = np.argpartition(-scores, 2)[:3]
+    return [int(i) for i in best[np.argsort(-scores[best])]]
 
 
 def _agreement(ours: list[list[float]], reference: list[list[float]]) -> float:
@@ -204,52 +234,131 @@ def _spawn(system: str, folder: Path, cache: Path, n_queries: int) -> dict[str, 
     return data
 
 
-def run_bench(sizes: Sequence[str], n_queries: int) -> int:
-    rows: list[str] = []
-    header = (
-        f"{'corpus':>10} {'system':>14} {'build s':>8} {'peak MB':>8} {'p50 ms':>9} "
-        f"{'p95 ms':>9} {'p50 vs rank-bm25':>17} {'top-10 = rank-bm25':>19}"
-    )
-    print(header)
-    print("-" * len(header))
-    with tempfile.TemporaryDirectory() as tmp:
+def run_bench(sizes: Sequence[str], n_queries: int, startup_runs: int = 10) -> int:
+    from tqdm import tqdm
+
+    steps = sum(1 + len(SYSTEMS) for _ in sizes) + 2 * startup_runs
+    index_rows: list[str] = []
+    answer_rows: list[str] = []
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        tqdm(total=steps, file=sys.stderr, disable=None, leave=False) as bar,
+    ):
         for size in sizes:
+            bar.set_description(f"{size}: writing the corpus")
             if size == "article":
                 folder = ROOT / "corpus"
             else:
                 folder = Path(tmp) / f"corpus-{size}"
                 generate_corpus(folder, int(size))
+            bar.update()
             cache = Path(tmp) / f"cache-{size}"
-            results = {s: _spawn(s, folder, cache, n_queries) for s in SYSTEMS}
-            reference = results["rank-bm25"]
+            results = {}
             for system in SYSTEMS:
-                r = results[system]
-                if "error" in r:
-                    line = f"{size:>10} {system:>14}   failed: {r['error']}"
-                else:
-                    speedup = reference.get("p50_ms", 0) / r["p50_ms"] if r["p50_ms"] else 0
-                    agree = _agreement(r["top_scores"], reference.get("top_scores", []))
-                    line = (
-                        f"{size:>10} {system:>14} {r['build_s']:8.2f} {r['peak_rss_mb']:8.0f} "
-                        f"{r['p50_ms']:9.3f} {r['p95_ms']:9.3f} {speedup:16.0f}x {agree:18.0%}"
-                    )
-                print(line, flush=True)
-                rows.append(line)
-                if "ask_p50_ms" in r:
-                    speedup = reference.get("p50_ms", 0) / r["ask_p50_ms"]
-                    print(
-                        f"{size:>10} {'  whole ask()':>14} {'':>8} {'':>8} "
-                        f"{r['ask_p50_ms']:9.3f} {r['ask_p95_ms']:9.3f} {speedup:16.0f}x",
-                        flush=True,
-                    )
+                bar.set_description(f"{size}: {system}")
+                results[system] = _spawn(system, folder, cache, n_queries)
+                bar.update()
+            index_rows.extend(_index_rows(size, results))
+            answer_rows.append(_answer_row(size, results))
+        bar.set_description("start-up")
+        startup = _startup_rows(startup_runs, Path(tmp), bar.update)
+    print(INDEX_HEADER)
+    print("-" * len(INDEX_HEADER))
+    print("\n".join(index_rows))
     print(
-        "\nbuild: project = read + split + tokenize + index; rank-bm25 and bm25s = index from "
-        "the same tokens. p50/p95: one 5-term query, top 10. whole ask(): a typed question "
-        "(question word + 5 words of a sentence) through analysis, search, re-ranking and the "
-        "found decision. bm25s scores with its own idf (no floor for common words) in float32, "
-        "so its top 10 is not expected to equal rank-bm25's."
+        "\nbuild: project = read + split + tokenize + index (from cache: read and hash the files,"
+        " load); rank-bm25 and bm25s = index from the same tokens. p50/p95: one 5-term query,"
+        " top 10. bm25s scores with its own idf (no floor for common words) in float32, so its"
+        " top 10 is not expected to equal rank-bm25's.\n"
     )
+    print(ANSWER_HEADER)
+    print("-" * len(ANSWER_HEADER))
+    print("\n".join(answer_rows))
+    print(
+        "\nthe same typed questions (a question word + 5 words of a sentence): the project's"
+        " whole ask() from the warm cache (reading, search, ranking, found, answer span,"
+        " quotes) beside bm25s given the question's terms (token ids, get_scores, top 3).\n"
+    )
+    print(STARTUP_HEADER)
+    print("-" * len(STARTUP_HEADER))
+    print("\n".join(startup))
     return 0
+
+
+INDEX_HEADER = (
+    f"{'corpus':>10} {'system':>14} {'build s':>8} {'peak MB':>8} {'p50 ms':>9} "
+    f"{'p95 ms':>9} {'p50 vs rank-bm25':>17} {'top-10 = rank-bm25':>19}"
+)
+ANSWER_HEADER = (
+    f"{'corpus':>10} {'ask() p50 ms':>13} {'p95 ms':>8} {'bm25s top-3 p50 ms':>19} "
+    f"{'p95 ms':>8} {'ask / bm25s (p50)':>18}"
+)
+STARTUP_HEADER = f"{'one question in a fresh process':>44} {'wall s (median)':>16} {'ratio':>6}"
+
+
+def _index_rows(size: str, results: dict[str, dict[str, Any]]) -> list[str]:
+    reference = results["rank-bm25"]
+    rows = []
+    for system in SYSTEMS:
+        r = results[system]
+        if "error" in r:
+            rows.append(f"{size:>10} {system:>14}   failed: {r['error']}")
+            continue
+        speedup = reference.get("p50_ms", 0) / r["p50_ms"] if r["p50_ms"] else 0
+        agree = _agreement(r["top_scores"], reference.get("top_scores", []))
+        rows.append(
+            f"{size:>10} {system:>14} {r['build_s']:8.2f} {r['peak_rss_mb']:8.0f} "
+            f"{r['p50_ms']:9.3f} {r['p95_ms']:9.3f} {speedup:16.0f}x {agree:18.0%}"
+        )
+    return rows
+
+
+def _answer_row(size: str, results: dict[str, dict[str, Any]]) -> str:
+    ours, theirs = results["project-cache"], results["bm25s"]
+    if "answer_p50_ms" not in ours or "answer_p50_ms" not in theirs:
+        return f"{size:>10}   failed: {ours.get('error') or theirs.get('error')}"
+    ratio = ours["answer_p50_ms"] / theirs["answer_p50_ms"]
+    return (
+        f"{size:>10} {ours['answer_p50_ms']:13.3f} {ours['answer_p95_ms']:8.3f} "
+        f"{theirs['answer_p50_ms']:19.3f} {theirs['answer_p95_ms']:8.3f} {ratio:17.1f}x"
+    )
+
+
+def _startup_rows(runs: int, tmp: Path, step: Callable[[], object]) -> list[str]:
+    """`python -m bot ask` on the article against the bare interpreter with rank-bm25, in turn:
+    with the stems kept from the run before (as on a machine that has asked before), and with
+    an empty cache folder each time (a first start)."""
+    question = "Kapan satgas AI diumumkan?"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CORPUS_DIR": str(ROOT / "corpus")}
+    env = {k: v for k, v in env.items() if not k.startswith("TELEGRAM")}
+    ask = [sys.executable, "-m", "bot", "ask", question]
+    bare = [sys.executable, "-c", "import rank_bm25"]
+    kept = {**env, "CACHE_DIR": str(tmp / "startup-cache")}
+    subprocess.run(ask, env=kept, capture_output=True, check=True)  # keeps the stems
+    times: dict[str, list[float]] = {"ask": [], "first": [], "bare": []}
+    for run in range(runs):
+        times["bare"].append(_wall(bare, env, tmp))
+        times["ask"].append(_wall(ask, kept, tmp))
+        step()
+        first = {**env, "CACHE_DIR": str(tmp / f"first-{run}")}
+        times["first"].append(_wall(ask, first, tmp))
+        step()
+    bare_s = float(np.median(times["bare"]))
+    rows = []
+    for label, key in (
+        ("python -c 'import rank_bm25'", "bare"),
+        ("python -m bot ask (stems kept)", "ask"),
+        ("python -m bot ask (first start)", "first"),
+    ):
+        median = float(np.median(times[key]))
+        rows.append(f"{label:>44} {median:16.3f} {median / bare_s:5.2f}x")
+    return rows
+
+
+def _wall(command: list[str], env: dict[str, str], cwd: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=True)
+    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

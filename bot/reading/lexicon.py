@@ -9,15 +9,32 @@ about one document. The large colloquial lexicon (Kamus Alay) comes from the `in
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import importlib.util
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
-
-from indoNLP.preprocessing.slang_data import SLANG_DATA
+from types import ModuleType
 
 DATA = Path(__file__).parent / "data"
+
+
+def _kamus_alay() -> ModuleType:
+    """indoNLP's `preprocessing/slang_data.py` alone: importing it through its package also
+    loads indoNLP's emoji tables and dataset helpers, a tenth of a one-question process."""
+    package = importlib.util.find_spec("indoNLP")
+    if package is None or package.origin is None:
+        raise ImportError("indoNLP is not installed")
+    path = Path(package.origin).parent / "preprocessing" / "slang_data.py"
+    spec = importlib.util.spec_from_file_location("indoNLP.preprocessing.slang_data", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot read {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_SLANG_MODULE = _kamus_alay()
+SLANG_DATA: dict[str, str] = _SLANG_MODULE.SLANG_DATA
 
 
 def lines(name: str) -> list[str]:
@@ -120,6 +137,6 @@ def data_digest() -> str:
     for path in sorted(DATA.glob("*.txt")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    with contextlib.suppress(metadata.PackageNotFoundError):
-        digest.update(metadata.version("indoNLP").encode())
+    if _SLANG_MODULE.__file__:  # Kamus Alay as shipped by the installed indoNLP
+        digest.update(Path(_SLANG_MODULE.__file__).read_bytes())
     return digest.hexdigest()

@@ -9,12 +9,15 @@ numbers and years kept, and the rest stemmed with Sastrawi (prefixes, suffixes, 
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
+import Sastrawi
 from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
 from Sastrawi.Stemmer.Stemmer import Stemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
@@ -110,6 +113,20 @@ def _stem(word: str) -> str:
             if word.endswith(clitic) and len(word) - len(clitic) >= 4:
                 return word[: -len(clitic)]
     return result
+
+
+@lru_cache(maxsize=1)
+def stemmer_digest() -> str:
+    """A digest of Sastrawi's code and dictionary: stems and indexes kept on disk are only
+    reused with the same stemmer (its files are read: importing importlib.metadata to ask
+    its version would cost a one-question process seven times as much)."""
+    digest = hashlib.sha256()
+    root = Path(Sastrawi.__file__).parent
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".txt"):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def known_stems() -> dict[str, str]:
@@ -211,17 +228,41 @@ def analyze(text: str, *, question: bool = False) -> list[Token]:
     return tokens
 
 
-def terms(text: str, seen: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+def surfaces(text: str) -> list[str]:
+    """The words of `text` as written, in order (what `terms` reads)."""
+    return TOKEN_RE.findall(_unshout(text))
+
+
+def terms(
+    text: str,
+    seen: dict[str, tuple[str, ...]] | None = None,
+    memo: dict[str, tuple[str, tuple[str, ...]]] | None = None,
+) -> list[str]:
     """The index terms of `text`, in order (the fast path for building an index).
 
-    `seen`, if given, collects each normalised word with its terms.
+    `seen`, if given, collects each normalised word with its terms; `memo`, if given, keeps
+    `word_terms` of every word as written (a corpus has more words than its bounded cache).
     """
-    text = _unshout(text)
+    return terms_of(surfaces(text), seen, memo)
+
+
+def terms_of(
+    written: list[str],
+    seen: dict[str, tuple[str, ...]] | None = None,
+    memo: dict[str, tuple[str, tuple[str, ...]]] | None = None,
+) -> list[str]:
+    """`terms` of a text whose `surfaces` were already found."""
     out: list[str] = []
     words: list[str] = []
     phrase = False
-    for surface in TOKEN_RE.findall(text):
-        word, found = word_terms(surface)
+    for surface in written:
+        if memo is None:
+            word, found = word_terms(surface)
+        else:
+            known = memo.get(surface)
+            if known is None:
+                known = memo[surface] = word_terms(surface)
+            word, found = known
         out += found
         words.append(word)
         if word in _PHRASE_START:
@@ -233,6 +274,14 @@ def terms(text: str, seen: dict[str, tuple[str, ...]] | None = None) -> list[str
             if a in _PHRASE_FIRST:
                 out.extend(_phrase_terms(a, b))
     return out
+
+
+def many_word_terms(
+    written: list[str],
+) -> tuple[list[tuple[str, str, tuple[str, ...]]], dict[str, str]]:
+    """`word_terms` of each word as written, and every stem known after (for another process
+    to learn the words of a large corpus alongside)."""
+    return [(w, *word_terms(w)) for w in written], known_stems()
 
 
 def _add_phrase_terms(tokens: list[Token], *, replace: bool) -> None:

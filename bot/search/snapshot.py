@@ -3,17 +3,21 @@
 A `Snapshot` never changes after it is built; a reload builds a new one (`bot/live.py` holds the
 one in use).
 
-Tokenizing dominates start-up on a large corpus, so a built index is kept on disk, keyed by the
-corpus content, the BM25 parameters and the code that tokenizes and scores: a restart or a
-reload of unchanged documents loads it instead of rebuilding (numpy arrays plus a JSON
-vocabulary). Each file is synced to the disk before it is renamed into place; a missing or
-stale cache is simply rebuilt, and one that is there but unusable (torn by a power cut or a
-full disk) is deleted, rebuilt and named in `Snapshot.cache_problem`: never fatal.
+Splitting and tokenizing dominate start-up on a large corpus, so a built snapshot is kept on
+disk, keyed by the names and bytes of the corpus files, the BM25 parameters and the code that
+splits, tokenizes and scores: a restart or a reload of unchanged documents reads the files
+(to hash them), then loads the index, the documents' paragraphs and every sentence's place in
+its paragraph instead of parsing and splitting again (numpy arrays plus JSON: the vocabulary,
+the word forms, the documents' titles). Each file is synced to the disk before it is renamed
+into place; a missing or stale cache is simply rebuilt, and one that is there but unusable
+(torn by a power cut or a full disk) is deleted, rebuilt and named in `Snapshot.cache_problem`:
+never fatal. The stems Sastrawi worked out are kept beside it for any corpus (`load_stems`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -22,24 +26,32 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.reading import lexicon, text
 from bot.search.corpus import (
     Corpus,
     CorpusError,
+    Document,
     Problem,
     Sentence,
+    Sources,
     iter_corpus_files,
     load_corpus,
+    parse_sources,
+    read_sources,
 )
 from bot.search.index import Bm25Params, Index
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 log = logging.getLogger(__name__)
 
@@ -76,18 +88,21 @@ class Snapshot:
     ) -> Snapshot:
         started = time.perf_counter()
         seen: dict[str, tuple[str, ...]] = {}
-        tokenized = []
-        total = len(corpus.sentences)
-        for i, chunk in enumerate(corpus.sentences):
-            tokenized.append(text.terms(chunk.text, seen))
-            if progress is not None and i % 5000 == 0:
-                progress(i, total)
-        if progress is not None:
-            progress(total, total)
-        if not any(tokenized):
-            raise wordless(corpus)
-        index = Index.build(tokenized, params)
-        del tokenized
+        memo: dict[str, tuple[str, tuple[str, ...]]] = {}  # every word once, however rare
+        tokenized: list[list[str]] = []
+        sentences = corpus.sentences
+        total = len(sentences)
+        with gc_paused(), WordLearner.for_corpus(total) as learner:
+            for lo in range(0, total, BLOCK):
+                block = [text.surfaces(s.text) for s in sentences[lo : lo + BLOCK]]
+                learner.learn(block, memo)
+                tokenized.extend(text.terms_of(written, seen, memo) for written in block)
+                if progress is not None:
+                    progress(len(tokenized), total)
+            if not any(tokenized):
+                raise wordless(corpus)
+            index = Index.build(tokenized, params)
+            del tokenized
         surface = {w: t for w, t in seen.items() if t and w.isalpha() and len(w) >= 4}
         return cls(corpus, index, surface, time.perf_counter() - started)
 
@@ -121,6 +136,88 @@ class Snapshot:
         return self._by_initial.get(initial, [])
 
 
+BLOCK = 10_000  # sentences tokenized at a time (their new words learned together)
+PARALLEL_MIN_SENTENCES = 20_000  # below this, a second process costs more than it saves
+PARALLEL_MIN_WORDS = 1_000  # new words in a block worth sending to the other process
+
+
+class WordLearner:
+    """Learns the new words of a large corpus in two processes.
+
+    Sastrawi takes about 0.1 ms a word and a news corpus of 100k sentences has some 40k
+    different words: 4 s of a cold build. A worker process (spawned: safe beside threads)
+    works out every other new word of each block while this one does the rest. `word_terms` is
+    a pure function of the word, so the terms are the same; the worker's stems are learned too.
+    Anything wrong with the worker (it cannot start, it dies) leaves the words to this process.
+    """
+
+    def __init__(self, pool: Executor | None) -> None:
+        self.pool = pool
+
+    @classmethod
+    @contextlib.contextmanager
+    def for_corpus(cls, sentences: int) -> Iterator[WordLearner]:
+        pool = None
+        if sentences >= PARALLEL_MIN_SENTENCES and _processors() >= 2:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            with contextlib.suppress(OSError, ValueError):
+                pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        learner = cls(pool)
+        try:
+            yield learner
+        finally:
+            if learner.pool is not None:
+                learner.pool.shutdown(cancel_futures=True)
+
+    def learn(self, block: list[list[str]], memo: dict[str, tuple[str, tuple[str, ...]]]) -> None:
+        """Put `word_terms` of the block's words not in `memo` into it (without a worker, the
+        tokenizer fills `memo` as it goes)."""
+        if self.pool is None:
+            return
+        new = list(dict.fromkeys(w for written in block for w in written if w not in memo))
+        if len(new) < PARALLEL_MIN_WORDS:
+            return
+        try:
+            theirs = self.pool.submit(text.many_word_terms, new[1::2])
+        except RuntimeError:  # the pool is broken or shut down
+            self.pool = None
+            return
+        for written in new[0::2]:
+            memo[written] = text.word_terms(written)
+        try:
+            learned, stems = theirs.result()
+        except Exception as exc:  # the worker died, or could not start
+            log.warning("word learning worker failed (%s); continuing in one process", exc)
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+            return
+        for written, word, terms in learned:
+            memo[written] = (word, terms)
+        text.remember_stems(stems)
+
+
+def _processors() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while millions of small objects that live on are made:
+    each collection would walk all those made before (three times the time at 1M sentences)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def wordless(corpus: Corpus) -> CorpusError:
     """The error for a corpus without a single word to index (only punctuation, emoji or
     common words such as "yang" and "di"): an empty corpus, each document named as empty."""
@@ -140,10 +237,12 @@ def require_words(corpus: Corpus) -> None:
 
 # --------------------------------------------------------------------------- cache
 
+CACHE_FORMAT = 2  # what the files hold: the index, the split corpus, the words' forms
+
 
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
-    """The code that tokenizes and scores: a cache built by other code is not reused."""
+    """The code that splits, tokenizes and scores: a cache built by other code is not reused."""
     digest = hashlib.sha256()
     here = Path(__file__).parent.parent
     for name in _CODE_FILES:
@@ -151,12 +250,15 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def cache_key(corpus: Corpus, params: Bm25Params) -> str:
+def cache_key(sources: Sources, params: Bm25Params) -> str:
+    """The cache's name: the files' names and contents, the parameters, the code, the lists."""
     digest = hashlib.sha256()
-    digest.update(corpus.content_hash.encode())
+    digest.update(sources.digest.encode())
     digest.update(repr(params).encode())
+    digest.update(f"{CACHE_FORMAT}".encode())
     digest.update(_code_digest().encode())
     digest.update(lexicon.data_digest().encode())
+    digest.update(text.stemmer_digest().encode())
     return digest.hexdigest()[:32]
 
 
@@ -165,27 +267,37 @@ class CacheUnusable(Exception):
     or a full disk, half of it missing, unreadable); the message says why, in one line."""
 
 
-def cache_files(corpus: Corpus, params: Bm25Params, folder: Path) -> tuple[Path, Path]:
-    """The cache of this corpus's index: numpy arrays and a JSON vocabulary."""
-    base = folder / f"index-{cache_key(corpus, params)}"
+def cache_files(sources: Sources, params: Bm25Params, folder: Path) -> tuple[Path, Path]:
+    """The cache of this corpus: numpy arrays, and JSON (the vocabulary, the documents)."""
+    base = folder / f"index-{cache_key(sources, params)}"
     return base.with_suffix(".npz"), base.with_suffix(".json")
 
 
-def save_cache(kb: Snapshot, folder: Path) -> Path:
-    """Write the index to `folder` and return the arrays' file; raises `OSError`.
+def save_cache(kb: Snapshot, sources: Sources, folder: Path) -> Path:
+    """Write the snapshot built from `sources` to `folder` and return the arrays' file; raises
+    `OSError`.
 
     Each file is written beside its place, flushed to the disk (fsync) and only then renamed
     into place, and the folder is synced after the renames: a power cut leaves the old cache,
     the new one or none, never a file that claims to be one and is not whole.
     """
-    arrays_file, meta_file = cache_files(kb.corpus, kb.index.params, folder)
+    arrays_file, meta_file = cache_files(sources, kb.index.params, folder)
     folder.mkdir(parents=True, exist_ok=True)
     arrays, vocabulary = kb.index.to_arrays()
+    arrays.update(_corpus_arrays(kb.corpus))
+    parsed = {d.name for d in kb.corpus.documents}
     meta = {
+        "format": CACHE_FORMAT,
         "vocabulary": vocabulary,
         "surface": kb.surface_words,
-        "stems": text.known_stems(),
         "params": repr(kb.index.params),
+        "documents": [[d.name, d.title, d.source, list(d.questions)] for d in kb.corpus.documents],
+        # files read but not usable as documents (not UTF-8, empty…): as their content says
+        "problems": [
+            [p.name, p.code, p.detail]
+            for p in kb.corpus.problems
+            if p.name not in parsed and _read_fine(sources, p.name)
+        ],
     }
     # numpy's stub wants bool for the arrays
     _write_durably(arrays_file, lambda handle: np.savez(handle, **arrays))  # type: ignore[arg-type]
@@ -195,6 +307,121 @@ def save_cache(kb: Snapshot, folder: Path) -> Path:
     _sync_folder(folder)
     _remove_others(folder, keep=(arrays_file, meta_file))
     return arrays_file
+
+
+def _read_fine(sources: Sources, name: str) -> bool:
+    return any(f.name == name and f.problem is None for f in sources.files)
+
+
+def _corpus_arrays(corpus: Corpus) -> dict[str, npt.NDArray[np.generic]]:
+    """The documents' paragraphs as one text, and each sentence as a place in its paragraph:
+    a start from the cache need not split the corpus again."""
+    paragraphs: list[str] = []
+    first: dict[str, int] = {}
+    for doc in corpus.documents:
+        first[doc.name] = len(paragraphs)
+        paragraphs.extend(doc.paragraphs)
+    count = len(corpus.sentences)
+    where = np.zeros(count, dtype=np.int64)
+    starts = np.zeros(count, dtype=np.int64)
+    lengths = np.zeros(count, dtype=np.int64)
+    after = 0
+    for i, sentence in enumerate(corpus.sentences):
+        paragraph = first[sentence.doc] + sentence.paragraph - 1
+        if sentence.position == 0:
+            after = 0
+        # the sentences of a paragraph follow one another with only whitespace between, so
+        # the text is found where it was cut from (and, found anywhere, it is the same text)
+        start = paragraphs[paragraph].find(sentence.text, after)
+        if start < 0:
+            raise ValueError(f"sentence {i} is not in its paragraph")
+        where[i], starts[i], lengths[i] = paragraph, start, len(sentence.text)
+        after = start + len(sentence.text)
+    return {
+        "text": np.frombuffer("".join(paragraphs).encode("utf-8"), dtype=np.uint8),
+        "paragraph_chars": np.asarray([len(p) for p in paragraphs], dtype=np.int64),
+        "document_paragraphs": np.asarray(
+            [len(d.paragraphs) for d in corpus.documents], dtype=np.int64
+        ),
+        "sentence_paragraph": where,
+        "sentence_start": starts,
+        "sentence_chars": lengths,
+    }
+
+
+def _cached_corpus(
+    sources: Sources, arrays: dict[str, npt.NDArray[np.generic]], meta: dict[str, Any]
+) -> Corpus:
+    """The corpus as saved by `_corpus_arrays`, with the files' hashes and sizes as read now
+    (the cache's name holds them) and the problems of the files that could not be read now."""
+    # decoded from the array's own buffer, which is then let go: a large corpus is held
+    # once as paragraphs and once as sentences, never also as bytes
+    text = str(np.ascontiguousarray(arrays.pop("text"), dtype=np.uint8).data, "utf-8")
+    ends = np.cumsum(np.asarray(arrays["paragraph_chars"], dtype=np.int64)).tolist()
+    paragraphs = [text[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+    if (ends[-1] if ends else 0) != len(text):
+        raise ValueError("paragraphs and text disagree")
+    del text
+    files = {f.name: f for f in sources.files if f.problem is None}
+    described = {
+        name: (title, source, questions) for name, title, source, questions in meta["documents"]
+    }
+    unusable = {name: Problem(name, code, detail) for name, code, detail in meta["problems"]}
+    if described.keys() | unusable.keys() != files.keys():
+        raise ValueError("the cached documents are not the files read")
+    counts = np.asarray(arrays["document_paragraphs"], dtype=np.int64).tolist()
+    documents, problems, at = [], [], 0
+    numbered = iter(counts)
+    for file in sources.files:
+        if file.problem is not None or file.name in unusable:
+            problems.append(file.problem or unusable[file.name])
+            continue
+        title, source, questions = described[file.name]
+        count = next(numbered)
+        documents.append(
+            Document(
+                name=file.name,
+                title=title,
+                source=source,
+                paragraphs=tuple(paragraphs[at : at + count]),
+                sha256=file.sha256,
+                size_bytes=file.size,
+                questions=tuple(questions),
+            )
+        )
+        at += count
+    if at != len(paragraphs) or len(documents) != len(counts):
+        raise ValueError("documents and paragraphs disagree")
+    return Corpus(tuple(documents), _cached_sentences(documents, arrays), tuple(problems))
+
+
+def _cached_sentences(
+    documents: list[Document], arrays: dict[str, npt.NDArray[np.generic]]
+) -> tuple[Sentence, ...]:
+    where = np.asarray(arrays["sentence_paragraph"], dtype=np.int64)
+    starts = np.asarray(arrays["sentence_start"], dtype=np.int64).tolist()
+    lengths = np.asarray(arrays["sentence_chars"], dtype=np.int64).tolist()
+    paragraphs = [p for doc in documents for p in doc.paragraphs]
+    owner = np.repeat(np.arange(len(documents)), [len(d.paragraphs) for d in documents])
+    first = np.cumsum([0, *(len(d.paragraphs) for d in documents)])[owner]
+    count = len(where)
+    ids = np.arange(count)
+    opens = np.ones(count, dtype=bool)
+    opens[1:] = where[1:] != where[:-1]
+    position = ids - np.maximum.accumulate(np.where(opens, ids, 0))
+    names = [d.name for d in documents]
+    places = where.tolist()
+    texts = [paragraphs[p][a : a + n] for p, a, n in zip(places, starts, lengths, strict=True)]
+    return tuple(
+        map(
+            Sentence,
+            range(count),
+            [names[d] for d in owner[where].tolist()],
+            (where - first[where] + 1).tolist(),
+            position.tolist(),
+            texts,
+        )
+    )
 
 
 def _write_durably(path: Path, write: Callable[[BinaryIO], object]) -> None:
@@ -228,11 +455,13 @@ _STALE_TEMPORARY_S = 3600.0  # a write in progress takes seconds; older ones die
 _CACHE_FILE = re.compile(r"\.?index-[0-9a-f]{32}\.(?:npz|json)(?:\.[^/]*tmp)?")
 
 
-def _remove_others(folder: Path, keep: tuple[Path, ...]) -> None:
+def _remove_others(
+    folder: Path, keep: tuple[Path, ...], pattern: re.Pattern[str] = _CACHE_FILE
+) -> None:
     """Caches of other corpora, and temporary files a crash left behind."""
     now = time.time()
     for path in folder.iterdir():
-        if path in keep or not _CACHE_FILE.fullmatch(path.name):
+        if path in keep or not pattern.fullmatch(path.name):
             continue
         if path.name.startswith("."):  # a temporary file, maybe another process's write
             with contextlib.suppress(OSError):
@@ -242,48 +471,117 @@ def _remove_others(folder: Path, keep: tuple[Path, ...]) -> None:
         path.unlink(missing_ok=True)
 
 
-def read_cache(corpus: Corpus, params: Bm25Params, folder: Path) -> Snapshot | None:
-    """The cached index of this corpus, or None when there is none; raises `CacheUnusable`
+def read_cache(sources: Sources, params: Bm25Params, folder: Path) -> Snapshot | None:
+    """The cached snapshot of these files, or None when there is none; raises `CacheUnusable`
     when there is one that cannot be used. Reads only: nothing on disk is changed."""
-    arrays_file, meta_file = cache_files(corpus, params, folder)
+    arrays_file, meta_file = cache_files(sources, params, folder)
     if not arrays_file.exists() and not meta_file.exists():
         return None
     started = time.perf_counter()
     try:
         with np.load(arrays_file) as data:
             arrays = {name: data[name] for name in data.files}
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
-        index = Index.from_arrays(arrays, meta["vocabulary"], params)
-        surface = {w: tuple(t) for w, t in meta["surface"].items()}
-        stems = dict(meta.get("stems", {}))
+        with gc_paused():
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            if meta.get("format") != CACHE_FORMAT:
+                raise ValueError(f"format {meta.get('format')}, not {CACHE_FORMAT}")
+            index = Index.from_arrays(arrays, meta["vocabulary"], params)
+            surface = {w: tuple(t) for w, t in meta["surface"].items()}
+            corpus = _cached_corpus(sources, arrays, meta)
     except Exception as exc:  # a torn file fails in many ways: BadZipFile, EOFError, ValueError…
         raise CacheUnusable(" ".join(f"{type(exc).__name__}: {exc}".split())) from None
     if index.size != len(corpus.sentences):
         raise CacheUnusable(f"{index.size} sentences cached for {len(corpus.sentences)}")
-    text.remember_stems(stems)
     return Snapshot(corpus, index, surface, time.perf_counter() - started, from_cache=True)
 
 
-def discard_cache(corpus: Corpus, params: Bm25Params, folder: Path) -> None:
+def discard_cache(sources: Sources, params: Bm25Params, folder: Path) -> None:
     """Delete this corpus's cache (an unusable one: it is only a cache, rebuilt from the corpus;
     kept, it would only hold disk space, on a disk that may be the full one that tore it)."""
-    for path in cache_files(corpus, params, folder):
+    for path in cache_files(sources, params, folder):
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- stems
+
+# Sastrawi takes about 0.1 ms a word, and the word lists alone (synonyms, English) hold
+# thousands: the stems worked out are kept beside the index cache for the next start, for
+# any corpus (a stem depends only on the word, the stemmer and the word lists).
+_STEMS_FILE = re.compile(r"\.?stems-[0-9a-f]{32}\.json(?:\.[^/]*tmp)?")
+_stems_on_disk: dict[Path, int] = {}
+
+
+@lru_cache(maxsize=1)
+def _stems_key() -> str:
+    digest = hashlib.sha256()
+    digest.update((Path(__file__).parent.parent / "reading" / "text.py").read_bytes())
+    digest.update(lexicon.data_digest().encode())
+    digest.update(text.stemmer_digest().encode())
+    return digest.hexdigest()[:32]
+
+
+def stems_file(folder: Path) -> Path:
+    return folder / f"stems-{_stems_key()}.json"
+
+
+def load_stems(folder: Path) -> None:
+    """Remember the stems kept in `folder`, if any; a file that cannot be read is ignored
+    (and replaced at the next `save_stems`)."""
+    path = stems_file(folder)
+    try:
+        stems = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(stems, dict):
+            raise ValueError("not an object")
+        text.remember_stems(stems)
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as exc:
+        log.info("stems in %s not used (%s)", path, exc)
+        return
+    _stems_on_disk[folder] = len(stems)
+
+
+def save_stems(folder: Path) -> None:
+    """Keep the stems worked out so far in `folder` when there are more than it holds; a disk
+    that refuses is only logged (the stems are worked out again next time)."""
+    stems = text.known_stems()
+    if len(stems) <= _stems_on_disk.get(folder, 0):
+        return
+    path = stems_file(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        body = json.dumps(stems, ensure_ascii=False).encode("utf-8")
+        _write_durably(path, lambda handle: handle.write(body))
+        _remove_others(folder, keep=(path,), pattern=_STEMS_FILE)
+    except OSError as exc:
+        log.info("stems not kept in %s (%s)", folder, exc)
+        return
+    _stems_on_disk[folder] = len(stems)
 
 
 # --------------------------------------------------------------------------- loading
 
 
-def terminal_progress(done: int, total: int) -> None:
-    """A progress bar on stderr for long builds, when stderr is a terminal."""
-    if total < 20_000 or not sys.stderr.isatty():
-        return
-    width = 30
-    filled = int(width * done / total)
-    end = "\n" if done >= total else ""
-    sys.stderr.write(f"\rindexing [{'#' * filled}{'.' * (width - filled)}] {done}/{total}{end}")
-    sys.stderr.flush()
+class TerminalProgress:
+    """A progress bar (tqdm) on stderr for long builds, when stderr is a terminal."""
+
+    def __init__(self, what: str = "indexing", at_least: int = 20_000) -> None:
+        self.what = what
+        self.at_least = at_least
+        self._bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.at_least or not sys.stderr.isatty():
+            return
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, desc=self.what, unit=" sentences", unit_scale=True)
+        self._bar.update(done - self._bar.n)
+        if done >= total:
+            self._bar.close()
+            self._bar = None
 
 
 def load_snapshot(
@@ -292,47 +590,58 @@ def load_snapshot(
     cache_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> Snapshot:
-    """Read the corpus folder and index it, from the cache when the corpus is unchanged.
+    """Read the corpus folder and index it, from the cache when its files are unchanged.
 
     Raises `CorpusError` when nothing in the folder is usable.
     """
-    corpus = load_corpus(folder)
     params = params or Bm25Params()
     problem = detail = ""
     if cache_dir is not None:
+        load_stems(cache_dir)
+        hashed = read_sources(folder, keep=False)
         try:
-            cached = read_cache(corpus, params, cache_dir)
+            cached = read_cache(hashed, params, cache_dir)
         except CacheUnusable as exc:
             problem, detail = "unusable", str(exc)
             log.warning("index cache in %s unusable (%s): deleted, rebuilding", cache_dir, exc)
-            discard_cache(corpus, params, cache_dir)
+            discard_cache(hashed, params, cache_dir)
         else:
             if cached is not None:
                 return cached
+    # read again to build: the cache is then named by the very bytes that were parsed
+    sources = read_sources(folder)
+    with gc_paused():
+        corpus = parse_sources(sources)
     kb = Snapshot.build(corpus, params, progress)
-    if cache_dir is not None and len(corpus.sentences) >= CACHE_MIN_SENTENCES:
-        try:
-            save_cache(kb, cache_dir)
-        except OSError as exc:
-            problem, detail = "not_written", str(exc.strerror or exc)
-            log.warning("index cache not written to %s (%s)", cache_dir, exc)
+    if cache_dir is not None:
+        save_stems(cache_dir)
+        if len(kb.corpus.sentences) >= CACHE_MIN_SENTENCES:
+            try:
+                save_cache(kb, sources, cache_dir)
+            except OSError as exc:
+                problem, detail = "not_written", str(exc.strerror or exc)
+                log.warning("index cache not written to %s (%s)", cache_dir, exc)
     return replace(kb, cache_problem=problem, cache_detail=detail) if problem else kb
 
 
-def cache_health(corpus: Corpus, params: Bm25Params, cache_dir: Path) -> str:
-    """What `health` says of the index cache, without changing it: "usable", "none yet", or a
-    warning that it is unusable (the bot rebuilds it at its next start or reload: slower, not
-    broken). Raises `CorpusError` when no sentence has a word to index."""
+def cache_health(folder: Path, params: Bm25Params, cache_dir: Path) -> tuple[Corpus, str]:
+    """The corpus, and what `health` says of its index cache, without changing it: "usable",
+    "none yet", or a warning that it is unusable (the bot rebuilds it at its next start or
+    reload: slower, not broken). Raises `CorpusError` when the folder has no usable document
+    or no sentence has a word to index."""
     try:
-        if read_cache(corpus, params, cache_dir) is not None:
-            return "index cache usable"
+        cached = read_cache(read_sources(folder, keep=False), params, cache_dir)
+        if cached is not None:
+            return cached.corpus, "index cache usable"
     except CacheUnusable as exc:
+        corpus = load_corpus(folder)
         require_words(corpus)
-        return f"warning: index cache unusable ({exc}), rebuilt at the next start or reload"
+        return corpus, f"warning: index cache unusable ({exc}), rebuilt at the next start or reload"
+    corpus = load_corpus(folder)
     require_words(corpus)
     if len(corpus.sentences) < CACHE_MIN_SENTENCES:
-        return "index built at start (too small to cache)"
-    return "index not cached yet (built at start)"
+        return corpus, "index built at start (too small to cache)"
+    return corpus, "index not cached yet (built at start)"
 
 
 def folder_fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:

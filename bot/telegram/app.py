@@ -35,7 +35,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.live import LiveSnapshot
 from bot.messages import problem_reason
-from bot.search.snapshot import folder_fingerprint, load_snapshot, terminal_progress
+from bot.search.snapshot import TerminalProgress, folder_fingerprint, load_snapshot
 from bot.storage import Storage
 from bot.telegram import access, admin, handlers, limits, operations, welcome
 from bot.telegram.context import BotContext
@@ -315,7 +315,7 @@ def run_bot(settings: Settings) -> int:
     setup_logging(settings.log_level, settings.token)
     # a corpus with nothing usable raises CorpusError, reported by the command line
     kb = load_snapshot(
-        settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=terminal_progress
+        settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=TerminalProgress()
     )
     for problem in kb.corpus.problems:
         log.warning("skipped %s: %s", problem.name, problem_reason(problem.code, problem.detail))
