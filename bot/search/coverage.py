@@ -79,3 +79,20 @@ def matched(query: Query, index: Index, lo: Sequence[int], hi: Sequence[int]) ->
         for i in np.flatnonzero(index.holds(term, lo_arr, hi_arr)):
             found[i].add(term)
     return found
+
+
+def held_all(query: Query, index: Index, matched: Sequence[set[str]]) -> np.ndarray:
+    """`held` for many sets of matched terms at once (one per window): for every word its own
+    terms add up and its alternatives count once (their best), as in `word_weight`."""
+    out = np.zeros(len(matched), dtype=np.float64)
+    if not matched:
+        return out
+    for terms in by_word(query):
+        values = np.asarray([qt.weight * max(index.idf(qt.term), 0.0) for qt in terms])
+        hits = np.asarray([[qt.term in m for qt in terms] for m in matched], dtype=bool)
+        exact = np.asarray([qt.how == "exact" for qt in terms], dtype=bool)
+        weighed = hits * values
+        own = weighed[:, exact].sum(axis=1) if exact.any() else np.zeros(len(matched))
+        best = weighed[:, ~exact].max(axis=1) if (~exact).any() else np.zeros(len(matched))
+        out += np.maximum(own, best)
+    return out

