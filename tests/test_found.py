@@ -98,3 +98,16 @@ def test_every_answer_carries_the_models_confidence(answerer: Answerer) -> None:
     found = answerer.ask("Siapa yang meluncurkan satuan tugas AI nasional?")
     refused = answerer.ask("Siapa juara Liga Inggris musim lalu?")
     assert found.confidence >= shipped().found.threshold > refused.confidence
+
+
+@pytest.mark.parametrize("size", [5, 300, 20_000])
+@pytest.mark.parametrize("share", [0.01, 0.5, 1.0])
+def test_a_windows_rank_counts_the_sentences_that_score_more(size: int, share: float) -> None:
+    # most sentences score 0 on a real question; ties and a core scoring 0 included
+    rng = np.random.default_rng(size)
+    scores = np.zeros(size)
+    hits = max(1, int(size * share))
+    scores[rng.choice(size, hits, replace=False)] = rng.integers(0, 40, hits) / 7
+    cores = np.concatenate([scores[rng.integers(0, size, 30)], [0.0]])
+    want = [int(np.count_nonzero(scores > c)) for c in cores]
+    assert windows._ranks(scores, cores).tolist() == want
