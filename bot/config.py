@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.corpus_settings import SettingsError
+from bot.corpus_settings import SettingsError, unreadable_env
 
 __all__ = ["LOG_LEVELS", "Settings", "SettingsError", "load_settings"]
 
@@ -180,9 +180,5 @@ def load_settings(**overrides: Any) -> Settings:
             message = str(error["msg"]).removeprefix("Value error, ")
             problems.append(f"invalid setting {name}: {message}")
         raise SettingsError(problems) from None
-    except UnicodeDecodeError as exc:
-        raise SettingsError(
-            [f".env is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8"]
-        ) from None
-    except OSError as exc:
-        raise SettingsError([f".env cannot be read: {exc.strerror or exc}"]) from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise unreadable_env(exc) from None

@@ -68,12 +68,17 @@ def _env_file(path: Path) -> dict[str, str]:
 
     try:
         return _lowered(dotenv_values(path, encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise SettingsError(
+    except (UnicodeDecodeError, OSError) as exc:
+        raise unreadable_env(exc) from None
+
+
+def unreadable_env(exc: UnicodeDecodeError | OSError) -> SettingsError:
+    """The one line a `.env` that cannot be read gets."""
+    if isinstance(exc, UnicodeDecodeError):
+        return SettingsError(
             [f".env is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8"]
-        ) from None
-    except OSError as exc:
-        raise SettingsError([f".env cannot be read: {exc.strerror or exc}"]) from None
+        )
+    return SettingsError([f".env cannot be read: {exc.strerror or exc}"])
 
 
 def _top_k(value: str | None) -> int:

@@ -262,27 +262,31 @@ def run_bench(sizes: Sequence[str], n_queries: int, startup_runs: int = 10) -> i
             answer_rows.append(_answer_row(size, results))
         bar.set_description("start-up")
         startup = _startup_rows(startup_runs, Path(tmp), bar.update)
-    print(INDEX_HEADER)
-    print("-" * len(INDEX_HEADER))
-    print("\n".join(index_rows))
-    print(
-        "\nbuild: project = read + split + tokenize + index (from cache: read and hash the files,"
+    _table(
+        INDEX_HEADER,
+        index_rows,
+        "build: project = read + split + tokenize + index (from cache: read and hash the files,"
         " load); rank-bm25 and bm25s = index from the same tokens. p50/p95: one 5-term query,"
         " top 10. bm25s scores with its own idf (no floor for common words) in float32, so its"
-        " top 10 is not expected to equal rank-bm25's.\n"
+        " top 10 is not expected to equal rank-bm25's.",
     )
-    print(ANSWER_HEADER)
-    print("-" * len(ANSWER_HEADER))
-    print("\n".join(answer_rows))
-    print(
-        "\nthe same typed questions (a question word + 5 words of a sentence): the project's"
+    _table(
+        ANSWER_HEADER,
+        answer_rows,
+        "the same typed questions (a question word + 5 words of a sentence): the project's"
         " whole ask() from the warm cache (reading, search, ranking, found, answer span,"
-        " quotes) beside bm25s given the question's terms (token ids, get_scores, top 3).\n"
+        " quotes) beside bm25s given the question's terms (token ids, get_scores, top 3).",
     )
-    print(STARTUP_HEADER)
-    print("-" * len(STARTUP_HEADER))
-    print("\n".join(startup))
+    _table(STARTUP_HEADER, startup)
     return 0
+
+
+def _table(header: str, rows: Sequence[str], note: str = "") -> None:
+    print(header)
+    print("-" * len(header))
+    print("\n".join(rows))
+    if note:
+        print(f"\n{note}\n")
 
 
 INDEX_HEADER = (
