@@ -10,11 +10,16 @@ the data they were fitted on, to `bot/search/models/`; answering needs only nump
    tuning question files. Then `pair_margin`: how much more a window of two sentences must score
    than a single one, the smallest that keeps the first quote within `LENGTH_BUDGET` times its
    sentence on average over the tuning files.
-2. **Answer span** (`span.json`): every candidate span of the sentence that holds a question's
-   answer, labelled by its word overlap (F1) with the answer span; cross-entropy. Sources: FacQA
-   train, IDK-MRC train, the tuning files that give spans. Its threshold is the one that best
-   trades right spans against wrong ones on the same data (a wrong span costs `WRONG_SPAN`).
-3. **Found** (`found.json`): the found features (`bot.search.found`) of answerable and
+2. **Answer span** (`span.json`): every candidate span of the window the ranking puts first
+   (else of the sentence that holds the answer), labelled by whether it is the answer span;
+   logistic loss. Sources: FacQA train, IDK-MRC train, the tuning files that give spans. Its
+   threshold is the one that best trades right spans against wrong ones on the same data (a
+   wrong span costs `WRONG_SPAN`).
+3. **Reader** (kept in `span.json`): when the second window scores within `reader_gate` of the
+   first, its answer span is read too, and the window with the higher ranking score plus
+   `reader_weight` times its span's score comes first; both chosen on the tuning files, each
+   question ranked and read by models fitted without its fold.
+4. **Found** (`found.json`): the found features (`bot.search.found`) of answerable and
    unanswerable questions, with the models just fitted; logistic loss. Sources: FacQA train split
    in two halves (a question asked of the half without its passage is a hard negative on the same
    news topics), IDK-MRC train (with its unanswerable questions), the tuning files (answerable,
@@ -33,7 +38,7 @@ import random
 import re
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -319,6 +324,64 @@ def fit_span(rows: Rows, about: str) -> trees.Model:
     return trees.Model(forest, span.FEATURES, about, threshold)
 
 
+# --------------------------------------------------------------------------- reader
+
+READER_GATES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
+READER_WEIGHTS = (0.25, 0.5, 1.0, 2.0)
+
+
+def fit_reader(folds: Sequence[Fitted], sources: Sequence[Labelled]) -> dict[str, float]:
+    """How close the second window must score to the first for its answer span to be looked
+    for too (`reader_gate`), and how much the spans' scores weigh beside the ranking's
+    (`reader_weight`): the pair that puts the answer first most often on the tuning files,
+    each question ranked and read by the models of the folds without it (see
+    `Answerer._read_second`). Ties go to the smaller gate (fewer spans to read), then weight;
+    no gain leaves the reader off (gate 0)."""
+    seen: list[tuple[float, float, float, float, bool]] = []
+    for source in sources:
+        kb = source.kb
+        answerers = [Answerer(kb, fitted=f) for f in folds]
+        for item in source.items:
+            if not item.answerable:
+                continue
+            answerer = answerers[fold_of(item.question) % len(answerers)]
+            reading = read(item.question)
+            query = answerer.query(reading)
+            if query is None or not query.terms:
+                continue
+            ranked = answerer.ranker.rank(reading, query)[:2]
+            if len(ranked) < 2:
+                continue
+            read_spans = [answerer.span_in(reading, query, c) for c in ranked]
+            hits = [
+                item.answered_by(
+                    " ".join(kb.sentences[i].text for i in c.window), kb.sentences[c.chunk].doc
+                )
+                for c in ranked
+            ]
+            if read_spans[0] is None or read_spans[1] is None or hits[0] == hits[1]:
+                continue  # no choice between the two changes whether it is answered
+            first, second = read_spans[0][1].score, read_spans[1][1].score
+            seen.append((ranked[0].score, ranked[1].score, first, second, hits[0]))
+
+    def gain(gate: float, weight: float) -> int:
+        total = 0
+        for p1, p2, s1, s2, first_right in seen:
+            if p1 - p2 < gate and p2 + weight * s2 > p1 + weight * s1:
+                total += -1 if first_right else 1
+        return total
+
+    grid = [(g, w) for g in READER_GATES for w in READER_WEIGHTS]
+    gate, weight = max(grid, key=lambda gw: (gain(*gw), -gw[0], -gw[1]))
+    if gain(gate, weight) <= 0:
+        gate, weight = 0.0, 0.0
+    return {"reader_gate": gate, "reader_weight": weight}
+
+
+def _with_extra(model: trees.Model, extra: dict[str, float]) -> trees.Model:
+    return replace(model, extra={**model.extra, **extra})
+
+
 # --------------------------------------------------------------------------- found
 
 
@@ -510,6 +573,10 @@ def calibrate(
     else:
         span_model = trees.load(SPAN_FILE, span.FEATURES)
     if only in ("ranker", "span"):
+        shipped_reader = {
+            k: v for k, v in trees.load(SPAN_FILE, span.FEATURES).extra.items() if "reader" in k
+        }
+        span_model = _with_extra(span_model, shipped_reader)
         return Fitted(ranker, span_model, trees.load(FOUND_FILE, found.FEATURES)), ""
 
     say("found: fitting the ranking and the span on each fold's complement")
@@ -530,6 +597,11 @@ def calibrate(
         )
         for k in range(FOLDS)
     ]
+    say("reader: when the second window's answer span is looked at too (out of fold)")
+    reader = fit_reader(folds, [s for s in train if s.group == "own"])
+    say(f"reader: gate {reader['reader_gate']}, weight {reader['reader_weight']}")
+    folds = [replace(f, span=_with_extra(f.span, reader)) for f in folds]
+    span_model = _with_extra(span_model, reader)
     say("found: collecting evidence")
     found_train = []
     halves: Iterable[Labelled] = ()

@@ -146,13 +146,40 @@ class Answerer:
 
     def _weigh(self, reading: Reading, query: Query) -> Considered:
         ranked = self.ranker.rank(reading, query)
-        found = self._span(reading, query, ranked[0]) if ranked else None
+        found = self.span_in(reading, query, ranked[0]) if ranked else None
+        if found is not None and len(ranked) > 1:
+            ranked, found = self._read_second(reading, query, ranked, found)
         sureness = found[1].score if found is not None else 0.0
         return Considered(query, ranked, found, evidence(reading, query, ranked, self.kb, sureness))
 
-    def _span(
+    def _read_second(
+        self,
+        reading: Reading,
+        query: Query,
+        ranked: list[Candidate],
+        found: tuple[int, spans.Span],
+    ) -> tuple[list[Candidate], tuple[int, spans.Span]]:
+        """When the second window scores close to the first (within the span model's
+        `reader_gate`), the answer span is looked for in it too, and the window whose ranking
+        score plus `reader_weight` times its span's is higher comes first: a window that holds
+        an answer of the shape asked for is more likely the one that answers."""
+        extra = self.fitted.span.extra
+        first, second = ranked[0], ranked[1]
+        if first.score - second.score >= extra.get("reader_gate", 0.0):
+            return ranked, found
+        other = self.span_in(reading, query, second)
+        weight = extra.get("reader_weight", 0.0)
+        if other is None or (
+            second.score + weight * other[1].score <= first.score + weight * found[1].score
+        ):
+            return ranked, found
+        return [second, first, *ranked[2:]], other
+
+    def span_in(
         self, reading: Reading, query: Query, top: Candidate
     ) -> tuple[int, spans.Span] | None:
+        """The best answer span in a window (its sentence number there, the span), whatever its
+        score; None when the question asks for an explanation or the window has no candidate."""
         if reading.kind in EXPLAINED:
             return None
         texts = [self.kb.sentences[i].text for i in top.window]
