@@ -337,7 +337,7 @@ def fit_reader(folds: Sequence[Fitted], sources: Sequence[Labelled]) -> dict[str
     each question ranked and read by the models of the folds without it (see
     `Answerer._read_second`). Ties go to the smaller gate (fewer spans to read), then weight;
     no gain leaves the reader off (gate 0)."""
-    seen: list[tuple[float, float, float, float, bool]] = []
+    seen: list[tuple[float, float, bool]] = []  # (lead, second span - first span, first right)
     for source in sources:
         kb = source.kb
         answerers = [Answerer(kb, fitted=f) for f in folds]
@@ -361,13 +361,15 @@ def fit_reader(folds: Sequence[Fitted], sources: Sequence[Labelled]) -> dict[str
             ]
             if read_spans[0] is None or read_spans[1] is None or hits[0] == hits[1]:
                 continue  # no choice between the two changes whether it is answered
-            first, second = read_spans[0][1].score, read_spans[1][1].score
-            seen.append((ranked[0].score, ranked[1].score, first, second, hits[0]))
+            lead = answerer.ranker.ranking_score(ranked[0]) - answerer.ranker.ranking_score(
+                ranked[1]
+            )
+            seen.append((lead, read_spans[1][1].score - read_spans[0][1].score, hits[0]))
 
     def gain(gate: float, weight: float) -> int:
         total = 0
-        for p1, p2, s1, s2, first_right in seen:
-            if p1 - p2 < gate and p2 + weight * s2 > p1 + weight * s1:
+        for lead, better_span, first_right in seen:
+            if lead < gate and weight * better_span > lead:
                 total += -1 if first_right else 1
         return total
 

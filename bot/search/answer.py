@@ -161,17 +161,17 @@ class Answerer:
     ) -> tuple[list[Candidate], tuple[int, spans.Span]]:
         """When the second window scores close to the first (within the span model's
         `reader_gate`), the answer span is looked for in it too, and the window whose ranking
-        score plus `reader_weight` times its span's is higher comes first: a window that holds
+        score (less the pair margin for two sentences) plus `reader_weight` times its span's is
+        higher comes first: a window that holds
         an answer of the shape asked for is more likely the one that answers."""
         extra = self.fitted.span.extra
         first, second = ranked[0], ranked[1]
-        if first.score - second.score >= extra.get("reader_gate", 0.0):
+        lead = self.ranker.ranking_score(first) - self.ranker.ranking_score(second)
+        if lead >= extra.get("reader_gate", 0.0):
             return ranked, found
         other = self.span_in(reading, query, second)
         weight = extra.get("reader_weight", 0.0)
-        if other is None or (
-            second.score + weight * other[1].score <= first.score + weight * found[1].score
-        ):
+        if other is None or weight * (other[1].score - found[1].score) <= lead:
             return ranked, found
         return [second, first, *ranked[2:]], other
 

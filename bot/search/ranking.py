@@ -50,6 +50,12 @@ class Ranker:
     def scores(self, query: Query) -> FloatArray:
         return self.kb.index.scores([(qt.term, qt.weight) for qt in query.terms])
 
+    def ranking_score(self, candidate: Candidate) -> float:
+        """The score windows are ordered by: the probability, less the pair margin for a window
+        of two sentences."""
+        pair = len(candidate.window) > 1
+        return candidate.score - self.model.extra.get("pair_margin", 0.0) * pair
+
     def rank(self, reading: Reading, query: Query) -> list[Candidate]:
         """Candidate windows, best first, without overlaps or repeats."""
         scores = self.scores(query)
