@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.reading.message import read as read_message
 from bot.search.answer import Answerer
 from bot.search.corpus import build_corpus, parse_document
 from bot.search.snapshot import Snapshot
@@ -118,3 +119,37 @@ async def test_the_direct_answer_is_bold_in_the_reply_and_names_the_inline_resul
     assert "2024" in results[0]["title"]
     assert "<b>" in results[0]["input_message_content"]["message_text"]
     assert "2024" in parse_html(results[0]["input_message_content"]["message_text"])
+
+
+def _reading_with(answerer: Answerer, gate: float, weight: float) -> Answerer:
+    from dataclasses import replace
+
+    span = answerer.fitted.span
+    extra = {**span.extra, "reader_gate": gate, "reader_weight": weight}
+    fitted = replace(answerer.fitted, span=replace(span, extra=extra))
+    return Answerer(answerer.kb, fitted=fitted)
+
+
+def test_a_close_second_window_comes_first_when_its_answer_span_is_surer(
+    answerer: Answerer,
+) -> None:
+    # with the reader off, the ranking's order; with it always on and the spans weighing all,
+    # the first of the two best windows is the one whose answer span is surer
+    off = _reading_with(answerer, 0.0, 0.0)
+    eager = _reading_with(answerer, 2.0, 1e9)
+    swapped = 0
+    for item in json.loads(NATURAL.read_text(encoding="utf-8"))["answerable"]:
+        plain = off.consider(item["q"])
+        read = eager.consider(item["q"])
+        if plain is None or read is None or len(plain.ranked) < 2 or plain.span is None:
+            continue
+        first, second = plain.ranked[:2]
+        other = off.span_in(read_message(item["q"]), plain.query, second)
+        assert read.span is not None and other is not None
+        if other[1].score > plain.span[1].score:
+            assert read.ranked[0] == second and read.ranked[1] == first
+            assert read.span == other
+            swapped += 1
+        else:
+            assert read.ranked[0] == first and read.span == plain.span
+    assert swapped > 0
