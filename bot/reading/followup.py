@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.reading.lexicon import lines
+from bot.reading.lexicon import WORD_CLASSES, lines
 
 
 def load_words(name: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -31,6 +31,7 @@ def load_words(name: str) -> tuple[frozenset[str], frozenset[str]]:
 REFERENCES, NOT_REFERENCES = load_words("followup-references.txt")
 ASKING, _ = load_words("followup-asking.txt")
 FACETS, _ = load_words("followup-facets.txt")
+PERSONS = WORD_CLASSES["person-pronoun"]
 
 # "negara mana", "tahun berapa", "which country", "what year": the noun says what kind of answer
 # is wanted, it does not name a new thing ("apa" is left out: "pamer apa" asks what was shown)
@@ -49,6 +50,7 @@ class Cues:
     pronoun: bool = False  # ... with a pronoun or demonstrative, not only with -nya
     asks: bool = False  # it holds a question word, a facet noun or a leading "lalu"/"what else"
     frames: frozenset[str] = frozenset()  # nouns that only frame the question ("negara mana")
+    person: bool = False  # it holds a personal pronoun ("dia", "mereka", "he")
 
 
 def cues(words: Sequence[str]) -> Cues:
@@ -59,6 +61,7 @@ def cues(words: Sequence[str]) -> Cues:
         pronoun=back_pronoun,
         asks=bool(frames) or any(is_asking(w) or is_facet(w) for w in words),
         frames=frames,
+        person=any(w in PERSONS for w in words),
     )
 
 

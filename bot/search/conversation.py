@@ -25,7 +25,10 @@ A message is read with the earlier topic only when all of these hold (chosen on
   the article has only through a synonym ("berapa harganya?" is not answered by a quote
   without "nilai").
 
-A full question is never changed: it is answered alone and becomes the new topic.
+A full question is never changed: it is answered alone and becomes the new topic. When it asked
+who, where or which name, the topic keeps the name its answer gave (`Topic.entity`), and a
+follow-up holding a personal pronoun ("dia", "mereka", "he") is read with that name first, then
+with the question's words.
 """
 
 from __future__ import annotations
@@ -55,12 +58,19 @@ class Topic:
     answer_id: str = ""  # the question's row in the question log
     at: float = 0.0  # when it was last asked about (time.monotonic), set by `Conversations`
     words: Reading | None = field(default=None, compare=False, repr=False)  # `text`, read
+    # the person, place or name the answer gave, when the question asked for one ("Sberbank"
+    # for "Siapa yang mengembangkan Gigachat?"): what "dia" / "mereka" next may mean
+    entity: str = ""
 
     @classmethod
-    def of(cls, reading: Reading, answer_id: str = "") -> Topic:
-        """The topic a question leaves: its words without question and pointing words."""
+    def of(cls, reading: Reading, answer_id: str = "", answer: Answer | None = None) -> Topic:
+        """The topic a question leaves: its words without question and pointing words, and the
+        name its answer gave."""
         kept = _topic_words(reading)
-        return cls(reading.text, kept.question, answer_id, words=kept)
+        entity = ""
+        if answer is not None and answer.found and reading.kind in NAMED:
+            entity = answer.answer or ""
+        return cls(reading.text, kept.question, answer_id, words=kept, entity=entity)
 
     def reading(self) -> Reading:
         return self.words if self.words is not None else read(self.text)
@@ -100,6 +110,7 @@ class Naming:
     asks: bool  # it holds a question word, a facet noun or a leading "lalu"/"what else"
     back: bool  # it points back
     pronoun: bool  # it points back with a pronoun or demonstrative, not only with -nya
+    person: bool  # ... with a personal pronoun ("dia", "mereka", "he")
 
 
 def naming(reading: Reading, query: Query | None) -> Naming:
@@ -129,6 +140,7 @@ def naming(reading: Reading, query: Query | None) -> Naming:
         reading.follow.asks,
         reading.follow.back,
         reading.follow.pronoun,
+        reading.follow.person,
     )
 
 
@@ -189,7 +201,7 @@ def answer_in_context(answerer: Answerer, reading: Reading, earlier: Topic | Non
     if reading.social or alone.chat is not None:
         return Reply(alone, earlier)
     message = naming(reading, query)
-    own_topic = Topic.of(reading) if message.named else earlier
+    own_topic = Topic.of(reading, answer=alone) if message.named else earlier
     if not is_candidate(message):
         return Reply(alone, own_topic)
     # a short message that names something new without pointing back may start a new topic
@@ -197,12 +209,30 @@ def answer_in_context(answerer: Answerer, reading: Reading, earlier: Topic | Non
     after = earlier if message.back or not alone.found else own_topic
     if earlier is None or not earlier.text or _strong(alone, reading, message, earlier, kb):
         return Reply(alone, after)
-    joined = reading.joined(earlier.reading())
-    understood = joined.text
-    together = answerer.ask(joined)
-    if not together.found or _holds(together, message.facets + message.stand_ins, kb) < 1.0:
+    if message.person and earlier.entity:
+        # "dia" / "mereka" after a question that asked who or where: the one the answer named
+        named = Topic(earlier.question, earlier.entity, earlier.answer_id, entity=earlier.entity)
+        read_so = _read_with(answerer, reading, named, message)
+        if read_so is not None:
+            return Reply(read_so[0], earlier, named, read_so[1])
+    read_so = _read_with(answerer, reading, earlier, message)
+    if read_so is None:
         return Reply(alone, after)
-    return Reply(replace(together, question=reading.text), earlier, earlier, understood)
+    return Reply(read_so[0], earlier, earlier, read_so[1])
+
+
+def _read_with(
+    answerer: Answerer, reading: Reading, topic: Topic, message: Naming
+) -> tuple[Answer, str] | None:
+    """The message read together with a topic's words, when that is found and its quote holds
+    the facet asked for and the words the article has only through a synonym: the answer (as
+    to the message typed) and the question as understood."""
+    joined = reading.joined(topic.reading())
+    together = answerer.ask(joined)
+    wanted = message.facets + message.stand_ins
+    if not together.found or _holds(together, wanted, answerer.kb) < 1.0:
+        return None
+    return replace(together, question=reading.text), joined.text
 
 
 def _strong(alone: Answer, reading: Reading, message: Naming, earlier: Topic, kb: Snapshot) -> bool:
