@@ -9,37 +9,24 @@ from functools import lru_cache
 from typing import Literal, get_args
 
 from bot.reading import text
-from bot.reading.lexicon import STOPWORDS, WORD_CLASSES, pairs
+from bot.reading.lexicon import STOPWORDS, WORD_CLASSES, classes, lines, pairs
 
-_TIME_WORDS = frozenset(
-    "januari februari maret april mei juni juli agustus september oktober november desember "
-    "jan feb mar apr jun jul agu ags sep sept okt nov des senin selasa rabu kamis jumat sabtu "
-    "minggu pukul tanggal kemarin besok lusa pagi siang sore malam abad dekade tahun bulan "
-    "pekan".split()
-)
-_NUMBER_WORDS = frozenset(
-    "satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas belas puluh ratus "
-    "ribu juta miliar milyar triliun setengah seratus seribu sejuta puluhan ratusan ribuan "
-    "jutaan persen".split()
-)
+# Closed classes of answer kinds (data/answer-kinds.txt)
+_ANSWER_WORDS = classes("answer-kinds.txt")
+_TIME_WORDS = _ANSWER_WORDS["time-word"]
+_NUMBER_WORDS = _ANSWER_WORDS["number-word"]
+HOW_MANY = _ANSWER_WORDS["how-many"]  # what follows them is what a question counts
 _YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 
 
-_REASON_WORDS = frozenset("karena sebab akibat disebabkan lantaran penyebab agar supaya".split())
+_REASON_WORDS = _ANSWER_WORDS["reason-word"]
 _DATE = re.compile(r"\b\d{1,2}\s?/\s?\d{1,2}\b")
 
 
 # "Partai apa ...", "Badan apakah ...": things whose answer is a proper name
-_KIND_NOUNS_RE = (
-    r"badan|perusahaan|partai|organisasi|lembaga|departemen|kementerian|penghargaan|kelompok"
-    r"|film|universitas|negara|kejuaraan|dinas|kota|asosiasi|yayasan|provinsi|kabupaten|balai"
-    r"|bank|komisi|dewan|klub|tim|pulau|fraksi|divisi|bandara|kapal|satelit|maskapai|majalah"
-    r"|koran|harian|stasiun|televisi|festival|ajang|turnamen|liga|lagu|album|buku|judul|program"
-    r"|proyek|operasi|gunung|sungai|danau|selat|teluk|benua|institusi|instansi|sekolah|hotel"
-    r"|gedung|jalan|desa|kecamatan|wilayah|daerah|suku|bahasa|merek|perjanjian|warna|jenis"
-)
+_KIND_NOUNS = _ANSWER_WORDS["kind-noun"]
+_KIND_NOUNS_RE = "|".join(sorted(_KIND_NOUNS))
 _NAMED_KIND = re.compile(rf"\b({_KIND_NOUNS_RE}) (apa|apakah)\b")
-_KIND_NOUNS = frozenset(_KIND_NOUNS_RE.split("|"))
 
 
 # The kind of answer a question word asks for. "person", "place" and "name" are all answered by
@@ -74,23 +61,13 @@ _MANNER = re.compile(
 # A question that asks whether. "Apakah" opens both "Apakah Golkar masih bisa ...?" (whether)
 # and, in formal Indonesian, "Apakah bahan bakar yang ...?" (what): it asks whether when an
 # auxiliary follows it, or when no "yang" clause names a thing to be found.
-_AUXILIARIES = frozenset(
-    "masih bisa sudah udah akan telah pernah benar betul tidak tak ada boleh harus perlu sempat "
-    "dapat mau memang sering selalu juga".split()
-)
-_WHAT_NOUNS = frozenset(
-    "yang nama kepanjangan arti itu judul jenis bentuk isi tujuan alasan penyebab saja".split()
-)
-_ENGLISH_YESNO = frozenset(
-    "is are was were does do did can could will would has have had should".split()
-)
+_AUXILIARIES = _ANSWER_WORDS["auxiliary"]
+_WHAT_NOUNS = _ANSWER_WORDS["what-noun"]
+_ENGLISH_YESNO = _ANSWER_WORDS["english-yesno"]
 _TAG = re.compile(r"\b(ga|gak|nggak|enggak|tidak|bukan|ngga|gk) ?(sih|ya|kah)? ?$")
 
 
-_PLACE_KIND_NOUNS = frozenset(
-    "negara kota provinsi kabupaten pulau desa kecamatan wilayah daerah benua gunung sungai "
-    "danau selat teluk jalan gedung bandara stasiun".split()
-)
+_PLACE_KIND_NOUNS = _ANSWER_WORDS["place-kind-noun"]
 
 
 def _opens_with(words: Sequence[str], nouns: frozenset[str]) -> bool:
@@ -289,7 +266,7 @@ def profile(sentence: str) -> Profile:
     run = 0  # length of the run of capitalised words so far
     for i, token in enumerate(tokens):
         word = token.word
-        number = any(c.isdigit() for c in word) or word in _NUMBER_WORDS
+        number = _is_number(word)
         if number:
             numbers += 1
             number_words.add(word)
@@ -344,11 +321,22 @@ def grams(words: Iterable[str], n: int = 4) -> frozenset[str]:
 
 # Words after which a span says what something is or amounts to ("adalah", "sebesar", "oleh")
 _COPULAS = WORD_CLASSES["copula"] | _NAME_CUES["span-lead"]
-_CURRENCIES = frozenset("rp $ us usd idr € £ ¥ dolar dollar euro rupiah".split())
-_MONTHS = frozenset(
-    "januari februari maret april mei juni juli agustus september oktober november desember "
-    "january february march june july august october december".split()
+_CURRENCIES = _ANSWER_WORDS["currency"]
+_MONTHS = _ANSWER_WORDS["month"]
+# A sentence that leans on the one before it ("*Mereka* akan ...", "*Selain itu*, ...")
+_OPENERS = re.compile(
+    r"^[\"“]?(?:" + "|".join(re.escape(w) for w in lines("sentence-openers.txt")) + r")\b",
+    re.IGNORECASE,
 )
+
+
+def _is_number(word: str) -> bool:
+    return any(c.isdigit() for c in word) or word in _NUMBER_WORDS
+
+
+def leans_back(sentence: str) -> bool:
+    """Does the sentence open leaning on the one before it (a pronoun, "selain itu")?"""
+    return bool(_OPENERS.match(sentence))
 
 
 def word_class(sentence: str, i: int, tokens: Sequence[text.Token]) -> frozenset[str]:
@@ -358,7 +346,7 @@ def word_class(sentence: str, i: int, tokens: Sequence[text.Token]) -> frozenset
     token = tokens[i]
     word = token.word
     out: set[str] = set()
-    number = any(c.isdigit() for c in word) or word in _NUMBER_WORDS
+    number = _is_number(word)
     if not token.terms or word in STOPWORDS:
         out.add("stop")
     if sentence[token.start].isupper() and word not in STOPWORDS:
@@ -382,6 +370,6 @@ def word_class(sentence: str, i: int, tokens: Sequence[text.Token]) -> frozenset
         out.add("currency")
     if i > 0 and not number and "stop" not in out:
         before = tokens[i - 1].word
-        if any(c.isdigit() for c in before) or before in _NUMBER_WORDS:
+        if _is_number(before):
             out.add("unit")
     return frozenset(out)

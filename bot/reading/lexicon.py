@@ -70,7 +70,7 @@ def _colloquial() -> dict[str, str]:
     return table
 
 
-def _classes(name: str) -> dict[str, frozenset[str]]:
+def classes(name: str) -> dict[str, frozenset[str]]:
     """The `class<TAB>words` lines of a data file, as a set of words per class."""
     return {kind: frozenset(ws.split()) for kind, ws in pairs(name)}
 
@@ -89,7 +89,7 @@ COLLOQUIAL: dict[str, str] = _colloquial()
 # Words Sastrawi would stem into another word's root ("terdiri" is not "didirikan")
 UNSTEMMED = words("unstemmed.txt")
 # Small closed classes: question words, copulas, negation, chat markers (question-words.txt)
-WORD_CLASSES = _classes("question-words.txt")
+WORD_CLASSES = classes("question-words.txt")
 CURRENCY_SIGNS: dict[str, str] = {"$": "dolar", "€": "euro", "£": "pound", "¥": "yen"}
 
 

@@ -236,16 +236,13 @@ def _looks_english(words: Sequence[str]) -> bool:
     return english > indonesian
 
 
-_HOW_MANY = frozenset({"berapa", "berapakah", "brp", "brapa", "keberapa", "many", "much"})
-
-
 def counted_terms(reading: Reading) -> frozenset[str]:
     """The terms of what a number question counts: the word after "berapa" or "how many"
     ("Berapa *poin* ...", "how many *points* ..."), or glued to it ("Berapa *tahun*kah")."""
     tokens = reading.tokens
     counted: set[str] = set()
     for i, token in enumerate(tokens):
-        if standard(token.word) not in _HOW_MANY:
+        if standard(token.word) not in kinds.HOW_MANY:
             continue
         for after in tokens[i + 1 : i + 3]:
             if after.terms:

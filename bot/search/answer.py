@@ -162,8 +162,8 @@ class Answerer:
         """When the second window scores close to the first (within the span model's
         `reader_gate`), the answer span is looked for in it too, and the window whose ranking
         score (less the pair margin for two sentences) plus `reader_weight` times its span's is
-        higher comes first: a window that holds
-        an answer of the shape asked for is more likely the one that answers."""
+        higher comes first: a window that holds an answer of the shape asked for is more likely
+        the one that answers."""
         extra = self.fitted.span.extra
         first, second = ranked[0], ranked[1]
         lead = self.ranker.ranking_score(first) - self.ranker.ranking_score(second)

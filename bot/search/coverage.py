@@ -50,11 +50,6 @@ def importance(query: Query, index: Index) -> float:
     return found + (len(query.missing) + len(query.unknown)) * MISSING_WEIGHT * index.max_idf
 
 
-def held(query: Query, matched: set[str], index: Index) -> float:
-    """How much of the question's weight the matched terms carry."""
-    return sum(word_weight(terms, matched, index) for terms in by_word(query))
-
-
 def missing_weight(term: str, index: Index) -> float:
     """How much a real word the corpus lacks weighs, in the corpus's idf units: as much as the
     corpus's rarest word when the word is rare in general text ("gaji", "anggaran"), little

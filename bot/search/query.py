@@ -37,8 +37,6 @@ from bot.search.tuning import (
     SYNONYM_WEIGHT,
 )
 
-# Weights of question terms found by a second look rather than as written.
-
 # How a term was found: as written (chat Indonesian read as the standard word first), as part
 # of a name, from English, as a plural, a synonym of a missing word, a root the stemmer missed,
 # a typo's closest word, or "related": a synonym looked for beside a word the corpus has

@@ -23,7 +23,6 @@ from bot.search.windows import FEATURES, Window, features, gather
 FloatArray = npt.NDArray[np.float64]
 _COVERAGE = FEATURES.index("coverage")
 _PAIR = FEATURES.index("pair")
-_LEXICAL = FEATURES.index("lexical_window")
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,6 @@ class Candidate:
     window: tuple[int, ...]
     score: float
     coverage: float  # share of the question's weight it holds
-    lexical: float  # its sentences' BM25 score, in units of the corpus's highest idf
     row: tuple[float, ...] = ()  # its FEATURES
     best: int = -1  # of a two-sentence window, the sentence that scored better alone
 
@@ -46,6 +44,8 @@ class Ranker:
     def __init__(self, kb: Snapshot, model: trees.Model) -> None:
         self.kb = kb
         self.model = model
+        # how much more a window of two sentences must score than a single one
+        self.pair_margin: float = model.extra.get("pair_margin", 0.0)
 
     def scores(self, query: Query) -> FloatArray:
         return self.kb.index.scores([(qt.term, qt.weight) for qt in query.terms])
@@ -53,8 +53,7 @@ class Ranker:
     def ranking_score(self, candidate: Candidate) -> float:
         """The score windows are ordered by: the probability, less the pair margin for a window
         of two sentences."""
-        pair = len(candidate.window) > 1
-        return candidate.score - self.model.extra.get("pair_margin", 0.0) * pair
+        return candidate.score - self.pair_margin * (len(candidate.window) > 1)
 
     def rank(self, reading: Reading, query: Query) -> list[Candidate]:
         """Candidate windows, best first, without overlaps or repeats."""
@@ -64,8 +63,7 @@ class Ranker:
             return []
         rows = features(reading, query, self.kb, windows, scores)
         probability = self.model.forest.probability(rows)
-        margin = self.model.extra.get("pair_margin", 0.0)
-        adjusted = probability - margin * rows[:, _PAIR]
+        adjusted = probability - self.pair_margin * rows[:, _PAIR]
         order = sorted(range(len(windows)), key=lambda i: (-adjusted[i], windows[i].ids))
         alone = {
             w.ids[0]: float(p) for w, p in zip(windows, probability, strict=True) if len(w.ids) == 1
@@ -100,7 +98,6 @@ class Ranker:
                     window.ids,
                     float(probability[i]),
                     float(row[_COVERAGE]),
-                    float(row[_LEXICAL]),
                     tuple(float(v) for v in row),
                     max(window.ids, key=lambda s: (alone.get(s, -1.0), s == window.core)),
                 )

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.reading.kinds import KINDS, grams, holds, profile, sentence_tokens, spelt_out
+from bot.reading.kinds import KINDS, grams, holds, leans_back, profile, sentence_tokens, spelt_out
 from bot.reading.message import Reading, counted_terms
 from bot.search.coverage import by_word, held_all, importance, matched, word_weight
 from bot.search.query import Query
@@ -37,14 +36,6 @@ from bot.search.tuning import (
 )
 
 FloatArray = npt.NDArray[np.float64]
-
-
-_ANAPHORA = re.compile(
-    r"^[\"“]?(?:mereka|dia|ia|beliau|hal (?:ini|itu|tersebut)|ini|itu|tersebut|namun|selain itu"
-    r"|oleh karena itu|karena itu|sebelumnya|keduanya|sedangkan|sementara itu|adapun"
-    r"|they|he|she|it|this|that)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -184,10 +175,19 @@ def features(
     cores = matched(query, index, [w.core for w in windows], [w.core + 1 for w in windows])
     spans = [kb.paragraph_span(w.core, PARAGRAPH_REACH) for w in windows]
     around = matched(query, index, [s[0] for s in spans], [s[1] for s in spans])
-    before_ids = [w.ids[0] - 1 for w in windows]
-    after_ids = [w.ids[-1] + 1 for w in windows]
-    before = _neighbour_terms(query, kb, windows, before_ids)
-    after = _neighbour_terms(query, kb, windows, after_ids)
+    # each window's neighbours, when they read with it as one passage (else -1)
+    before_ids = [
+        w.ids[0] - 1 if w.ids[0] > 0 and _read_together(kb, w.ids[0], w.ids[0] - 1) else -1
+        for w in windows
+    ]
+    after_ids = [
+        w.ids[-1] + 1
+        if w.ids[-1] + 1 < len(sentences) and _read_together(kb, w.ids[-1], w.ids[-1] + 1)
+        else -1
+        for w in windows
+    ]
+    before = _neighbour_terms(query, kb, before_ids)
+    after = _neighbour_terms(query, kb, after_ids)
     missing = 1.0 - found_weight / total if total > found_weight else 0.0
 
     weights = [held_all(query, index, m) for m in (inside, cores, around, before, after)]
@@ -212,18 +212,8 @@ def features(
         first = sentences[w.ids[0]]
         doc = kb.corpus.document(first.doc)
         paragraphs = max(len(doc.paragraphs), 1)
-        after_id = w.ids[-1] + 1
-        after_text = (
-            sentences[after_id].text
-            if after_id < len(sentences) and _read_together(kb, w.ids[-1], after_id)
-            else ""
-        )
-        before_id = w.ids[0] - 1
-        before_text = (
-            sentences[before_id].text
-            if before_id >= 0 and _read_together(kb, w.ids[0], before_id)
-            else ""
-        )
+        after_text = sentences[after_ids[r]].text if after_ids[r] >= 0 else ""
+        before_text = sentences[before_ids[r]].text if before_ids[r] >= 0 else ""
         rows[r] = (
             min(core_score / top_idf, 6.0),
             min(window_score / top_idf, 8.0),
@@ -256,7 +246,7 @@ def features(
             sum(p.reasons for p in profiles) / words,
             float(profiles[-1].lead_in),
             float(bool(before_text) and profile(before_text).lead_in),
-            float(bool(_ANAPHORA.match(texts[0]))),
+            float(leans_back(texts[0])),
             float(any(p.quote for p in profiles)),
             float(len(w.ids) > 1),
             float(w.core == w.ids[0]),
@@ -277,17 +267,10 @@ def _names_held(query: Query, names: set[str], inside: set[str]) -> float:
     return len(have) / len(names)
 
 
-def _neighbour_terms(
-    query: Query, kb: Snapshot, windows: Sequence[Window], ids: Sequence[int]
-) -> list[set[str]]:
-    """The query terms each window's neighbour holds (none outside the paragraph)."""
-    n = len(kb.sentences)
-    valid = [
-        0 <= i < n and _read_together(kb, i, w.ids[0] if i < w.ids[0] else w.ids[-1])
-        for w, i in zip(windows, ids, strict=True)
-    ]
-    lo = [i if ok else 0 for i, ok in zip(ids, valid, strict=True)]
-    hi = [i + 1 if ok else 0 for i, ok in zip(ids, valid, strict=True)]
+def _neighbour_terms(query: Query, kb: Snapshot, ids: Sequence[int]) -> list[set[str]]:
+    """The query terms each neighbour holds (none for -1: no neighbour in the passage)."""
+    lo = [max(i, 0) for i in ids]
+    hi = [i + 1 if i >= 0 else 0 for i in ids]
     return matched(query, kb.index, lo, hi)
 
 
