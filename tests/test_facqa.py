@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.measure.calibrate import overlap
+from bot.measure.evaluate import overlap
 from bot.measure.facqa import (
     bm25_ranker,
     facqa_corpus,

@@ -23,9 +23,10 @@ the data they were fitted on, to `bot/search/models/`; answering needs only nump
    unanswerable questions, with the models just fitted; logistic loss. Sources: FacQA train split
    in two halves (a question asked of the half without its passage is a hard negative on the same
    news topics), IDK-MRC train (with its unanswerable questions), the tuning files (answerable,
-   near-topic, off-topic and chit-chat). Threshold: the highest that still keeps
-   `KEEP_ANSWERABLE` of the tuning files' answerable questions when each document's questions
-   are weighed by a found model fitted without that document.
+   near-topic and off-topic; chit-chat never reaches the found model: the chat detector answers
+   it first). Threshold: the highest that still keeps `KEEP_ANSWERABLE` of the tuning files'
+   answerable questions when each question file's questions are weighed by a found model fitted
+   without that file (the bundled article's three files are left out one at a time).
 
 FacQA valid and IDK-MRC valid are never fitted on; the trade-offs are printed for them too.
 """
@@ -35,7 +36,6 @@ from __future__ import annotations
 import itertools
 import json
 import random
-import re
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from bot.measure import labelled
+from bot.measure.evaluate import overlap
 from bot.measure.facqa import read_facqa
 from bot.measure.labelled import Item, Labelled
 from bot.reading.message import read
@@ -241,25 +242,6 @@ def pair_margin(model: trees.Model, rows: Rows) -> float:
 
 # --------------------------------------------------------------------------- span
 
-_PUNCT = re.compile(r"[^\w\s]")
-
-
-def normalise(answer: str) -> list[str]:
-    """An answer's words for comparing: lower case, no punctuation."""
-    return _PUNCT.sub(" ", answer.lower()).split()
-
-
-def overlap(guess: str, gold: str) -> float:
-    """Word-overlap F1 of a guess with the gold answer (SQuAD's measure)."""
-    a, b = normalise(guess), normalise(gold)
-    if not a or not b:
-        return float(a == b)
-    common = sum(min(a.count(w), b.count(w)) for w in set(a))
-    if not common:
-        return 0.0
-    p, r = common / len(a), common / len(b)
-    return 2 * p * r / (p + r)
-
 
 def span_rows(source: Labelled, rows: Rows, ranker: trees.Model) -> None:
     """Every candidate span of the window the ranking puts first, when it holds the question's
@@ -418,7 +400,7 @@ def fit_found(sources: Sequence[FoundSource], about: str) -> trees.Model:
     y = np.concatenate([np.asarray(s.rows.y) for s in sources])
     weights = _balanced_weights(sources)
     forest = _fit(x, y, weights, "binary", "found")
-    # each tuning document is weighed by a model fitted without it (leave one document out)
+    # each tuning question file is weighed by a model fitted without it (one file left out)
     tags = np.asarray([t for s in sources for t in s.rows.tags])
     keys = np.asarray([k for s in sources for k in s.rows.keys])
     out_of_fold = forest.probability(x)
@@ -458,7 +440,7 @@ def _own_rates(
 
 def choose_threshold(sources: Sequence[FoundSource], out_of_fold: np.ndarray) -> float:
     """The highest threshold at which the tuning files, weighed by models fitted without their
-    document, still keep KEEP_ANSWERABLE of their answerable questions (about 3 of 56 refused
+    question file, still keep KEEP_ANSWERABLE of their answerable questions (about 3 of 56 refused
     wrongly at most, as on an article nobody tuned on); without tuning files, the one that keeps
     as many of all answerable questions."""
     at = 0
@@ -622,7 +604,7 @@ def calibrate(
     extra = found_model.extra
     if "tuning_kept_left_out" in extra:
         report += (
-            f"\ntuning files, each document weighed by a model fitted without it, at "
+            f"\ntuning files, each question file weighed by a model fitted without it, at "
             f"{found_model.threshold:.2f}: kept {extra['tuning_kept_left_out']:.3f} / "
             f"refused {extra['tuning_refused_left_out']:.3f}"
         )

@@ -367,8 +367,6 @@ def score_set(
 ) -> SetScore:
     """A system (the project's `Answerer.ask`, or a baseline speaking its way) on a set:
     `items` are `bot.measure.labelled.Item`s, `messages` chit-chat."""
-    from bot.measure.calibrate import overlap
-
     result = SetScore(name)
     for item in items:
         said = answer(item.question)
@@ -416,3 +414,25 @@ def _as_answers(system: System) -> Callable[[str], Answer]:
         return Answer(question, found, passages)
 
     return answer
+
+
+# --------------------------------------------------------------------------- answer spans
+
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+def normalise(answer: str) -> list[str]:
+    """An answer's words for comparing: lower case, no punctuation."""
+    return _PUNCT.sub(" ", answer.lower()).split()
+
+
+def overlap(guess: str, gold: str) -> float:
+    """Word-overlap F1 of a guess with the gold answer (SQuAD's measure)."""
+    a, b = normalise(guess), normalise(gold)
+    if not a or not b:
+        return float(a == b)
+    common = sum(min(a.count(w), b.count(w)) for w in set(a))
+    if not common:
+        return 0.0
+    p, r = common / len(a), common / len(b)
+    return 2 * p * r / (p + r)

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from bot.measure.evaluate import System, table
+from bot.measure.evaluate import System, overlap, table
 from bot.reading import text
 from bot.search.answer import Answerer
 from bot.search.corpus import Corpus, build_corpus, parse_document
@@ -194,8 +194,6 @@ def run_facqa(folder: Path, splits: Sequence[str], params: Bm25Params | None = N
 
 def direct_answers(answerer: Answerer, questions: Sequence[FacqaQuestion]) -> tuple[float, float]:
     """Exact match and word-overlap F1 of the direct answers with the answer spans."""
-    from bot.measure.calibrate import overlap
-
     exact = f1 = 0.0
     for q in questions:
         answer = answerer.ask(q.question).answer

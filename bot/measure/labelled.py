@@ -14,7 +14,7 @@ Nothing is copied: the data is read from the folders given, at run time.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -113,11 +113,3 @@ def question_file(path: Path, corpus: Path, name: str = "") -> Labelled:
         for item in data.get("unanswerable", [])
     ]
     return Labelled(name or path.stem, "own", kb, tuple(items))
-
-
-def indosum(folder: Path, articles: Path, numbers: Sequence[int]) -> Iterator[Labelled]:
-    """The IndoSum question files (tests/data/indosum) of the given article numbers."""
-    for n in numbers:
-        path = folder / f"{n:02d}-questions.json"
-        article = json.loads(path.read_text(encoding="utf-8"))["article"]
-        yield question_file(path, articles / article, f"IndoSum {n:02d}")

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 
-# before everything else, flood control (-1) and admin commands included
+# before everything else, flood control (-5) and admin commands included
 ACCESS_GROUP = -10
 LEFT_KEY = "access_left"  # groups left (and the admins told) since start
 _PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.RESTRICTED, ChatMember.OWNER}

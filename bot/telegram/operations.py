@@ -33,7 +33,7 @@ Context = ContextTypes.DEFAULT_TYPE
 OPERATIONS_KEY = "operations"
 ALERT_INTERVAL = 600.0
 ALERT_CHARS = 300
-# after the access check (-10), before flood control and admin commands (-1)
+# after the access check (-10), before flood control (-5) and admin commands (-1)
 ADMIN_LANGUAGE_GROUP = -9
 
 
