@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from bot.storage import SCHEMA_VERSION
+from bot.telegram.app import inbox_path
 from bot.telegram.logs import protect_secret, setup_logging
 from bot.telegram.transport import AiohttpRequest
 from tests.conftest import ROOT
@@ -142,6 +143,28 @@ async def test_answers_continue_when_the_database_is_corrupted(bot: RunningBot) 
     [alert] = await alerts_to_admin(bot)  # sent once the writer has found the file unusable
     assert "unusable (file is not a database)" in alert
     assert not bot.storage.healthy
+
+
+async def test_without_stored_text_the_inbox_keeps_no_question_while_the_log_waits(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    # STORE_QUESTION_TEXT=false: the row the inbox keeps until the question log has written it
+    # (here: never, the database is unusable) holds no question text either
+    async with running_bot(api, make_settings(api, tmp_path, store_question_text=False)) as bot:
+        await bot.ask(bot.api.message("Siapa anggota BRICS?"))
+        await bot.storage.flush()
+        await bot.storage._drop_connection()
+        path = bot.settings.database_path
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.write_bytes(b"garbage" * 1000)
+        sent = await answer_to(bot, bot.api.message(QUESTION))
+        assert "<blockquote>" in sent["text"]
+        await alerts_to_admin(bot)  # the writer has found the file unusable
+        with closing(sqlite3.connect(inbox_path(bot.settings))) as db:
+            kept = [row for (row,) in db.execute("SELECT log FROM inbox WHERE log IS NOT NULL")]
+    assert kept  # the row waits for the log
+    assert not any("triliun" in row or "BRICS" in row for row in kept)
 
 
 @pytest.mark.parametrize(

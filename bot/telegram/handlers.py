@@ -312,6 +312,8 @@ def _log(
         "understood": said.understood if said is not None else None,
     }
     state.storage.log_question(**row)
+    if not state.storage.store_question_text:  # nor does the inbox's copy keep the text
+        row = {**row, "question": None, "understood": None}
     return log_id, row
 
 
