@@ -75,3 +75,18 @@ async def test_an_update_the_library_cannot_read_is_acknowledged_and_set_aside(
     assert proc.returncode == 0
     assert PRIVATE_WORDS not in logs
     assert sum("update 1 " in line for line in logs.splitlines()) == 1, logs
+
+
+async def test_the_webhook_secret_stays_out_of_debug_logs(api: FakeBotApi, tmp_path: Path) -> None:
+    # at DEBUG the library logs setWebhook's parameters, secret_token among them
+    env, url = webhook_env(
+        api, make_settings(api, tmp_path), WEBHOOK_SECRET="s3cret-Token_2", LOG_LEVEL="DEBUG"
+    )
+    async with bot_process(env, tmp_path) as proc:
+        assert await webhook_secret(api) == "s3cret-Token_2"
+        question = {"update_id": 1, **api.message(QUESTION)}
+        assert await post_update(url, question, "s3cret-Token_2") == 200
+        await api.reply_for(question["message"]["message_id"], within=30)
+        logs = await stop(proc)
+    assert "setWebhook" in logs  # the library did log the call
+    assert "s3cret-Token_2" not in logs

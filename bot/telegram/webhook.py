@@ -33,6 +33,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.telegram.logs import protect_secret
 from bot.telegram.updates import read_update
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ async def serve_webhook(application: Application, settings: Settings) -> None:  
     if not settings.webhook_url or settings.webhook_secret is None:
         raise ValueError("serve_webhook needs WEBHOOK_URL and a secret (with_webhook_secret)")
     secret = settings.webhook_secret.get_secret_value()
+    protect_secret(secret)  # the library logs setWebhook's secret_token at DEBUG
     path = "/" + urlparse(settings.webhook_url).path.lstrip("/")
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
