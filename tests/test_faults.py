@@ -226,6 +226,26 @@ async def test_group_cooldown_limits_answers_per_group(api: FakeBotApi, tmp_path
         await bot.silent(ask(4))
 
 
+async def test_an_inline_answer_keeps_its_log_row_in_the_inbox_until_the_log_has_it(
+    bot: RunningBot,
+) -> None:
+    # like a question in a chat: answered while the database is unusable, its question-log row
+    # waits in the inbox (a kill now would not lose it)
+    await bot.ask(bot.api.message("Siapa anggota BRICS?"))
+    await bot.storage.flush()
+    await bot.storage._drop_connection()
+    path = bot.settings.database_path
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.write_bytes(b"garbage" * 1000)
+    query = {"inline_query": {"id": "q", "from": bot.api.user(), "query": QUESTION, "offset": ""}}
+    await bot.ask(query, "answerInlineQuery")
+    await alerts_to_admin(bot)  # the writer has found the file unusable
+    with closing(sqlite3.connect(inbox_path(bot.settings))) as db:
+        kept = [row for (row,) in db.execute("SELECT log FROM inbox WHERE log IS NOT NULL")]
+    assert any(QUESTION in row for row in kept)
+
+
 async def test_overlong_inline_query_is_cut_and_answered(bot: RunningBot) -> None:
     query = {
         "inline_query": {"id": "q", "from": bot.api.user(), "query": "rubel " * 500, "offset": ""}

@@ -716,8 +716,9 @@ async def on_inline_query(update: Update, context: Context) -> None:
                 input_message_content=InputTextMessageContent(message, parse_mode=ParseMode.HTML),
             )
         ]
-    _log(state, update, answer, "")
+    _, row = _log(state, update, answer, "")
     await inline.answer(results, cache_time=60, is_personal=True)
+    _answered(state, update, row)
 
 
 async def _example_passages(state: BotState) -> list[Passage]:
