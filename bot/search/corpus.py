@@ -330,11 +330,6 @@ def _markdown_paragraphs(lines: list[str]) -> tuple[list[str], str]:
     return paragraphs, heading
 
 
-def read_document(path: Path, name: str | None = None) -> Document:
-    """Read one file; raises `DocumentError` with a plain reason when it cannot be used."""
-    return decode_document(name or path.name, read_bytes(path))
-
-
 def read_bytes(path: Path) -> bytes:
     """A document file's bytes; raises `DocumentError` when it cannot be read as one."""
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:

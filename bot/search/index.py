@@ -35,17 +35,14 @@ class Bm25Params:
     epsilon: float = 0.25  # BM25Okapi: idf floor as a fraction of the mean idf
     delta: float = 0.5  # BM25L / BM25Plus
 
-    def reference(
-        self, tokenized: Sequence[list[str]], *, lean: bool = False
-    ) -> BM25Okapi | BM25L | BM25Plus:
-        """The rank-bm25 model these parameters describe.
-
-        `lean` keeps rank-bm25's lengths and idf (with its floor) but not its per-sentence term
-        dictionaries, which the index does not need and which dominate memory on a large corpus.
-        """
-        return self._model(_Counts.of(tokenized) if lean else tokenized)
+    def reference(self, tokenized: Sequence[list[str]]) -> BM25Okapi | BM25L | BM25Plus:
+        """The rank-bm25 model these parameters describe."""
+        return self._model(tokenized)
 
     def _model(self, corpus: Sequence[list[str]] | _Counts) -> BM25Okapi | BM25L | BM25Plus:
+        """rank-bm25's model; from `_Counts` (lengths and idf with its floor, without its
+        per-sentence term dictionaries, which the index does not need and which dominate memory
+        on a large corpus) when the index counted them itself."""
         lean = isinstance(corpus, _Counts)
         if self.variant == "okapi":
             cls = _LeanOkapi if lean else BM25Okapi
@@ -64,16 +61,6 @@ class _Counts:
 
     doc_len: list[int]
     df: dict[str, int]
-
-    @classmethod
-    def of(cls, tokenized: Iterable[list[str]]) -> _Counts:
-        doc_len: list[int] = []
-        df: dict[str, int] = {}
-        for document in tokenized:
-            doc_len.append(len(document))
-            for word in dict.fromkeys(document):
-                df[word] = df.get(word, 0) + 1
-        return cls(doc_len, df)
 
 
 class _DocumentCounts:

@@ -58,9 +58,11 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 # everything that shapes the indexed sentences or their scores: sentence splitting and
 # boilerplate removal (corpus.py) as much as tokenizing and BM25
+# the code a word's stem depends on (the stems kept on disk are named by it), and with it the
+# code an index depends on
+_STEM_FILES = ("reading/text.py", "reading/lexicon.py")
 _CODE_FILES = (
-    "reading/text.py",
-    "reading/lexicon.py",
+    *_STEM_FILES,
     "search/index.py",
     "search/snapshot.py",
     "search/corpus.py",
@@ -141,6 +143,11 @@ PARALLEL_MIN_SENTENCES = 20_000  # below this, a second process costs more than 
 PARALLEL_MIN_WORDS = 1_000  # new words in a block worth sending to the other process
 
 
+def _worker_knows(stems: dict[str, str]) -> None:
+    """The word-learning worker starts with the stems the main process knows."""
+    text.remember_stems(stems)
+
+
 class WordLearner:
     """Learns the new words of a large corpus in two processes.
 
@@ -163,7 +170,12 @@ class WordLearner:
             from concurrent.futures import ProcessPoolExecutor
 
             with contextlib.suppress(OSError, ValueError):
-                pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+                pool = ProcessPoolExecutor(  # it starts knowing the stems known here
+                    1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_worker_knows,
+                    initargs=(text.known_stems(),),
+                )
         learner = cls(pool)
         try:
             yield learner
@@ -241,11 +253,11 @@ CACHE_FORMAT = 2  # what the files hold: the index, the split corpus, the words'
 
 
 @lru_cache(maxsize=1)
-def _code_digest() -> str:
+def _code_digest(files: tuple[str, ...] = _CODE_FILES) -> str:
     """The code that splits, tokenizes and scores: a cache built by other code is not reused."""
     digest = hashlib.sha256()
     here = Path(__file__).parent.parent
-    for name in _CODE_FILES:
+    for name in files:
         digest.update((here / name).read_bytes())
     return digest.hexdigest()
 
@@ -515,7 +527,7 @@ _stems_on_disk: dict[Path, int] = {}
 @lru_cache(maxsize=1)
 def _stems_key() -> str:
     digest = hashlib.sha256()
-    digest.update((Path(__file__).parent.parent / "reading" / "text.py").read_bytes())
+    digest.update(_code_digest(_STEM_FILES).encode())  # UNSTEMMED is read by lexicon.py
     digest.update(lexicon.data_digest().encode())
     digest.update(text.stemmer_digest().encode())
     return digest.hexdigest()[:32]
