@@ -129,14 +129,19 @@ async def alerts_to_admin(bot: RunningBot, count: int = 1) -> list[str]:
     raise AssertionError(f"fewer than {count} alerts to the admin")
 
 
-async def test_answers_continue_when_the_database_is_corrupted(bot: RunningBot) -> None:
-    await bot.ask(bot.api.message(QUESTION))
+async def make_database_unusable(bot: RunningBot) -> None:
+    """The database file replaced by garbage under the running bot (its writes so far done)."""
     await bot.storage.flush()
     await bot.storage._drop_connection()
     path = bot.settings.database_path
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     path.write_bytes(b"garbage" * 1000)
+
+
+async def test_answers_continue_when_the_database_is_corrupted(bot: RunningBot) -> None:
+    await bot.ask(bot.api.message(QUESTION))
+    await make_database_unusable(bot)
     for question in (QUESTION, "LLMs", "Siapa anggota BRICS?"):
         sent = await answer_to(bot, bot.api.message(question))
         assert "<blockquote>" in sent["text"]
@@ -152,12 +157,7 @@ async def test_without_stored_text_the_inbox_keeps_no_question_while_the_log_wai
     # (here: never, the database is unusable) holds no question text either
     async with running_bot(api, make_settings(api, tmp_path, store_question_text=False)) as bot:
         await bot.ask(bot.api.message("Siapa anggota BRICS?"))
-        await bot.storage.flush()
-        await bot.storage._drop_connection()
-        path = bot.settings.database_path
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        path.write_bytes(b"garbage" * 1000)
+        await make_database_unusable(bot)
         sent = await answer_to(bot, bot.api.message(QUESTION))
         assert "<blockquote>" in sent["text"]
         await alerts_to_admin(bot)  # the writer has found the file unusable
@@ -232,12 +232,7 @@ async def test_an_inline_answer_keeps_its_log_row_in_the_inbox_until_the_log_has
     # like a question in a chat: answered while the database is unusable, its question-log row
     # waits in the inbox (a kill now would not lose it)
     await bot.ask(bot.api.message("Siapa anggota BRICS?"))
-    await bot.storage.flush()
-    await bot.storage._drop_connection()
-    path = bot.settings.database_path
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    path.write_bytes(b"garbage" * 1000)
+    await make_database_unusable(bot)
     query = {"inline_query": {"id": "q", "from": bot.api.user(), "query": QUESTION, "offset": ""}}
     await bot.ask(query, "answerInlineQuery")
     await alerts_to_admin(bot)  # the writer has found the file unusable
