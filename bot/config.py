@@ -1,4 +1,8 @@
-"""Settings: one pydantic-settings class, read from the environment and `.env`."""
+"""Settings: one pydantic-settings class, read from the environment and `.env`.
+
+The corpus settings (CORPUS_DIR, DATABASE_PATH, CACHE_DIR, TOP_K) take their defaults and rules
+from `bot.corpus_settings`, which `ask` and the other commands without Telegram read them with.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,29 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.corpus_settings import SettingsError, unreadable_env
+from bot.corpus_settings import (
+    ENV_FILE,
+    RULES,
+    CorpusSettings,
+    SettingsError,
+    problem,
+    unreadable_env,
+)
 
 __all__ = ["LOG_LEVELS", "Settings", "SettingsError", "load_settings"]
+
+
+_CORPUS = CorpusSettings()  # the defaults
 
 
 class Settings(BaseSettings):
     """Every setting of the bot. Field names are the env names, case-insensitively."""
 
     model_config = SettingsConfigDict(
-        env_file=".env",
+        env_file=ENV_FILE,
         env_file_encoding="utf-8",
         extra="ignore",
         case_sensitive=False,
@@ -33,11 +47,11 @@ class Settings(BaseSettings):
     # chats and inline (empty = everyone); admins always pass (bot/telegram/access.py)
     allowed_chat_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     allowed_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
-    corpus_dir: Path = Path("corpus")
-    database_path: Path = Path("data/bot.sqlite3")
-    cache_dir: Path | None = None
-
-    top_k: int = Field(default=3, ge=1, le=10)
+    # read by `RULES` (`_check_corpus_setting`)
+    corpus_dir: Path = _CORPUS.corpus_dir
+    database_path: Path = _CORPUS.database_path
+    cache_dir: Path | None = _CORPUS.cache_dir
+    top_k: int = _CORPUS.top_k
 
     # Telegram behaviour
     webhook_url: str | None = None
@@ -80,6 +94,11 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @field_validator(*RULES, mode="before")
+    @classmethod
+    def _check_corpus_setting(cls, value: Any, info: ValidationInfo) -> Any:
+        return RULES[str(info.field_name)](value)
 
     @field_validator("admin_ids", "allowed_user_ids")
     @classmethod
@@ -135,6 +154,8 @@ class Settings(BaseSettings):
     @field_validator("database_path")
     @classmethod
     def _check_database_path(cls, value: Path) -> Path:
+        # the bot's own check, at start: it opens the database (`ask` only keeps its cache
+        # beside it)
         if value.is_dir():
             raise ValueError(f"{str(value)!r} is a folder; give a file such as data/bot.sqlite3")
         return value
@@ -176,9 +197,8 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
-            name = str(error["loc"][0]).upper() if error["loc"] else "settings"
-            message = str(error["msg"]).removeprefix("Value error, ")
-            problems.append(f"invalid setting {name}: {message}")
+            name = str(error["loc"][0]) if error["loc"] else "settings"
+            problems.append(problem(name, str(error["msg"]).removeprefix("Value error, ")))
         raise SettingsError(problems) from None
     except (UnicodeDecodeError, OSError) as exc:
         raise unreadable_env(exc) from None

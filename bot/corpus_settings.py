@@ -1,21 +1,24 @@
-"""The few settings of the commands that need no Telegram (`ask`, `eval`, `calibrate`, `bench`).
+"""The four settings of the corpus and its index, defined once: CORPUS_DIR, DATABASE_PATH,
+CACHE_DIR and TOP_K, their defaults (`CorpusSettings`) and the rule each value is read by
+(`RULES`).
 
-Where the corpus and its index cache are, and how many passages to quote: read from the
-environment and `.env` by the rules of `bot.config.Settings` (names in any case, an environment
-variable before `.env`, an empty value as unset), without pydantic, whose import alone is a
-quarter of a one-question process. The bot itself (`run`, `health`, `backup`) reads and checks
-every setting with `bot.config.Settings`.
+`bot.config.Settings` takes its defaults from here and checks these four values with these
+rules; `read_corpus_settings` reads them for the commands that need no Telegram (`ask`, `eval`,
+`calibrate`, `bench`) without pydantic, whose import alone is a quarter of a one-question
+process. It finds them as pydantic-settings does (names in any case, an environment variable
+before `.env`, an empty value as unset).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 ENV_FILE = Path(".env")
-TOP_K_RANGE = (1, 10)  # as `Settings.top_k`
+TOP_K_RANGE = (1, 10)
 
 
 class SettingsError(Exception):
@@ -26,9 +29,14 @@ class SettingsError(Exception):
         self.problems = problems
 
 
+def problem(name: str, message: str) -> str:
+    """The line a bad value gets: the variable's name, then what is wrong with the value."""
+    return f"invalid setting {name.upper()}: {message}"
+
+
 @dataclass(frozen=True)
 class CorpusSettings:
-    """CORPUS_DIR, DATABASE_PATH, CACHE_DIR and TOP_K, with `Settings`' defaults."""
+    """CORPUS_DIR, DATABASE_PATH, CACHE_DIR and TOP_K; the defaults are the bot's too."""
 
     corpus_dir: Path = Path("corpus")
     database_path: Path = Path("data/bot.sqlite3")
@@ -41,20 +49,60 @@ class CorpusSettings:
         return self.cache_dir or self.database_path.parent / "cache"
 
 
+def _path(value: object) -> Path:
+    if isinstance(value, str | os.PathLike):
+        return Path(value)
+    raise ValueError(f"{value!r} is not a path")
+
+
+def _optional_path(value: object) -> Path | None:
+    return None if value is None else _path(value)
+
+
+def _top_k(value: object) -> int:
+    low, high = TOP_K_RANGE
+    number = _whole_number(value)
+    if not low <= number <= high:
+        raise ValueError(f"{number} is not between {low} and {high}")
+    return number
+
+
+def _whole_number(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    # ASCII digits only: int() would also take other scripts' digits ("٥")
+    if isinstance(value, str) and value.isascii():
+        with contextlib.suppress(ValueError):
+            return int(value.strip())
+    raise ValueError(f"{value!r} is not a whole number")
+
+
+# how each value is read, from the text of a variable or a value given in code; a ValueError
+# says what is wrong, in words fit to follow the variable's name
+RULES: Mapping[str, Callable[[object], object]] = {
+    "corpus_dir": _path,
+    "database_path": _path,
+    "cache_dir": _optional_path,
+    "top_k": _top_k,
+}
+
+
 def read_corpus_settings() -> CorpusSettings:
-    """The settings from the environment and `.env`; raises `SettingsError` for a bad TOP_K or
-    an unreadable `.env`."""
-    values = {**_env_file(ENV_FILE), **_lowered(os.environ)}
-    settings = CorpusSettings()
-    corpus_dir = values.get("corpus_dir")
-    database_path = values.get("database_path")
-    cache_dir = values.get("cache_dir")
-    return CorpusSettings(
-        corpus_dir=Path(corpus_dir) if corpus_dir else settings.corpus_dir,
-        database_path=Path(database_path) if database_path else settings.database_path,
-        cache_dir=Path(cache_dir) if cache_dir else None,
-        top_k=_top_k(values.get("top_k")),
-    )
+    """The settings from the environment and `.env`; raises `SettingsError` for a bad value or
+    an unreadable `.env`, one line per problem."""
+    found = {**_env_file(ENV_FILE), **_lowered(os.environ)}
+    values: dict[str, object] = {}
+    problems = []
+    for name, rule in RULES.items():
+        if name not in found:
+            continue
+        try:
+            values[name] = rule(found[name])
+        except ValueError as exc:
+            problems.append(problem(name, str(exc)))
+    if problems:
+        raise SettingsError(problems)
+    return CorpusSettings(**values)  # type: ignore[arg-type]
 
 
 def _lowered(values: Mapping[str, str | None]) -> dict[str, str]:
@@ -79,16 +127,3 @@ def unreadable_env(exc: UnicodeDecodeError | OSError) -> SettingsError:
             [f".env is not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8"]
         )
     return SettingsError([f".env cannot be read: {exc.strerror or exc}"])
-
-
-def _top_k(value: str | None) -> int:
-    if value is None:
-        return CorpusSettings.top_k
-    low, high = TOP_K_RANGE
-    try:
-        top_k = int(value.strip())
-    except ValueError:
-        raise SettingsError([f"invalid setting TOP_K: {value!r} is not a whole number"]) from None
-    if not low <= top_k <= high:
-        raise SettingsError([f"invalid setting TOP_K: {top_k} is not between {low} and {high}"])
-    return top_k

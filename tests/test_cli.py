@@ -70,6 +70,29 @@ def test_ask_does_not_import_telegram() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_ask_does_not_import_pydantic(tmp_path: Path) -> None:
+    # its import alone is a quarter of a one-question process; a .env is read all the same
+    (tmp_path / ".env").write_text("TOP_K=1\n", encoding="utf-8")
+    code = (
+        "import sys, runpy; sys.argv=['bot','ask','--json','LLMs'];"
+        "\ntry: runpy.run_module('bot', run_name='__main__')"
+        "\nexcept SystemExit: pass"
+        "\nassert not [m for m in sys.modules if m.startswith('pydantic')], 'pydantic imported'"
+    )
+    env = {**os.environ, "CORPUS_DIR": str(CORPUS_DIR), "PYTHONPATH": str(ROOT)}
+    env["CACHE_DIR"] = str(tmp_path / "cache")
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["passages"]) == 1
+
+
 def test_missing_corpus_is_a_clear_error_without_traceback(tmp_path: Path) -> None:
     result = run_bot("ask", "apa?", env={"CORPUS_DIR": str(tmp_path / "none")})
     assert result.returncode != 0

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bot.config import SettingsError, load_settings
-from bot.corpus_settings import read_corpus_settings
+from bot.config import Settings, SettingsError, load_settings
+from bot.corpus_settings import CorpusSettings, read_corpus_settings
 from tests.fakeapi import TOKEN
 
 
@@ -148,9 +149,12 @@ CORPUS_SETTINGS = {
 
 
 @pytest.mark.parametrize(("env", "dotenv"), CORPUS_SETTINGS.values(), ids=CORPUS_SETTINGS.keys())
-def test_the_commands_without_telegram_read_the_corpus_settings_as_the_bot_does(
+def test_the_reader_without_pydantic_finds_the_corpus_settings_where_pydantic_settings_does(
     env: dict[str, str], dotenv: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # the one part of the corpus settings read twice: where the values are found (names in any
+    # case, the environment before .env, an empty value as unset) is pydantic-settings' for the
+    # bot and `read_corpus_settings`' own for `ask`
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     if dotenv:
@@ -162,9 +166,32 @@ def test_the_commands_without_telegram_read_the_corpus_settings_as_the_bot_does(
     assert light.top_k == bot.top_k
 
 
-@pytest.mark.parametrize("value", ["zero", "0", "11", "2.5"])
-def test_a_bad_top_k_is_named_by_both_readers(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def _outcome(reader: Callable[[], Settings | CorpusSettings]) -> int | str:
+    try:
+        return reader().top_k
+    except SettingsError as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize(
+    "value", ["3", " 5 ", "+2", "1_0", "5.0", "\u0665", "zero", "0", "11", "2.5", " ", "0x5"]
+)
+def test_the_bot_and_ask_take_or_refuse_a_top_k_alike_in_the_same_words(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TOP_K", value)
-    for reader in (load_settings, read_corpus_settings):
-        with pytest.raises(SettingsError, match="TOP_K"):
-            reader()
+    assert _outcome(load_settings) == _outcome(read_corpus_settings)
+
+
+@pytest.mark.parametrize("value", ["zero", "0", "11", "2.5", "5.0", "\u0665"])
+def test_a_bad_top_k_is_one_line_naming_the_variable(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TOP_K", value)
+    with pytest.raises(SettingsError, match=r"^invalid setting TOP_K: [^\n]+$"):
+        read_corpus_settings()
+
+
+def test_a_top_k_given_in_code_is_checked_as_one_from_the_environment() -> None:
+    with pytest.raises(SettingsError, match="TOP_K: 11 is not between 1 and 10"):
+        load_settings(top_k=11)

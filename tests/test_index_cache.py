@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -235,3 +236,102 @@ def test_a_second_process_learning_the_words_builds_the_same_index(
     assert together.index.vocabulary == alone.index.vocabulary
     for name, array in alone.index.to_arrays()[0].items():
         np.testing.assert_array_equal(together.index.to_arrays()[0][name], array)
+
+
+# --------------------------------------------------------------------------- the stems kept
+
+KNOWN = "Kapan satgas AI diumumkan?"
+
+
+def stems_env(tmp_path: Path) -> dict[str, str]:
+    return {"CORPUS_DIR": str(CORPUS_DIR), "CACHE_DIR": str(tmp_path / "cache")}
+
+
+def stems_kept(env: dict[str, str]) -> Path:
+    [path] = Path(env["CACHE_DIR"]).glob("stems-*.json")
+    return path
+
+
+def kept_words(path: Path) -> dict[str, str]:
+    """The stems in the file (JSON lines, each an object), every line of it whole."""
+    stems: dict[str, str] = {}
+    for line in path.read_bytes().splitlines():
+        stems.update(json.loads(line))
+    return stems
+
+
+def asked(*questions: str, env: dict[str, str]) -> None:
+    for question in questions:
+        result = run_cli("ask", question, env=env)
+        assert result.returncode == 0, result.stderr
+
+
+def test_a_question_of_known_words_leaves_the_stems_file_untouched(tmp_path: Path) -> None:
+    env = stems_env(tmp_path)
+    asked(KNOWN, env=env)
+    path = stems_kept(env)
+    before = path.stat()
+    content = path.read_bytes()
+    asked(KNOWN, "Satgas AI diumumkan kapan?", env=env)
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns, after.st_size) == (
+        before.st_ino,
+        before.st_mtime_ns,
+        before.st_size,
+    )
+    assert path.read_bytes() == content
+
+
+def test_a_new_word_is_added_to_the_stems_file_and_what_it_held_is_not_rewritten(
+    tmp_path: Path,
+) -> None:
+    env = stems_env(tmp_path)
+    asked(KNOWN, env=env)
+    path = stems_kept(env)
+    inode, content = path.stat().st_ino, path.read_bytes()
+    asked("Kapan satgas plodrak diumumkan?", env=env)
+    assert path.stat().st_ino == inode
+    assert path.read_bytes().startswith(content)
+    assert "plodrak" in kept_words(path)
+    assert "plodrak" not in json.loads(content.splitlines()[0])
+
+
+def test_stems_another_process_kept_meanwhile_stay_kept(tmp_path: Path) -> None:
+    env = stems_env(tmp_path)
+    asked(KNOWN, env=env)
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM")}
+    first = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--json"],
+        env={**full_env, "PYTHONPATH": str(ROOT), **env},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert first.stdin is not None and first.stdout is not None
+    try:
+        first.stdin.write(b"Kapan wurgelan diumumkan?\n")
+        first.stdin.flush()
+        assert json.loads(first.stdout.readline())["question"]  # it has read the stems kept
+        asked("Kapan plodrak diumumkan?", env=env)  # a second process keeps a new word
+        _, errors = first.communicate(timeout=60)  # the first keeps its own new word
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    assert first.returncode == 0, errors
+    assert {"wurgelan", "plodrak"} <= kept_words(stems_kept(env)).keys()
+
+
+def test_a_torn_stems_file_never_stops_ask_and_is_written_whole_at_the_next_save(
+    tmp_path: Path,
+) -> None:
+    env = stems_env(tmp_path)
+    asked(KNOWN, env=env)
+    path = stems_kept(env)
+    with path.open("ab") as handle:
+        handle.write(b'{"pesawat": "pesa')  # a power cut in the middle of an append
+    result = run_cli("ask", KNOWN, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "putin-satgas-ai.txt" in result.stdout
+    asked("Kapan plodrak diumumkan?", env=env)
+    assert {"presiden", "diumumkan", "plodrak"} <= kept_words(path).keys()

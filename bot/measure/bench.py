@@ -18,7 +18,8 @@ project's `ask()` (reading, search, ranking, the found decision, the answer span
 and to bm25s as a bare retriever given the question's terms: token ids, `get_scores`, top 3.
 
 Start-up: `python -m bot ask QUESTION` on the bundled article in a fresh process, against
-`python -c "import rank_bm25"` (the interpreter with numpy), run in turn, medians.
+`python -c "import rank_bm25"` (the interpreter with numpy), run in turn, medians; in a folder
+of the bench's own, without the caller's settings or `.env`.
 """
 
 from __future__ import annotations
@@ -237,6 +238,9 @@ def _spawn(system: str, folder: Path, cache: Path, n_queries: int) -> dict[str, 
 def run_bench(sizes: Sequence[str], n_queries: int, startup_runs: int = 10) -> int:
     from tqdm import tqdm
 
+    if startup_runs < 0:
+        print(f"error: --startup-runs {startup_runs}: give 0 or more", file=sys.stderr)
+        return 2
     steps = sum(1 + len(SYSTEMS) for _ in sizes) + 2 * startup_runs
     index_rows: list[str] = []
     answer_rows: list[str] = []
@@ -261,7 +265,7 @@ def run_bench(sizes: Sequence[str], n_queries: int, startup_runs: int = 10) -> i
             index_rows.extend(_index_rows(size, results))
             answer_rows.append(_answer_row(size, results))
         bar.set_description("start-up")
-        startup = _startup_rows(startup_runs, Path(tmp), bar.update)
+        startup = _startup_rows(startup_runs, Path(tmp), bar.update) if startup_runs else []
     _table(
         INDEX_HEADER,
         index_rows,
@@ -277,7 +281,10 @@ def run_bench(sizes: Sequence[str], n_queries: int, startup_runs: int = 10) -> i
         " whole ask() from the warm cache (reading, search, ranking, found, answer span,"
         " quotes) beside bm25s given the question's terms (token ids, get_scores, top 3).",
     )
-    _table(STARTUP_HEADER, startup)
+    if startup:
+        _table(STARTUP_HEADER, startup)
+    else:
+        print("one question in a fresh process: not timed (--startup-runs 0)")
     return 0
 
 
@@ -333,12 +340,11 @@ def _startup_rows(runs: int, tmp: Path, step: Callable[[], object]) -> list[str]
     with the stems kept from the run before (as on a machine that has asked before), and with
     an empty cache folder each time (a first start)."""
     question = "Kapan satgas AI diumumkan?"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CORPUS_DIR": str(ROOT / "corpus")}
-    env = {k: v for k, v in env.items() if not k.startswith("TELEGRAM")}
+    env = _startup_env()
     ask = [sys.executable, "-m", "bot", "ask", question]
     bare = [sys.executable, "-c", "import rank_bm25"]
     kept = {**env, "CACHE_DIR": str(tmp / "startup-cache")}
-    subprocess.run(ask, env=kept, capture_output=True, check=True)  # keeps the stems
+    subprocess.run(ask, env=kept, cwd=tmp, capture_output=True, check=True)  # keeps the stems
     times: dict[str, list[float]] = {"ask": [], "first": [], "bare": []}
     for run in range(runs):
         times["bare"].append(_wall(bare, env, tmp))
@@ -357,6 +363,19 @@ def _startup_rows(runs: int, tmp: Path, step: Callable[[], object]) -> list[str]
         median = float(np.median(times[key]))
         rows.append(f"{label:>44} {median:16.3f} {median / bare_s:5.2f}x")
     return rows
+
+
+def _startup_env() -> dict[str, str]:
+    """The start-up runs' environment: the caller's without the bot's settings, on the bundled
+    article (they run in the bench's own folder, so no `.env` of the caller's is read either)."""
+    from bot.corpus_settings import RULES
+
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name.lower() not in RULES and not name.startswith("TELEGRAM")
+    }
+    return {**env, "PYTHONPATH": str(ROOT), "CORPUS_DIR": str(ROOT / "corpus")}
 
 
 def _wall(command: list[str], env: dict[str, str], cwd: Path) -> float:

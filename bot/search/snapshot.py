@@ -520,8 +520,26 @@ def discard_cache(sources: Sources, params: Bm25Params, folder: Path) -> None:
 # Sastrawi takes about 0.1 ms a word, and the word lists alone (synonyms, English) hold
 # thousands: the stems worked out are kept beside the index cache for the next start, for
 # any corpus (a stem depends only on the word, the stemmer and the word lists).
+#
+# The file is JSON lines, each an object of the stems one save learned: a save appends only the
+# words the file does not hold, so a question of known words writes nothing and a new word costs
+# one short append, not a rewrite of thousands; another process's appends are kept. A line torn
+# by a crash or a full disk is skipped when read (it is only a memo, so appends are not synced:
+# a lost one is worked out again) and the file is rewritten whole at the next save, as it is when
+# it holds more than `STEMS_FILE_LIMIT` words. An older file, one object, reads as one line.
 _STEMS_FILE = re.compile(r"\.?stems-[0-9a-f]{32}\.json(?:\.[^/]*tmp)?")
-_stems_on_disk: dict[Path, int] = {}
+STEMS_FILE_LIMIT = 2 * text.STEM_MEMO_LIMIT  # a memo's worth of appends between two rewrites
+
+
+@dataclass
+class _KeptStems:
+    """What this process knows a folder's stems file to hold."""
+
+    words: set[str] = field(default_factory=set)
+    torn: bool = False  # a line of it could not be read
+
+
+_stems_on_disk: dict[Path, _KeptStems] = {}
 
 
 @lru_cache(maxsize=1)
@@ -538,38 +556,82 @@ def stems_file(folder: Path) -> Path:
 
 
 def load_stems(folder: Path) -> None:
-    """Remember the stems kept in `folder`, if any; a file that cannot be read is ignored
-    (and replaced at the next `save_stems`)."""
+    """Remember the stems kept in `folder`, if any; lines that cannot be read are skipped (and
+    the file rewritten at the next `save_stems` that has a stem to add)."""
     path = stems_file(folder)
     try:
-        stems = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(stems, dict):
-            raise ValueError("not an object")
-        text.remember_stems(stems)
-    except FileNotFoundError:
+        data = path.read_bytes()
+    except OSError as exc:
+        _stems_on_disk.pop(folder, None)  # (deleted since: the next save makes it again)
+        if not isinstance(exc, FileNotFoundError):
+            log.info("stems in %s not used (%s)", path, exc)
         return
-    except (OSError, ValueError) as exc:
-        log.info("stems in %s not used (%s)", path, exc)
-        return
-    _stems_on_disk[folder] = len(stems)
+    stems, torn = _read_stem_lines(data)
+    if torn:
+        log.info("%d torn line(s) of stems in %s skipped", torn, path)
+    text.remember_stems(stems)
+    _stems_on_disk[folder] = _KeptStems(set(stems), torn=bool(torn))
+
+
+def _read_stem_lines(data: bytes) -> tuple[dict[str, str], int]:
+    """The stems in the lines of a stems file, and how many lines could not be read."""
+    stems: dict[str, str] = {}
+    torn = 0
+    for line in data.splitlines():  # JSON keeps line breaks inside strings escaped
+        try:
+            batch = json.loads(line)
+        except ValueError:  # cut short, or not UTF-8
+            torn += 1
+            continue
+        if isinstance(batch, dict) and all(isinstance(v, str) for v in batch.values()):
+            stems.update(batch)
+        else:
+            torn += 1
+    return stems, torn
 
 
 def save_stems(folder: Path) -> None:
-    """Keep the stems worked out so far in `folder` when there are more than it holds; a disk
-    that refuses is only logged (the stems are worked out again next time)."""
-    stems = text.known_stems()
-    if len(stems) <= _stems_on_disk.get(folder, 0):
+    """Add the stems worked out that `folder`'s file does not hold; nothing is written when it
+    holds them all. A disk that refuses is only logged (the stems are worked out again)."""
+    kept = _stems_on_disk.get(folder, _KeptStems())
+    known = text.known_stems()
+    new = {word: stem for word, stem in known.items() if word not in kept.words}
+    if not new:
         return
     path = stems_file(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        body = json.dumps(stems, ensure_ascii=False).encode("utf-8")
-        _write_durably(path, lambda handle: handle.write(body))
-        _remove_others(folder, keep=(path,), pattern=_STEMS_FILE)
+        if kept.torn or len(kept.words) + len(new) > STEMS_FILE_LIMIT:
+            _write_durably(path, lambda handle: handle.write(_stem_line(known)))
+            kept, made = _KeptStems(set(known)), True
+        else:
+            made = _append(path, _stem_line(new))
+            kept.words.update(new)
+        _stems_on_disk[folder] = kept
+        if made:  # the files of other code and word lists are of no more use
+            _remove_others(folder, keep=(path,), pattern=_STEMS_FILE)
     except OSError as exc:
         log.info("stems not kept in %s (%s)", folder, exc)
-        return
-    _stems_on_disk[folder] = len(stems)
+
+
+def _stem_line(stems: dict[str, str]) -> bytes:
+    return json.dumps(stems, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def _append(path: Path, line: bytes) -> bool:
+    """Append `line` to `path` (made if need be) and say whether the file is new; raises
+    `OSError`."""
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":  # torn: start a line of our own
+            line = b"\n" + line
+        # one write: O_APPEND keeps another process's appends whole beside it
+        if os.write(fd, line) != len(line):
+            raise OSError(f"{path.name}: written in part")
+    finally:
+        os.close(fd)
+    return size == 0
 
 
 # --------------------------------------------------------------------------- loading
