@@ -201,7 +201,9 @@ def _ask(args: argparse.Namespace) -> int:
     for problem in kb.corpus.problems:
         reason = problem_reason(problem.code, problem.detail)
         print(f"warning: skipped {problem.name}: {reason}", file=sys.stderr)
-    answerer = Answerer(kb, top_k=args.top_k or settings.top_k)
+    answerer = Answerer(
+        kb, top_k=args.top_k or settings.top_k, found_threshold=settings.found_threshold
+    )
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     examples = [q for d in kb.corpus.documents for q in d.questions][:3]
     title = kb.corpus.documents[0].title if kb.corpus.documents else ""
@@ -245,44 +247,47 @@ def _eval(args: argparse.Namespace) -> int:
         print("error: give a question file, or --facqa FOLDER, or --idk FOLDER", file=sys.stderr)
         return 2
     from bot.measure.evaluate import (
-        careful_system,
+        careful_answers,
         chat_figures,
         is_pair_file,
-        load_question_kinds,
-        naive_system,
-        project_system,
-        score,
+        naive_answers,
+        score_set,
         table,
-        trade_off,
     )
+    from bot.measure.labelled import question_items
     from bot.search.answer import Answerer
     from bot.search.snapshot import load_snapshot
 
     if is_pair_file(args.file):
         return _eval_followups(args, settings)
     try:
-        answerable, unanswerable, kinds = load_question_kinds(args.file)
+        items, messages = question_items(args.file)
         chat = chat_figures(args.file)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: cannot read question file {str(args.file)!r}: {exc}", file=sys.stderr)
         return 2
     kb = load_snapshot(settings.corpus_dir, cache_dir=settings.index_cache_dir)
-    answerer = Answerer(kb, settings.top_k)
+    answerer = Answerer(kb, settings.top_k, found_threshold=settings.found_threshold)
     if chat is not None:
         print(chat(answerer))
         return 0
-    systems = [
-        ("project", project_system(answerer)),
-        ("careful bm25", careful_system(kb.corpus)),
-        ("naive bm25", naive_system(kb.corpus)),
+    ours = score_set("project", answerer.ask, items, messages, answerer.ask_anyway)
+    scores = [
+        ours,
+        score_set("careful bm25", careful_answers(kb.corpus), items, messages),
+        score_set("naive bm25", naive_answers(kb.corpus), items, messages),
     ]
-    scores = [score(name, s, answerable, unanswerable, kinds) for name, s in systems]
-    print(f"{args.file}: {len(answerable)} answerable, {len(unanswerable)} off-topic questions")
+    answerable = sum(item.answerable for item in items)
+    print(
+        f"{args.file}: {answerable} answerable, {len(items) - answerable} unanswerable "
+        f"questions, {len(messages)} chit-chat"
+    )
     print(table(scores))
-    print("\nfound / not found at each threshold of the found model:")
-    print(trade_off(answerer, answerable, unanswerable))
-    if args.verbose and scores[0].misses:
-        print("\nmissed at top-1:\n  " + "\n  ".join(scores[0].misses))
+    print("\n" + ours.reliability.report())
+    print(f"\nfound / not found at each threshold (FOUND_THRESHOLD={answerer.threshold:.2f}):")
+    print(ours.reliability.trade_off(answerer.threshold))
+    if args.verbose and ours.misses:
+        print("\nmissed at top-1:\n  " + "\n  ".join(ours.misses))
     return 0
 
 
@@ -321,7 +326,7 @@ def _eval_followups(args: argparse.Namespace, settings: CorpusSettings) -> int:
         print(f"error: cannot read follow-up file {str(args.file)!r}: {exc}", file=sys.stderr)
         return 2
     kb = load_snapshot(settings.corpus_dir, cache_dir=settings.index_cache_dir)
-    answerer = Answerer(kb, settings.top_k)
+    answerer = Answerer(kb, settings.top_k, found_threshold=settings.found_threshold)
     ours = score_followups("conversation", answerer, kb, pairs, conversation=True)
     alone = score_followups("each alone", answerer, kb, pairs, conversation=False)
     kinds = {k: sum(p.kind == k for p in pairs) for k in ("followup", "new", "chat", "offtopic")}

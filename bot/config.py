@@ -1,7 +1,8 @@
 """Settings: one pydantic-settings class, read from the environment and `.env`.
 
-The corpus settings (CORPUS_DIR, DATABASE_PATH, CACHE_DIR, TOP_K) take their defaults and rules
-from `bot.corpus_settings`, which `ask` and the other commands without Telegram read them with.
+The corpus and answer settings (CORPUS_DIR, DATABASE_PATH, CACHE_DIR, TOP_K, FOUND_THRESHOLD)
+take their defaults and rules from `bot.corpus_settings`, which `ask` and the other commands
+without Telegram read them with.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Settings(BaseSettings):
     database_path: Path = _CORPUS.database_path
     cache_dir: Path | None = _CORPUS.cache_dir
     top_k: int = _CORPUS.top_k
+    found_threshold: float | None = _CORPUS.found_threshold
 
     # Telegram behaviour
     webhook_url: str | None = None

@@ -1,8 +1,8 @@
-"""The four settings of the corpus and its index, defined once: CORPUS_DIR, DATABASE_PATH,
-CACHE_DIR and TOP_K, their defaults (`CorpusSettings`) and the rule each value is read by
-(`RULES`).
+"""The settings of the corpus, its index and its answers, defined once: CORPUS_DIR,
+DATABASE_PATH, CACHE_DIR, TOP_K and FOUND_THRESHOLD, their defaults (`CorpusSettings`) and the
+rule each value is read by (`RULES`).
 
-`bot.config.Settings` takes its defaults from here and checks these four values with these
+`bot.config.Settings` takes its defaults from here and checks these values with these
 rules; `read_corpus_settings` reads them for the commands that need no Telegram (`ask`, `eval`,
 `calibrate`, `bench`) without pydantic, whose import alone is a quarter of a one-question
 process. It finds them as pydantic-settings does (names in any case, an environment variable
@@ -36,12 +36,16 @@ def problem(name: str, message: str) -> str:
 
 @dataclass(frozen=True)
 class CorpusSettings:
-    """CORPUS_DIR, DATABASE_PATH, CACHE_DIR and TOP_K; the defaults are the bot's too."""
+    """CORPUS_DIR, DATABASE_PATH, CACHE_DIR, TOP_K and FOUND_THRESHOLD; the defaults are the
+    bot's too."""
 
     corpus_dir: Path = Path("corpus")
     database_path: Path = Path("data/bot.sqlite3")
     cache_dir: Path | None = None
     top_k: int = 3
+    # the confidence (the probability that the first quote answers) a question needs to be
+    # answered; None: the threshold fitted with the found model (`models/found.json`)
+    found_threshold: float | None = None
 
     @property
     def index_cache_dir(self) -> Path:
@@ -67,6 +71,22 @@ def _top_k(value: object) -> int:
     return number
 
 
+def _probability(value: object) -> float | None:
+    if value is None:
+        return None
+    number: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str) and value.isascii():
+        with contextlib.suppress(ValueError):
+            number = float(value.strip())
+    if number is None or number != number:  # NaN
+        raise ValueError(f"{value!r} is not a number")
+    if not 0.0 <= number <= 1.0:
+        raise ValueError(f"{number:g} is not between 0 and 1 (a probability)")
+    return number
+
+
 def _whole_number(value: object) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -84,6 +104,7 @@ RULES: Mapping[str, Callable[[object], object]] = {
     "database_path": _path,
     "cache_dir": _optional_path,
     "top_k": _top_k,
+    "found_threshold": _probability,
 }
 
 

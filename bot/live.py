@@ -42,13 +42,19 @@ class LiveSnapshot:
     """Holds the snapshot in use; reloads it from the corpus folder on request."""
 
     def __init__(
-        self, kb: Snapshot, folder: Path, top_k: int = 3, cache_dir: Path | None = None
+        self,
+        kb: Snapshot,
+        folder: Path,
+        top_k: int = 3,
+        cache_dir: Path | None = None,
+        found_threshold: float | None = None,
     ) -> None:
         self._kb = kb
         self.folder = folder
         self.cache_dir = cache_dir
         self.top_k = top_k
-        self._answerer = Answerer(kb, top_k)
+        self.found_threshold = found_threshold
+        self._answerer = Answerer(kb, top_k, found_threshold=found_threshold)
         self._lock = asyncio.Lock()  # the one lock: one change to the corpus at a time
         self.fingerprint = _fingerprint_or_empty(folder)
         # the last reload, if it failed: the folder would not give an index now (empty, no word
@@ -95,7 +101,7 @@ class LiveSnapshot:
             log.exception("reload failed")
             return self._failed(started, "internal")
         self._kb = new
-        self._answerer = Answerer(new, self.top_k)
+        self._answerer = Answerer(new, self.top_k, found_threshold=self.found_threshold)
         self.fingerprint = fingerprint
         self.last_failure = None
         before = {d.name: d.sha256 for d in old.corpus.documents}

@@ -260,3 +260,22 @@ def test_run_health_and_backup_explain_themselves() -> None:
         assert result.returncode == 0, result.stderr
         for word in words:
             assert word in result.stdout, (command, word)
+
+
+def test_found_threshold_decides_how_sure_an_answer_must_be() -> None:
+    question = "Siapa yang meluncurkan satuan tugas AI nasional?"
+    usual = json.loads(run_bot("ask", "--json", question).stdout)
+    strict = run_bot("ask", "--json", question, env={"FOUND_THRESHOLD": "1"})
+    lenient = run_bot("ask", "--json", "Apa makanan favorit Putin?", env={"FOUND_THRESHOLD": "0"})
+    assert usual["found"] and usual["confidence"] < 1
+    assert strict.returncode == 0, strict.stderr
+    assert json.loads(strict.stdout)["found"] is False
+    assert json.loads(lenient.stdout)["found"] is True
+
+
+def test_a_found_threshold_that_is_not_a_probability_is_one_line_and_exit_2() -> None:
+    for value in ("1.5", "banyak", "-0.1"):
+        result = run_bot("ask", "x", env={"FOUND_THRESHOLD": value})
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert lines == [lines[0]] and "FOUND_THRESHOLD" in lines[0], result.stderr

@@ -44,14 +44,14 @@ from typing import Any
 
 import numpy as np
 
-from bot.measure import labelled
-from bot.measure.evaluate import overlap
-from bot.measure.facqa import read_facqa
-from bot.measure.labelled import Item, Labelled
+from bot.measure.evaluate import Reliability, overlap
+from bot.measure.facqa import facqa_labelled, read_facqa
+from bot.measure.idkmrc import idk_labelled
+from bot.measure.labelled import Item, Labelled, at_scales, corpus_exists, question_file
 from bot.reading.message import read
 from bot.search import found, span, trees, windows
 from bot.search.answer import Answerer
-from bot.search.corpus import build_corpus, parse_document
+from bot.search.corpus import Document, build_corpus, parse_document
 from bot.search.fitted import FOUND_FILE, RANKER_FILE, SPAN_FILE, Fitted
 from bot.search.query import resolve
 from bot.search.ranking import Ranker
@@ -94,6 +94,7 @@ class Rows:
     tags: list[str] = field(default_factory=list)  # per question: its source group
     lengths: list[tuple[int, int]] = field(default_factory=list)  # per row: window, core chars
     keys: list[str] = field(default_factory=list)  # per question: its text
+    answerable: list[bool] = field(default_factory=list)  # per found row: is it answerable
 
     def add(self, rows: np.ndarray, labels: Sequence[float], tag: str, key: str = "") -> None:
         self.x.append(rows)
@@ -129,16 +130,22 @@ def fold_of(question: str) -> int:
 # --------------------------------------------------------------------------- sources
 
 
-def own_sets(manifest: Path, part: str = "tuning") -> list[Labelled]:
-    """The question files a manifest (`tests/data/sets.json`) lists under `part`."""
+def own_sets(
+    manifest: Path, part: str = "tuning", archive: Sequence[Document] = ()
+) -> list[Labelled]:
+    """The question files a manifest (`tests/data/sets.json`) lists under `part`; with an
+    archive of other articles, each alone, among ten of them and among all of them."""
     data = json.loads(manifest.read_text(encoding="utf-8"))
     base = manifest.parent
     out = []
     for entry in data[part]:
         questions, corpus = base / entry["questions"], base / entry["corpus"]
-        if questions.exists() and corpus.exists():
+        if questions.exists() and corpus_exists(corpus):
             name = str(entry.get("name") or questions.relative_to(base))
-            out.append(labelled.question_file(questions, corpus, name))
+            if archive:
+                out.extend(at_scales(questions, corpus, archive, name=name))
+            else:
+                out.append(question_file(questions, corpus, name))
     return out
 
 
@@ -262,7 +269,7 @@ def span_rows(source: Labelled, rows: Rows, ranker: trees.Model) -> None:
             top = ranked[0]
             window = [kb.sentences[i] for i in top.window]
             if any(gold in s.text.lower() for s in window) and (
-                not item.doc or window[0].doc == item.doc
+                not item.docs or window[0].doc in item.docs
             ):
                 texts = [s.text for s in window]
                 core = top.window.index(top.chunk)
@@ -271,7 +278,7 @@ def span_rows(source: Labelled, rows: Rows, ranker: trees.Model) -> None:
                 (
                     s.text
                     for s in kb.sentences
-                    if (not item.doc or s.doc == item.doc) and gold in s.text.lower()
+                    if (not item.docs or s.doc in item.docs) and gold in s.text.lower()
                 ),
                 None,
             )
@@ -372,20 +379,31 @@ def _with_extra(model: trees.Model, extra: dict[str, float]) -> trees.Model:
 def found_rows(
     answerers: Sequence[Answerer], source: Labelled, rows: Rows, unread: list[int]
 ) -> None:
-    """The found features of every question of the source (1: it is answered there), each
-    weighed by the answerer of its fold; a question with nothing to look for is counted as
-    refused, in `unread`."""
+    """The found features of every question of the source, labelled 1 when the first quote
+    answers it (so that the found model's probability is the probability that the quote is
+    right), each weighed by the answerer of its fold; a question with nothing to look for is
+    counted as refused, in `unread` (1: it was answerable)."""
+    kb = source.kb
     for item in source.items:
         answerer = answerers[fold_of(item.question) % len(answerers)]
         considered = answerer.consider(item.question)
-        label = float(item.answerable)
         if considered is None or not considered.ranked:
-            unread.append(int(label))
+            unread.append(int(item.answerable))
             continue
-        # the tuning files are folded by document, so that a threshold chosen out of fold is
-        # chosen as for an article nobody tuned on
-        key = source.name if source.group == "own" else item.question
+        top = considered.ranked[0]
+        first = top.window[considered.span[0]] if considered.span is not None else top.chunk
+        quote = " ".join(kb.sentences[i].text for i in top.window)
+        label = float(item.answerable and item.answered_by(quote, kb.sentences[first].doc))
+        # the tuning files are folded by question file (all its scales), so that a threshold
+        # chosen out of fold is chosen as for an article nobody tuned on
+        key = file_of(source) if source.group == "own" else item.question
         rows.add(considered.evidence[None, :], [label], source.group, key)
+        rows.answerable.append(item.answerable)
+
+
+def file_of(source: Labelled) -> str:
+    """The question file a source asks, whatever else is loaded beside it."""
+    return source.name.removesuffix(f" ({source.scale})") if source.scale else source.name
 
 
 @dataclass
@@ -393,6 +411,7 @@ class FoundSource:
     name: str
     rows: Rows
     unread: list[int]
+    scale: str = ""
 
 
 def fit_found(sources: Sequence[FoundSource], about: str) -> trees.Model:
@@ -400,7 +419,7 @@ def fit_found(sources: Sequence[FoundSource], about: str) -> trees.Model:
     y = np.concatenate([np.asarray(s.rows.y) for s in sources])
     weights = _balanced_weights(sources)
     forest = _fit(x, y, weights, "binary", "found")
-    # each tuning question file is weighed by a model fitted without it (one file left out)
+    # each tuning question file (at every scale) is weighed by a model fitted without it
     tags = np.asarray([t for s in sources for t in s.rows.tags])
     keys = np.asarray([k for s in sources for k in s.rows.keys])
     out_of_fold = forest.probability(x)
@@ -412,50 +431,67 @@ def fit_found(sources: Sequence[FoundSource], about: str) -> trees.Model:
     kept, refused = _own_rates(sources, out_of_fold, threshold)
     extra = {
         "tentative_margin": TENTATIVE_MARGIN,
-        "tuning_kept_left_out": round(kept, 4),  # each tuning document weighed without it
+        "tuning_kept_left_out": round(kept, 4),  # each tuning file weighed without it
         "tuning_refused_left_out": round(refused, 4),
     }
     return trees.Model(forest, found.FEATURES, about, threshold, extra)
+
+
+def _split(
+    sources: Sequence[FoundSource], probability: np.ndarray
+) -> list[tuple[FoundSource, np.ndarray]]:
+    """Each source beside its share of a probability array over all sources' rows."""
+    out = []
+    at = 0
+    for s in sources:
+        n = len(s.rows.y)
+        out.append((s, probability[at : at + n]))
+        at += n
+    return out
 
 
 def _own_rates(
     sources: Sequence[FoundSource], probability: np.ndarray, threshold: float
 ) -> tuple[float, float]:
     """(answerable kept, unanswerable refused) of the tuning files, from given probabilities."""
-    at = 0
     kept = refused = positives = negatives = 0
-    for s in sources:
-        n = len(s.rows.y)
-        p = probability[at : at + n]
-        at += n
+    for s, p in _split(sources, probability):
         if s.rows.tags[:1] != ["own"]:
             continue
-        y = np.asarray(s.rows.y)
-        kept += int(((p >= threshold) & (y == 1)).sum())
-        refused += int(((p < threshold) & (y == 0)).sum()) + s.unread.count(0)
-        positives += int((y == 1).sum()) + s.unread.count(1)
-        negatives += int((y == 0).sum()) + s.unread.count(0)
+        k, r, n_pos, n_neg = _counts(s, p, threshold)
+        kept, refused, positives, negatives = (
+            kept + k,
+            refused + r,
+            positives + n_pos,
+            negatives + n_neg,
+        )
     return kept / max(positives, 1), refused / max(negatives, 1)
 
 
+def _counts(source: FoundSource, p: np.ndarray, threshold: float) -> tuple[int, int, int, int]:
+    """(answerable kept, unanswerable refused, answerable, unanswerable) of one source; a
+    question with nothing to look for is refused."""
+    answerable = np.asarray(source.rows.answerable, dtype=bool)
+    kept = int(((p >= threshold) & answerable).sum())
+    refused = int(((p < threshold) & ~answerable).sum()) + source.unread.count(0)
+    positives = int(answerable.sum()) + source.unread.count(1)
+    negatives = int((~answerable).sum()) + source.unread.count(0)
+    return kept, refused, positives, negatives
+
+
 def choose_threshold(sources: Sequence[FoundSource], out_of_fold: np.ndarray) -> float:
-    """The highest threshold at which the tuning files, weighed by models fitted without their
-    question file, still keep KEEP_ANSWERABLE of their answerable questions (about 3 of 56 refused
-    wrongly at most, as on an article nobody tuned on); without tuning files, the one that keeps
-    as many of all answerable questions."""
-    at = 0
-    kept_by: dict[float, list[int]] = {t: [0, 0] for t in THRESHOLDS}
+    """The highest threshold at which the tuning files (at every scale), weighed by models
+    fitted without their question file, still answer KEEP_ANSWERABLE of their answerable
+    questions (about 3 of 56 refused wrongly at most, as on an article nobody tuned on);
+    without tuning files, the one that keeps as many of all answerable questions."""
     own = any(s.rows.tags[:1] == ["own"] for s in sources)
-    for s in sources:
-        n = len(s.rows.y)
-        p = out_of_fold[at : at + n]
-        at += n
+    kept_by: dict[float, list[int]] = {t: [0, 0] for t in THRESHOLDS}
+    for s, p in _split(sources, out_of_fold):
         if own and s.rows.tags[:1] != ["own"]:
             continue
-        y = np.asarray(s.rows.y)
-        positives = int((y == 1).sum()) + s.unread.count(1)
         for t in THRESHOLDS:
-            kept_by[t][0] += int(((p >= t) & (y == 1)).sum())
+            kept, _, positives, _ = _counts(s, p, t)
+            kept_by[t][0] += kept
             kept_by[t][1] += positives
     keeping = [t for t, (k, n) in kept_by.items() if n and k / n >= KEEP_ANSWERABLE]
     return max(keeping) if keeping else THRESHOLDS[0]
@@ -476,16 +512,25 @@ def rates(model: trees.Model, source: FoundSource, threshold: float) -> tuple[fl
     """(answerable kept, unanswerable refused) at a threshold; unread questions are refused."""
     x = source.rows.matrix()
     p = model.forest.probability(x) if len(x) else np.zeros(0)
-    y = np.asarray(source.rows.y)
-    kept = int(((p >= threshold) & (y == 1)).sum())
-    refused = int(((p < threshold) & (y == 0)).sum()) + source.unread.count(0)
-    positives = int((y == 1).sum()) + source.unread.count(1)
-    negatives = int((y == 0).sum()) + source.unread.count(0)
+    kept, refused, positives, negatives = _counts(source, p, threshold)
     return kept / max(positives, 1), refused / max(negatives, 1)
 
 
+def reliability(model: trees.Model, source: FoundSource) -> Reliability:
+    """The model's probabilities on a source beside whether the first quote answered."""
+    x = source.rows.matrix()
+    out = Reliability()
+    if not len(x):
+        return out
+    p = model.forest.probability(x)
+    for c, a, right in zip(p, source.rows.answerable, source.rows.y, strict=True):
+        out.add(float(c), a, bool(right))
+    return out
+
+
 def trade_off(model: trees.Model, sources: Sequence[FoundSource]) -> str:
-    """Answerable kept / unanswerable refused per source at each threshold."""
+    """Answerable kept / unanswerable refused per source at each threshold, and how well the
+    probability says whether the first quote answers (expected calibration error)."""
     head = "threshold  " + "  ".join(f"{s.name[:26]:>26}" for s in sources)
     lines = [head, " " * 11 + "  ".join(f"{'kept / refused':>26}" for _ in sources)]
     for t in THRESHOLDS:
@@ -495,6 +540,8 @@ def trade_off(model: trees.Model, sources: Sequence[FoundSource]) -> str:
             cells.append(f"{kept:>12.3f} / {refused:<11.3f}")
         mark = "  <- chosen" if abs(t - model.threshold) < 1e-9 else ""
         lines.append(f"{t:>9.2f}  " + "  ".join(cells) + mark)
+    errors = "  ".join(f"{reliability(model, s).error():>26.3f}" for s in sources)
+    lines.append("ECE" + " " * 8 + errors)
     return "\n".join(lines)
 
 
@@ -524,15 +571,19 @@ def calibrate(
     held: list[Labelled] = []
     used: list[str] = []
     if facqa_dir is not None:
-        train.append(labelled.facqa(facqa_dir, ["train"]))
+        train.append(facqa_labelled(facqa_dir, ["train"]))
         used.append("FacQA train")
     if idk_dir is not None:
-        train.append(labelled.idk(idk_dir / "train.json"))
+        train.append(idk_labelled(idk_dir / "train.json"))
         used.append("IDK-MRC train")
     train.extend(own)
     if own:
+        files = {file_of(s) for s in own}
+        scales = sorted({s.scale or "alone" for s in own})
         used.append(
-            f"{len(own)} tuning question files ({sum(len(s.items) for s in own)} questions)"
+            f"{len(files)} tuning question files ({sum(len(s.items) for s in own)} questions"
+            + (f", each {' / '.join(scales)}" if len(scales) > 1 else "")
+            + ")"
         )
     about = "fitted by `python -m bot calibrate` on " + ", ".join(used)
 
@@ -594,9 +645,9 @@ def calibrate(
     for source in [*halves, *[s for s in train if s.group != "facqa"]]:
         found_train.append(_found_source(source, folds))
     if facqa_dir is not None:
-        held.append(labelled.facqa(facqa_dir, ["valid"]))
+        held.append(facqa_labelled(facqa_dir, ["valid"]))
     if idk_dir is not None and (idk_dir / "valid.json").exists():
-        held.append(labelled.idk(idk_dir / "valid.json"))
+        held.append(idk_labelled(idk_dir / "valid.json"))
     found_model = fit_found(_merge(found_train), about)
     fitted = Fitted(ranker, span_model, found_model)
     held_sources = [_found_source(s, [fitted]) for s in held]
@@ -616,21 +667,25 @@ def _found_source(source: Labelled, fitted: Sequence[Fitted]) -> FoundSource:
     rows = Rows()
     unread: list[int] = []
     found_rows(answerers, source, rows, unread)
-    return FoundSource(source.name, rows, unread)
+    return FoundSource(source.name, rows, unread, source.scale)
 
 
 def _merge(sources: Sequence[FoundSource]) -> list[FoundSource]:
-    """The sources of one group (the FacQA halves, the tuning files) merged into one."""
+    """The sources of one group (the FacQA halves, the tuning files at one scale) merged into
+    one."""
     merged: dict[str, FoundSource] = {}
     for s in sources:
         tag = s.rows.tags[0] if s.rows.tags else s.name
         name = {"own": "tuning files", "facqa": "FacQA train (halves)"}.get(tag, s.name)
-        target = merged.setdefault(name, FoundSource(name, Rows(), []))
+        if tag == "own" and s.scale:
+            name += f" ({s.scale})"
+        target = merged.setdefault(name, FoundSource(name, Rows(), [], s.scale))
         target.rows.x.extend(s.rows.x)
         target.rows.y.extend(s.rows.y)
         target.rows.groups.extend(s.rows.groups)
         target.rows.tags.extend(s.rows.tags)
         target.rows.keys.extend(s.rows.keys)
+        target.rows.answerable.extend(s.rows.answerable)
         target.unread.extend(s.unread)
     return list(merged.values())
 

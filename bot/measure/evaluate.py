@@ -1,8 +1,12 @@
-"""Scoring a question file, side by side with a naive baseline (rank-bm25 on whitespace tokens).
+"""Scoring question sets, side by side with careful and naive rank-bm25 on the same sentences.
 
 A question file looks like `shared/eval/dev_questions.json`: `answerable` items with `q` and a
-list of `answer` phrases, `unanswerable` items with `q`. An answerable question passes at top-k
-when one of the first k passages contains an answer phrase (case-insensitive).
+list of `answer` phrases, `unanswerable` items with `q`, optional chit-chat `messages`
+(`bot.measure.labelled` reads them). An answerable question passes at top-k when one of the
+first k passages contains an answer phrase (case-insensitive) and, when the set names the
+documents it is about, comes from one of them. Beside the figures, `Reliability` sets the
+confidence of every question weighed beside whether its first quote answers: the expected
+calibration error and a reliability table.
 
 A follow-up file (`tests/data/followups.json`) holds pairs of messages; its figures compare the
 second message read in the conversation with the same message read alone.
@@ -20,7 +24,7 @@ from typing import Any, Protocol
 from rank_bm25 import BM25Okapi
 
 from bot.reading import text
-from bot.search.answer import Answer, Answerer
+from bot.search.answer import Answer, Answerer, Passage
 from bot.search.corpus import Corpus
 from bot.search.snapshot import Snapshot
 
@@ -28,54 +32,12 @@ from bot.search.snapshot import Snapshot
 System = Callable[[str], tuple[bool, list[str]]]
 
 
-@dataclass
-class Score:
-    """The figures of one system on one question file."""
-
-    name: str
-    answerable: int = 0
-    top1: int = 0
-    top3: int = 0
-    false_refusals: int = 0
-    off_topic: int = 0
-    refused: int = 0
-    misses: list[str] = field(default_factory=list)
-    kinds: dict[str, list[int]] = field(default_factory=dict)  # kind -> [questions, top-1]
-
-    def rows(self) -> dict[str, str]:
-        out = {
-            "top-1": f"{self.top1}/{self.answerable}",
-            "top-3": f"{self.top3}/{self.answerable}",
-            "off-topic refused": f"{self.refused}/{self.off_topic}",
-            "false refusals": f"{self.false_refusals}/{self.answerable}",
-        }
-        for kind, (n, right) in sorted(self.kinds.items()):
-            out[f"top-1 {kind}"] = f"{right}/{n}"
-        return out
-
-
-def load_questions(path: Path) -> tuple[list[tuple[str, list[str]]], list[str]]:
-    answerable, unanswerable, _ = load_question_kinds(path)
-    return answerable, unanswerable
-
-
-def load_question_kinds(
-    path: Path,
-) -> tuple[list[tuple[str, list[str]]], list[str], list[str]]:
-    """Answerable (question, answer phrases), off-topic questions, and the answerable ones'
-    kinds ("casual", "english", ...; "" where the file names none)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    items = data.get("answerable", [])
-    answerable = [(item["q"], list(item["answer"])) for item in items]
-    unanswerable = [item["q"] for item in data.get("unanswerable", [])]
-    return answerable, unanswerable, [str(item.get("kind", "")) for item in items]
-
-
 def chat_figures(path: Path) -> Callable[[Answerer], str] | None:
-    """For a chit-chat file (`messages` with `q` and `kind`): a function that reports how many
-    messages get a chat reply, and how many a quote; None for a question file."""
+    """For a chit-chat file (`messages` with `q` and `kind`, and no questions): a function that
+    reports how many messages get a chat reply, and how many a quote; None for a question
+    file."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    if "messages" not in data:
+    if "messages" not in data or "answerable" in data:
         return None
     messages = [(str(m["q"]), str(m.get("kind", ""))) for m in data["messages"]]
 
@@ -93,104 +55,52 @@ def chat_figures(path: Path) -> Callable[[Answerer], str] | None:
     return report
 
 
-def trade_off(
-    answerer: Answerer, answerable: Sequence[tuple[str, list[str]]], unanswerable: Sequence[str]
-) -> str:
-    """Right at top-1 and off-topic refused at each found threshold (the chosen one marked)."""
-    right, refused_at = [], []
-    for question, phrases in answerable:
-        answer = answerer.ask(question)
-        texts = [p.text.lower() for p in answer.passages] or [
-            p.text.lower() for p in answerer.ask_anyway(question)
-        ]
-        hit = bool(texts) and any(w.lower() in texts[0] for w in phrases)
-        right.append((answer.confidence if answer.chat is None else -1.0, hit))
-    for question in unanswerable:
-        answer = answerer.ask(question)
-        refused_at.append(answer.confidence if answer.chat is None else -1.0)
-    chosen = answerer.fitted.found.threshold
-    lines = ["threshold   answerable right at top-1   off-topic refused"]
-    for t in sorted({*(round(0.05 * i, 2) for i in range(1, 20)), chosen}):
-        ok = sum(hit and c >= t for c, hit in right)
-        ref = sum(c < t for c in refused_at)
-        mark = "  <- chosen" if t == chosen else ""
-        lines.append(f"{t:>9.2f}   {ok:>13}/{len(right):<12} {ref:>9}/{len(refused_at)}{mark}")
-    return "\n".join(lines)
-
-
-def score(
-    name: str,
-    system: System,
-    answerable: Sequence[tuple[str, list[str]]],
-    unanswerable: Sequence[str],
-    kinds: Sequence[str] = (),
-) -> Score:
-    result = Score(name, answerable=len(answerable), off_topic=len(unanswerable))
-    for n, (question, phrases) in enumerate(answerable):
-        found, texts = system(question)
-        wanted = [p.lower() for p in phrases]
-        hits = [any(w in t.lower() for w in wanted) for t in texts[:3]]
-        if not found:
-            result.false_refusals += 1
-        kind = kinds[n] if n < len(kinds) else ""
-        if kind:
-            result.kinds.setdefault(kind, [0, 0])[0] += 1
-        if found and hits and hits[0]:
-            result.top1 += 1
-            if kind:
-                result.kinds[kind][1] += 1
-        else:
-            result.misses.append(question)
-        if found and any(hits):
-            result.top3 += 1
-    for question in unanswerable:
-        found, _ = system(question)
-        result.refused += not found
-    return result
-
-
-def project_system(answerer: Answerer) -> System:
-    def ask(question: str) -> tuple[bool, list[str]]:
-        answer = answerer.ask(question)
-        return answer.found, [p.text for p in answer.passages]
-
-    return ask
-
-
 _NAIVE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 
+# A baseline's ranking: question -> (sentence text, its document) best first
+Ranking = Callable[[str], list[tuple[str, str]]]
 
-def careful_system(corpus: Corpus, k: int = 3) -> System:
+
+def careful_ranking(corpus: Corpus, k: int = 3) -> Ranking:
     """rank-bm25 (k1 0.9, b 0.4) over the project's sentences with Sastrawi stems and
-    stopwords; never refuses."""
-    sentences = [c.text for c in corpus.sentences]
-    model = BM25Okapi([text.terms(s) for s in sentences], k1=0.9, b=0.4)
+    stopwords."""
+    sentences = [(c.text, c.doc) for c in corpus.sentences]
+    model = BM25Okapi([text.terms(s) for s, _ in sentences], k1=0.9, b=0.4)
 
-    def ask(question: str) -> tuple[bool, list[str]]:
+    def rank(question: str) -> list[tuple[str, str]]:
         scores = model.get_scores(text.terms(question))
-        order = sorted(range(len(sentences)), key=lambda i: -scores[i])[:k]
-        return True, [sentences[i] for i in order]
+        return [sentences[i] for i in sorted(range(len(sentences)), key=lambda i: -scores[i])[:k]]
 
-    return ask
+    return rank
 
 
-def naive_system(corpus: Corpus, k: int = 3) -> System:
-    """rank-bm25 with default parameters, whitespace tokens, regex sentence split, no refusals."""
+def naive_ranking(corpus: Corpus, k: int = 3) -> Ranking:
+    """rank-bm25 with default parameters, whitespace tokens, regex sentence split."""
     sentences = [
-        s
+        (s, doc.name)
         for doc in corpus.documents
         for paragraph in doc.paragraphs
         for s in _NAIVE_SPLIT.split(paragraph)
         if s.strip()
     ]
-    model = BM25Okapi([s.lower().split() for s in sentences])
+    model = BM25Okapi([s.lower().split() for s, _ in sentences])
 
-    def ask(question: str) -> tuple[bool, list[str]]:
+    def rank(question: str) -> list[tuple[str, str]]:
         scores = model.get_scores(question.lower().split())
-        order = sorted(range(len(sentences)), key=lambda i: -scores[i])[:k]
-        return True, [sentences[i] for i in order]
+        return [sentences[i] for i in sorted(range(len(sentences)), key=lambda i: -scores[i])[:k]]
 
-    return ask
+    return rank
+
+
+def careful_system(corpus: Corpus, k: int = 3) -> System:
+    """Careful rank-bm25 (`careful_ranking`) as a system that never refuses."""
+    rank = careful_ranking(corpus, k)
+    return lambda question: (True, [t for t, _ in rank(question)])
+
+
+def naive_system(corpus: Corpus, k: int = 3) -> System:
+    rank = naive_ranking(corpus, k)
+    return lambda question: (True, [t for t, _ in rank(question)])
 
 
 class Figures(Protocol):
@@ -201,9 +111,9 @@ class Figures(Protocol):
     def rows(self) -> dict[str, str]: ...
 
 
-def table(scores: Sequence[Figures]) -> str:
-    """The figures side by side, one column per system."""
-    keys = list(scores[0].rows())
+def table(scores: Sequence[Figures], keys: Sequence[str] = ()) -> str:
+    """The figures side by side, one column per system (only the rows `keys` when given)."""
+    keys = list(keys or scores[0].rows())
     width = max(len(k) for k in keys) + 2
     cols = [max(len(s.name), *(len(v) for v in s.rows().values())) + 2 for s in scores]
     lines = [" " * width + "".join(s.name.rjust(c) for s, c in zip(scores, cols, strict=True))]
@@ -312,11 +222,91 @@ def _same(a: Answer, b: Answer) -> bool:
 
 
 @dataclass
+class Reliability:
+    """How well `confidence` says the probability that the first quote answers: (confidence,
+    right) of every question the search weighed, refused or not; unanswerable ones are never
+    right."""
+
+    seen: list[tuple[float, bool, bool]] = field(default_factory=list)  # (conf, answerable, right)
+    # questions refused with nothing to weigh (no word the corpus has): (answerable, ...)
+    unweighed: list[bool] = field(default_factory=list)
+
+    def add(self, confidence: float, answerable: bool, right: bool) -> None:
+        self.seen.append((confidence, answerable, right))
+
+    def merge(self, other: Reliability) -> None:
+        self.seen.extend(other.seen)
+        self.unweighed.extend(other.unweighed)
+
+    def bins(self, n: int = 10) -> list[tuple[float, float, int, int]]:
+        """(low, high, questions, right) per bin of confidence."""
+        out = []
+        for b in range(n):
+            low, high = b / n, (b + 1) / n
+            inside = [r for c, _, r in self.seen if low <= c < high or (b == n - 1 and c == 1.0)]
+            out.append((low, high, len(inside), sum(inside)))
+        return out
+
+    def error(self) -> float:
+        """Expected calibration error: the bins' gaps between confidence and share right,
+        weighed by how many questions each holds."""
+        if not self.seen:
+            return 0.0
+        total = 0.0
+        for low, high, n, right in self.bins():
+            if n:
+                mean = sum(c for c, _, _ in self.seen if low <= c < high or c == high == 1.0) / n
+                total += n * abs(mean - right / n)
+        return total / len(self.seen)
+
+    def above(self, floor: float) -> tuple[int, int]:
+        """(right, questions) among those with at least this confidence."""
+        inside = [r for c, _, r in self.seen if c >= floor]
+        return sum(inside), len(inside)
+
+    def report(self) -> str:
+        lines = [
+            f"confidence against the share of first quotes that answer ({len(self.seen)} "
+            f"questions weighed): expected calibration error {self.error():.3f}",
+            "  confidence   questions   right   share right",
+        ]
+        for low, high, n, right in self.bins():
+            share = f"{right / n:.2f}" if n else "—"
+            lines.append(f"  {low:.1f}–{high:.1f}    {n:>9}   {right:>5}   {share:>11}")
+        right, n = self.above(0.9)
+        lines.append(f"  at 0.9 or more: {right}/{n} right" + (f" ({right / n:.2f})" if n else ""))
+        return "\n".join(lines)
+
+    def trade_off(self, chosen: float) -> str:
+        """Answerable questions answered right and unanswerable ones refused at each threshold
+        (the chosen one marked)."""
+        answerable = [(c, r) for c, a, r in self.seen if a] + [
+            (-1.0, False) for a in self.unweighed if a
+        ]
+        unanswerable = [c for c, a, _ in self.seen if not a] + [
+            -1.0 for a in self.unweighed if not a
+        ]
+        lines = ["threshold   answerable right (kept)   unanswerable refused"]
+        for t in sorted({*(round(0.05 * i, 2) for i in range(1, 20)), round(chosen, 2)}):
+            right = sum(r and c >= t for c, r in answerable)
+            kept = sum(c >= t for c, _ in answerable)
+            refused = sum(c < t for c in unanswerable)
+            mark = "  <- chosen" if abs(t - chosen) < 1e-9 else ""
+            lines.append(
+                f"{t:>9.2f}   {right:>7}/{len(answerable):<4} ({kept:>4})   "
+                f"{refused:>10}/{len(unanswerable)}{mark}"
+            )
+        return "\n".join(lines)
+
+
+@dataclass
 class SetScore:
     """One system's figures on one question set (or on several, added up)."""
 
     name: str
     counts: dict[str, list[float]] = field(default_factory=dict)  # row -> [right, out of]
+    reliability: Reliability = field(default_factory=Reliability)
+    misses: list[str] = field(default_factory=list)  # answerable questions not right at top-1
 
     def add(self, row: str, right: float, out_of: float = 1.0) -> None:
         cell = self.counts.setdefault(row, [0.0, 0.0])
@@ -326,6 +316,8 @@ class SetScore:
     def merge(self, other: SetScore) -> None:
         for row, (right, out_of) in other.counts.items():
             self.add(row, right, out_of)
+        self.reliability.merge(other.reliability)
+        self.misses.extend(other.misses)
 
     def share(self, row: str) -> float:
         right, out_of = self.counts.get(row, [0.0, 0.0])
@@ -352,6 +344,7 @@ SET_ROWS = (
     "top-1",
     "top-3",
     "false refusals",
+    "wrong-article first quotes",
     "near-topic refused",
     "off-topic refused",
     "chit-chat not quoted",
@@ -363,28 +356,49 @@ _AVERAGED = frozenset({"quote / sentence length", "answer exact", "answer F1"})
 
 
 def score_set(
-    name: str, answer: Callable[[str], Answer], items: Sequence[Any], messages: Sequence[str]
+    name: str,
+    answer: Callable[[str], Answer],
+    items: Sequence[Any],
+    messages: Sequence[str] = (),
+    anyway: Callable[[str], Sequence[Passage]] | None = None,
 ) -> SetScore:
     """A system (the project's `Answerer.ask`, or a baseline speaking its way) on a set:
-    `items` are `bot.measure.labelled.Item`s, `messages` chit-chat."""
+    `items` are `bot.measure.labelled.Item`s, `messages` chit-chat. With `anyway` (the passages
+    the project would quote whatever its found decision), the confidence of every question
+    weighed is set beside whether its first quote answers (`SetScore.reliability`)."""
     result = SetScore(name)
     for item in items:
         said = answer(item.question)
-        texts = [p.text.lower() for p in said.passages] if said.found else []
+        passages = said.passages if said.found else ()
+        first = passages[0] if passages else None
+        if anyway is not None and said.chat is None and said.reason == "weak_match":
+            would = anyway(item.question)
+            right_anyway = bool(would) and item.answered_by(would[0].text, would[0].doc)
+            result.reliability.add(said.confidence, item.answerable, right_anyway)
+        elif anyway is not None and said.found:
+            right_first = first is not None and item.answered_by(first.text, first.doc)
+            result.reliability.add(said.confidence, item.answerable, right_first)
+        elif anyway is not None and said.chat is None:
+            result.reliability.unweighed.append(item.answerable)
         if not item.answerable:
             row = "near-topic refused" if item.kind == "near-topic" else "off-topic refused"
             result.add(row, float(not said.found))
             continue
-        wanted = [p.lower() for p in item.phrases]
-        hits = [any(w in t for w in wanted) for t in texts[:3]]
+        hits = [item.answered_by(p.text, p.doc) for p in passages[:3]]
         top1 = bool(hits) and hits[0]
         result.add("top-1", float(top1))
         result.add("top-3", float(any(hits)))
         result.add("false refusals", float(not said.found))
+        if item.docs:
+            result.add(
+                "wrong-article first quotes",
+                float(first is not None and first.doc not in item.docs),
+            )
         if item.kind:
             result.add(f"top-1 {item.kind}", float(top1))
-        if said.found and said.passages:
-            first = said.passages[0]
+        if not top1:
+            result.misses.append(item.question)
+        if first is not None:
             result.add("quote / sentence length", len(first.text) / max(len(first.sentence), 1))
         if item.span:
             guess = said.answer or ""
@@ -396,22 +410,19 @@ def score_set(
 
 
 def careful_answers(corpus: Corpus, k: int = 3) -> Callable[[str], Answer]:
-    """Careful rank-bm25 (see `careful_system`) speaking as an `Answer` that never refuses and
+    """Careful rank-bm25 (see `careful_ranking`) speaking as an `Answer` that never refuses and
     quotes single sentences."""
-    return _as_answers(careful_system(corpus, k))
+    return _as_answers(careful_ranking(corpus, k))
 
 
 def naive_answers(corpus: Corpus, k: int = 3) -> Callable[[str], Answer]:
-    return _as_answers(naive_system(corpus, k))
+    return _as_answers(naive_ranking(corpus, k))
 
 
-def _as_answers(system: System) -> Callable[[str], Answer]:
-    from bot.search.answer import Passage
-
+def _as_answers(rank: Ranking) -> Callable[[str], Answer]:
     def answer(question: str) -> Answer:
-        found, texts = system(question)
-        passages = tuple(Passage(t, t, "", "", "", 0, 0.0, (), -1) for t in texts)
-        return Answer(question, found, passages)
+        passages = tuple(Passage(t, t, doc, "", "", 0, 0.0, (), -1) for t, doc in rank(question))
+        return Answer(question, True, passages)
 
     return answer
 

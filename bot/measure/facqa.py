@@ -17,12 +17,14 @@ import csv
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from rank_bm25 import BM25Okapi
 
 from bot.measure.evaluate import System, overlap, table
+from bot.measure.labelled import Item, Labelled
 from bot.reading import text
 from bot.search.answer import Answerer
 from bot.search.corpus import Corpus, build_corpus, parse_document
@@ -50,6 +52,7 @@ def detokenize(tokens: Sequence[str]) -> str:
     return " ".join(tokens)
 
 
+@lru_cache(maxsize=2)  # calibrate reads train, its halves and valid from one reading
 def read_facqa(folder: Path) -> FacqaData:
     passages: dict[str, int] = {}
     questions: dict[str, tuple[FacqaQuestion, ...]] = {}
@@ -90,6 +93,19 @@ def facqa_corpus(data: FacqaData) -> Corpus:
         for i, passage in enumerate(data.passages)
     ]
     return build_corpus(docs)
+
+
+def facqa_labelled(folder: Path, splits: Sequence[str]) -> Labelled:
+    """FacQA questions of the splits over every passage of the data set (one corpus)."""
+    data = read_facqa(folder)
+    kb = Snapshot.build(facqa_corpus(data))
+    items = tuple(
+        Item(q.question, (q.answer,), q.answer, (f"facqa-{q.passage:04d}.txt",))
+        for split in splits
+        for q in data.questions.get(split, ())
+        if q.answer
+    )
+    return Labelled("FacQA " + "+".join(splits), "facqa", kb, items)
 
 
 @dataclass

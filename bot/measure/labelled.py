@@ -2,38 +2,43 @@
 they are asked of: what the models of the search are fitted and judged on.
 
 - **FacQA** (IndoNLU; Indonesian news, factoid questions with answer spans): every passage a
-  document; a question's answer is its span, in its own passage.
+  document; a question's answer is its span, in its own passage (`bot.measure.facqa`).
 - **IDK-MRC** (TyDiQA-ID questions with answer spans, and unanswerable ones written for the same
-  Wikipedia paragraphs): every paragraph a document.
-- **Question files** shaped like `dev_questions.json` (`answer` phrases, optional `span`), each
-  over its corpus folder or article.
+  Wikipedia paragraphs): every paragraph a document (`bot.measure.idkmrc`).
+- **Question files** shaped like `dev_questions.json` (`answer` phrases, optional `span`, and
+  `unanswerable` questions and chit-chat `messages`), each over its corpus folder or article.
+- **Among many articles**: a question file's corpus with other articles loaded beside it (the
+  IndoSum archive: `archive_documents`), as an operator loads hundreds; a quote answers only
+  from the question file's own documents.
 
 Nothing is copied: the data is read from the folders given, at run time.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from bot.measure.facqa import read_facqa
-from bot.search.corpus import build_corpus, parse_document
+from bot.search.corpus import Document, build_corpus, parse_document
 from bot.search.snapshot import Snapshot, load_snapshot
 
 
 @dataclass(frozen=True)
 class Item:
     """One question over one corpus: the phrases that mark its answer (any one; none for an
-    unanswerable question), its short answer span if known, and the document that must hold
-    it (when the data names one)."""
+    unanswerable question), its short answer span if known, and the documents that must hold
+    it (when the data names them)."""
 
     question: str
     phrases: tuple[str, ...]
     span: str = ""
-    doc: str = ""
+    docs: tuple[str, ...] = ()
     kind: str = ""
 
     @property
@@ -42,69 +47,59 @@ class Item:
 
     def answered_by(self, text: str, doc: str) -> bool:
         """Does a quote from `doc` hold the answer?"""
-        if self.doc and doc != self.doc:
+        if self.docs and doc not in self.docs:
             return False
         low = text.lower()
         return any(p.lower() in low for p in self.phrases)
 
 
 class Labelled(NamedTuple):
-    """Questions over one corpus, under a name and a group (facqa, idk, own)."""
+    """Questions over one corpus, under a name and a group (facqa, idk, own); `messages` are
+    chit-chat (never to be quoted), `scale` says how many other articles were loaded beside the
+    questions' own ("" for none)."""
 
     name: str
     group: str
     kb: Snapshot
     items: tuple[Item, ...]
+    messages: tuple[str, ...] = ()
+    scale: str = ""
 
 
-def facqa(folder: Path, splits: Sequence[str]) -> Labelled:
-    """FacQA questions of the splits over every passage of the data set (one corpus)."""
-    data = read_facqa(folder)
-    docs = [
-        parse_document(f"facqa-{i:04d}.txt", passage, markdown=False)
-        for i, passage in enumerate(data.passages)
-    ]
-    kb = Snapshot.build(build_corpus(docs))
-    items = tuple(
-        Item(q.question, (q.answer,), q.answer, f"facqa-{q.passage:04d}.txt")
-        for split in splits
-        for q in data.questions.get(split, ())
-        if q.answer
-    )
-    return Labelled("FacQA " + "+".join(splits), "facqa", kb, items)
+def corpus_exists(corpus: Path) -> bool:
+    """Is the corpus a question file names here (for an archive article: its archive)?"""
+    archive, _, name = str(corpus).partition(".jsonl.gz#")
+    return Path(archive + ".jsonl.gz").is_file() if name else corpus.exists()
 
 
-def idk(path: Path) -> Labelled:
-    """IDK-MRC questions over every paragraph of the file (one corpus)."""
-    records = json.loads(path.read_text(encoding="utf-8"))
-    docs = [
-        parse_document(f"idk-{i:05d}.txt", item["context"], markdown=False)
-        for i, item in enumerate(records)
-    ]
-    kb = Snapshot.build(build_corpus(docs))
-    items: list[Item] = []
-    for i, record in enumerate(records):
-        for qa in record["qas"]:
-            answers = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", []) if a["text"]))
-            span = answers[0] if answers else ""
-            items.append(Item(qa["question"], answers, span, f"idk-{i:05d}.txt" if answers else ""))
-    return Labelled(f"IDK-MRC {path.stem}", "idk", kb, tuple(items))
-
-
-def question_file(path: Path, corpus: Path, name: str = "") -> Labelled:
-    """A question file over a corpus folder, or over one article file."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+def question_documents(corpus: Path) -> list[Document]:
+    """The documents a question file is about: one article file, a corpus folder, or one
+    article of an archive file (`ARCHIVE.jsonl.gz#NAME`)."""
+    archive, _, name = str(corpus).partition(".jsonl.gz#")
+    if name:
+        docs = [d for d in archive_documents(Path(archive + ".jsonl.gz")) if d.name == name]
+        if not docs:
+            raise FileNotFoundError(f"no article {name!r} in {archive}.jsonl.gz")
+        return docs
     if corpus.is_file():
-        doc = parse_document(corpus.name, corpus.read_text(encoding="utf-8"), markdown=False)
-        kb = Snapshot.build(build_corpus([doc]))
-    else:
-        kb = load_snapshot(corpus)
+        return [parse_document(corpus.name, corpus.read_text(encoding="utf-8"), markdown=False)]
+    return list(load_snapshot(corpus).corpus.documents)
+
+
+def question_items(
+    path: Path, docs: Sequence[str] = ()
+) -> tuple[tuple[Item, ...], tuple[str, ...]]:
+    """A question file's questions (answerable, then unanswerable) and chit-chat messages; an
+    answer counts only from `docs` when they are given."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    own = tuple(docs)
     items = [
         Item(
             str(item["q"]),
             tuple(item["answer"]),
             str(item.get("span", "")),
-            kind=str(item.get("kind", "")),
+            own,
+            str(item.get("kind", "")),
         )
         for item in data.get("answerable", [])
     ]
@@ -112,4 +107,61 @@ def question_file(path: Path, corpus: Path, name: str = "") -> Labelled:
         Item(str(item["q"]), (), kind=str(item.get("kind", "off-topic")))
         for item in data.get("unanswerable", [])
     ]
-    return Labelled(name or path.stem, "own", kb, tuple(items))
+    messages = tuple(str(m["q"]) for m in data.get("messages", []))
+    return tuple(items), messages
+
+
+def question_file(
+    path: Path, corpus: Path, name: str = "", others: Sequence[Document] = (), scale: str = ""
+) -> Labelled:
+    """A question file over a corpus folder or one article file, with `others` (articles the
+    questions are not about) loaded beside it when given."""
+    docs = question_documents(corpus)
+    names = {d.name for d in docs}
+    extra = [d for d in others if d.name not in names]
+    if extra or not corpus.is_dir():
+        kb = Snapshot.build(build_corpus([*docs, *extra]))
+    else:
+        kb = load_snapshot(corpus)
+    items, messages = question_items(path, sorted(names) if extra else ())
+    return Labelled(name or path.stem, "own", kb, items, messages, scale)
+
+
+@lru_cache(maxsize=2)
+def archive_documents(path: Path) -> list[Document]:
+    """The articles of an archive file: gzipped JSON lines of `{"name": ..., "text": ...}`, one
+    paragraph a line (`shared/benchmarks/indosum-archive/dev04-300.jsonl.gz`)."""
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle if line.strip()]
+    return [parse_document(str(r["name"]), str(r["text"]), markdown=False) for r in records]
+
+
+# How many other articles a question file is asked among when fitting: alone, a few, all
+SCALES = {"alone": 0, "ten": 10, "archive": -1}
+
+
+def at_scales(
+    path: Path,
+    corpus: Path,
+    archive: Sequence[Document],
+    scales: Sequence[str] = tuple(SCALES),
+    name: str = "",
+) -> list[Labelled]:
+    """One question file over its corpus alone and among other articles of the archive (a
+    sample of ten, the same for the same file, or all of them): the same question should get
+    the same decision whatever else is loaded."""
+    out = []
+    for scale in scales:
+        count = SCALES[scale]
+        if count == 0 or not archive:
+            others: Sequence[Document] = ()
+        elif count < 0:
+            others = archive
+        else:
+            others = random.Random(str(path)).sample(list(archive), min(count, len(archive)))
+        if count and not others:
+            continue
+        base = name or path.stem
+        label = base if count == 0 else f"{base} ({scale})"
+        out.append(question_file(path, corpus, label, others, scale))
+    return out

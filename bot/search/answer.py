@@ -109,13 +109,20 @@ class Answerer:
     """Answers questions from one `Snapshot`."""
 
     def __init__(
-        self, kb: Snapshot, top_k: int = 3, more_k: int = 6, fitted: Fitted | None = None
+        self,
+        kb: Snapshot,
+        top_k: int = 3,
+        more_k: int = 6,
+        fitted: Fitted | None = None,
+        found_threshold: float | None = None,
     ) -> None:
         self.kb = kb
         self.top_k = top_k
         self.more_k = more_k
         self.fitted = fitted or shipped()
         self.ranker = Ranker(kb, self.fitted.ranker)
+        # the confidence a question needs to be answered (FOUND_THRESHOLD; else the fitted one)
+        self.threshold = self.fitted.found.threshold if found_threshold is None else found_threshold
 
     def confidence(self, considered: Considered) -> float:
         """The found model's probability that the corpus answers the question."""
@@ -204,7 +211,7 @@ class Answerer:
         considered = self._weigh(reading, query)
         found = self.fitted.found
         confidence = self.confidence(considered)
-        if not considered.ranked or confidence < found.threshold:
+        if not considered.ranked or confidence < self.threshold:
             return Answer(question, False, (), "weak_match", confidence=confidence, language=lang)
         passages = self._passages(considered, self.top_k + self.more_k)
         return Answer(
@@ -214,7 +221,7 @@ class Answerer:
             "",
             passages[self.top_k :],
             confidence=confidence,
-            tentative=confidence < found.threshold + tentative_margin(found),
+            tentative=confidence < self.threshold + tentative_margin(found),
             language=lang,
         )
 

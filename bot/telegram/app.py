@@ -328,7 +328,13 @@ def run_bot(settings: Settings) -> int:
         return 2
     if settings.webhook_url:
         settings = with_webhook_secret(settings)
-    live = LiveSnapshot(kb, settings.corpus_dir, settings.top_k, settings.index_cache_dir)
+    live = LiveSnapshot(
+        kb,
+        settings.corpus_dir,
+        settings.top_k,
+        settings.index_cache_dir,
+        settings.found_threshold,
+    )
     storage = Storage(settings.database_path, store_question_text=settings.store_question_text)
     application = build_application(settings, live, storage)
     log.info(
