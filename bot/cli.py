@@ -124,6 +124,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE=CORPUS",
         help="a question file and the corpus folder or article it is about (repeatable)",
     )
+    cal.add_argument(
+        "--archive",
+        type=Path,
+        help="other articles (.jsonl.gz, shared/benchmarks/indosum-archive/): each tuning set is "
+        "also fitted on among ten of them and among all of them",
+    )
     cal.add_argument("--out", type=Path, help="folder to write the models to (default: the bot's)")
     cal.add_argument(
         "--only",
@@ -294,10 +300,11 @@ def _eval(args: argparse.Namespace) -> int:
 def _calibrate(args: argparse.Namespace) -> int:
     settings = read_corpus_settings()
     from bot.measure.calibrate import calibrate, own_sets, write
-    from bot.measure.labelled import question_file
+    from bot.measure.labelled import archive_documents, question_file
     from bot.search.fitted import MODELS
 
-    own = own_sets(args.sets) if args.sets else []
+    archive = archive_documents(args.archive) if args.archive else []
+    own = own_sets(args.sets, archive=archive) if args.sets else []
     for spec in args.questions:
         file, _, corpus = spec.partition("=")
         own.append(question_file(Path(file), Path(corpus) if corpus else settings.corpus_dir))

@@ -1,13 +1,17 @@
-"""Found or not found: does the corpus answer the question?
+"""Found or not found: does the first quote answer the question?
 
-One rule for every corpus: a model (boosted trees on the logistic loss, `models/found.json`)
-over features of the question and of its best windows that do not depend on the corpus's size
-or vocabulary: shares of the question's weight the best window and its paragraph hold, how much
-of the question is words the corpus lacks (weighed by how rare they are in general text),
-whether the word it asks about is there, whether the best window holds the kind of answer asked
-for and how sure the answer span is, the ranking model's score and its margin. It is fitted by
-`python -m bot calibrate` on labelled questions (README "Quality" says which); the threshold and
-the margin under which an answer is called tentative are fitted with it.
+One rule for every corpus, whatever else is loaded beside the article asked about: a model
+(boosted trees on the logistic loss, `models/found.json`) over features of the question and of
+the window quoted first that mean the same on one article and among thousands. Words weigh by
+how rare they are in general text (never by the corpus's idf, which moves with its size):
+which of the question's words, names, numbers and the word it asks about the window holds, and
+its document; whether the window holds the kind of answer asked for, beside the word asked
+about; how sure the answer span is; the ranking model's score. It is fitted by
+`python -m bot calibrate` on labelled questions asked of corpora of one, ten and hundreds of
+articles, labelled by whether the first quote answers, so that its probability is the
+probability that the quote is right: the answer's `confidence`. The threshold (FOUND_THRESHOLD,
+else the one fitted with it) and the margin under which an answer is called tentative come
+with it.
 """
 
 from __future__ import annotations
@@ -18,26 +22,24 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bot.reading.kinds import EXPLAINED, NAMED
+from bot.reading.kinds import EXPLAINED, NAMED, Kind, holds
 from bot.reading.lexicon import WORD_CLASSES
 from bot.reading.message import Reading
 from bot.search import trees
-from bot.search.coverage import by_word, general_rarity, missing_weight, word_weight
-from bot.search.query import Query
+from bot.search.coverage import by_word, general_rarity, word_weight
+from bot.search.index import Index
+from bot.search.query import Query, QueryTerm, focus_terms
 from bot.search.ranking import Candidate
 from bot.search.snapshot import Snapshot
-from bot.search.tuning import TENTATIVE_MARGIN
+from bot.search.tuning import CUE_REACH, RARE_WORD, TENTATIVE_MARGIN
 from bot.search.windows import FEATURES as WINDOW
 
-# Features of the best window, as the ranking saw them
+# Features of the first window, as the ranking saw them (shares, not sizes)
 _FROM_WINDOW = (
     "coverage",
-    "coverage_found",
     "coverage_core",
-    "coverage_paragraph",
     "exact_share",
     "focus",
-    "focus_paragraph",
     "names",
     "grams",
     "kind_near",
@@ -46,25 +48,25 @@ _FROM_WINDOW = (
     "new_names",
     "new_numbers",
     "unit",
-    "lexical_core",
-    "lexical_share",
 )
 
 FEATURES = (
-    "score",  # the ranking model's probability for the best window
-    "second",  # ... for the next window (that does not overlap it)
-    "margin",  # the difference
-    "span",  # how sure the answer span in the best window is (0 when none is looked for)
+    "score",  # the ranking model's probability for the first window
+    "span",  # how sure the answer span in it is (0 when none is looked for)
     *(f"top_{name}" for name in _FROM_WINDOW),
-    "missing_share",  # share of the question's weight in real words the corpus lacks
-    "unknown_share",  # ... in words the reader could not place (names, far typos)
-    "missing_name",  # a capitalised word the corpus lacks ("Liga Inggris")
-    "focus_missing",  # the word the question asks about is missing ("Berapa *gaji* ...")
-    "missing_number",  # a number or year the corpus does not have ("... pada tahun 2023")
-    "missing_bare",  # share of the question's words missing as bare roots (nouns, mostly)
-    "rarest_missing",  # how rare in general text the rarest missing real word is (0..1)
-    "negation_unmatched",  # the question says "tidak"/"not" and the best window does not
-    "fuzzy_share",  # share of the found weight that came from typo matches
+    "held",  # share of the question's weight (general rarity) the window holds
+    "held_exact",  # ... holds as written (not through synonyms, English, typos)
+    "held_document",  # ... the window's document holds
+    "held_words",  # share of the question's words the window holds, however common
+    "unheld_rarest",  # general rarity of the rarest word the window lacks (0: none)
+    "unheld_rare",  # how many rare words it lacks (up to 3, / 3)
+    "question_weight",  # log of the question's weight: how much it asks
+    "names_unheld",  # names of the question the window lacks (up to 3, / 3)
+    "numbers_unheld",  # numbers and years of the question the window lacks (up to 3, / 3)
+    "focus_held",  # the window holds the word the question asks about (-1: none)
+    "focus_rarity",  # how rare that word is in general text (-1: none)
+    "kind_focus",  # the kind asked for stands within a few words of that word (-1: none)
+    "negation_unmatched",  # the question says "tidak"/"not" and the window does not
     "second_look",  # share of the found weight that came from synonyms, English, typos
     "words",  # log of the number of question words looked for
     "asks_named",  # it asks for a person, a place or another name
@@ -89,40 +91,58 @@ def evidence(
     span: float,
 ) -> np.ndarray:
     """The FEATURES the found decision is taken on (zeros when nothing was ranked)."""
-    index = kb.index
-    top_idf = index.max_idf or 1.0
-    groups = by_word(query)
-    found_weight = sum(word_weight(g, None, index) for g in groups)
-    missing = sum(missing_weight(t, index) for t in query.missing)
-    unknown = len(query.unknown) * top_idf
-    total = found_weight + missing + unknown
     row = np.zeros(len(FEATURES), dtype=np.float64)
-    if not ranked or total <= 0:
+    groups = by_word(query)
+    words = len(groups) + len(query.missing) + len(query.unknown)
+    if not ranked or not words:
         return row
     top = ranked[0]
-    second = ranked[1].score if len(ranked) > 1 else 0.0
+    index = kb.index
+    lo, hi = top.window[0], top.window[-1] + 1
+    start, end = kb.document_span(top.chunk)
+    terms = {qt.term for qt in query.terms}
+    window = _holding(terms, index, lo, hi)
+    document = _holding(terms, index, start, end)
+    focus = focus_terms(reading, query)
+
+    weights = [_rarity(g) for g in groups]
+    lacking = [general_rarity(t) for t in query.missing] + [1.0] * len(query.unknown)
+    total = sum(weights) + sum(lacking) or 1.0
+    in_window = [any(qt.term in window for qt in g) for g in groups]
+    as_written = [
+        any(qt.term in window and qt.how in ("exact", "name") for qt in g) for g in groups
+    ]
+    in_document = [any(qt.term in document for qt in g) for g in groups]
+    unheld = [w for w, h in zip(weights, in_window, strict=True) if not h] + lacking
+    names = [any(qt.how == "name" for qt in g) for g in groups]
+    numbers = [g[0].word[:1].isdigit() for g in groups]
+    focus_rarity = max(
+        (w for g, w in zip(groups, weights, strict=True) if _asks(g, focus)), default=-1.0
+    )
+
+    found_weight = sum(word_weight(g, None, index) for g in groups)
     alternative = sum(
         word_weight(g, None, index) for g in groups if g[0].how not in ("exact", "name")
     )
-    fuzzy = sum(word_weight(g, None, index) for g in groups if g[0].how == "fuzzy")
-    words = len(groups) + len(query.missing) + len(query.unknown)
-    window_text = " ".join(kb.sentences[i].text for i in top.window)
+    texts = [kb.sentences[i].text for i in top.window]
     kind = reading.kind
     values = (
         top.score,
-        second,
-        top.score - second,
         span,
         *(top.row[i] for i in _WINDOW_AT),
-        missing / total,
-        unknown / total,
-        float(query.missing_names > 0),
-        float(query.focus_missing),
-        float(query.missing_numbers > 0),
-        query.missing_bare / max(words, 1),
-        max((general_rarity(t) for t in query.missing), default=0.0),
-        float(reading.negated and not _negated(window_text)),
-        fuzzy / found_weight if found_weight else 0.0,
+        _share(weights, in_window, total),
+        _share(weights, as_written, total),
+        _share(weights, in_document, total),
+        sum(in_window) / words,
+        max(unheld, default=0.0),
+        min(sum(w >= RARE_WORD for w in unheld), 3) / 3,
+        math.log1p(total),
+        _unheld(names, in_window, query.missing_names),
+        _unheld(numbers, in_window, query.missing_numbers),
+        float(bool(focus & window)) if focus else -1.0,
+        focus_rarity,
+        _kind_beside(kind, texts, query, focus) if focus and kind else -1.0,
+        float(reading.negated and not _negated(" ".join(texts))),
         alternative / found_weight if found_weight else 0.0,
         math.log1p(words),
         float(kind in NAMED),
@@ -131,6 +151,39 @@ def evidence(
     )
     row[:] = values
     return row
+
+
+def _holding(terms: set[str], index: Index, lo: int, hi: int) -> set[str]:
+    """The terms some sentence of [lo, hi) holds."""
+    bounds_lo, bounds_hi = np.asarray([lo]), np.asarray([hi])
+    return {t for t in terms if index.holds(t, bounds_lo, bounds_hi)[0]}
+
+
+def _rarity(group: Sequence[QueryTerm]) -> float:
+    """How rare a question word is in general text: the rarest of its own terms (a synonym
+    looked for beside it does not make it rarer)."""
+    own = [qt for qt in group if qt.how != "related"] or list(group)
+    return max(general_rarity(qt.term) for qt in own)
+
+
+def _share(weights: Sequence[float], held: Sequence[bool], total: float) -> float:
+    return sum(w for w, h in zip(weights, held, strict=True) if h) / total
+
+
+def _asks(group: Sequence[QueryTerm], focus: frozenset[str]) -> bool:
+    return any(qt.term in focus for qt in group)
+
+
+def _kind_beside(kind: Kind, texts: Sequence[str], query: Query, focus: frozenset[str]) -> float:
+    """Does a word of the kind asked for stand within CUE_REACH words of the word asked about
+    (the date next to "mulai", not any date in the sentence)?"""
+    return float(any(holds(kind, t, query.words, focus, CUE_REACH) for t in texts))
+
+
+def _unheld(flags: Sequence[bool], held: Sequence[bool], lacking: int) -> float:
+    """How many of the flagged words the window lacks, with those the corpus lacks (up to 3,
+    / 3)."""
+    return min(sum(f and not h for f, h in zip(flags, held, strict=True)) + lacking, 3) / 3
 
 
 def tentative_margin(model: trees.Model) -> float:

@@ -116,6 +116,23 @@ class Snapshot:
     def _paragraph_starts(self) -> list[int]:
         return [chunk.id - chunk.position for chunk in self.corpus.sentences]
 
+    @cached_property
+    def _document_starts(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Each sentence's document as [start, end) sentence ids (documents are contiguous)."""
+        sentences = self.corpus.sentences
+        first = np.asarray(
+            [0] + [i for i in range(1, len(sentences)) if sentences[i].doc != sentences[i - 1].doc],
+            dtype=np.int64,
+        )
+        bounds = np.append(first, len(sentences))
+        which = np.searchsorted(first, np.arange(len(sentences)), side="right") - 1
+        return bounds[which], bounds[which + 1]
+
+    def document_span(self, chunk_id: int) -> tuple[int, int]:
+        """[lo, hi) sentence ids of the chunk's document."""
+        starts, ends = self._document_starts
+        return int(starts[chunk_id]), int(ends[chunk_id])
+
     def paragraph_span(self, chunk_id: int, reach: int) -> tuple[int, int]:
         """[lo, hi) chunk ids of the chunk's paragraph, at most `reach` sentences either side."""
         chunks = self.corpus.sentences

@@ -36,6 +36,7 @@ PASSAGE_LIMIT = 1500  # a longer quote is cut around its first highlighted word
 # weight: still about the question, not only near it
 SECONDARY_COVERAGE = 0.25
 # an answer found with less than this to spare is tentative (when the model file names none)
+RARE_WORD = 0.5  # a word this rare in general text (0..1) or more names something specific
 TENTATIVE_MARGIN = 0.15
 
 # --- follow-ups (bot.search.conversation)
