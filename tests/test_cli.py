@@ -144,6 +144,15 @@ def test_ask_conversation_in_plain_text_shows_the_topic() -> None:
     assert "microchip" in result.stdout.split("kenapa itu jadi masalah?")[1]
 
 
+def test_ask_conversation_refuses_a_follow_up_about_what_the_article_never_says() -> None:
+    stdin = "Siapa yang mengembangkan Gigachat?\nberapa harganya?\n"
+    result = run_bot("ask", "--conversation", "--json", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    second = json.loads(result.stdout.strip().split("\n")[1])
+    assert second["understood"] is None  # not read with the topic
+    assert second["found"] is False and second["passages"] == [] and second["answer"] is None
+
+
 def test_ask_without_conversation_reads_each_line_alone() -> None:
     result = run_bot("ask", "--json", stdin=CONVERSATION)
     second = json.loads(result.stdout.strip().split("\n")[1])
