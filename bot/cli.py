@@ -86,7 +86,13 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="*", help="the question; without it, one per stdin line")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument("--top-k", type=int, default=None, help="passages per answer")
-    ask.add_argument("--lang", choices=["id", "en"], default="id", help="terminal wording")
+    ask.add_argument(
+        "--lang",
+        choices=["id", "en"],
+        default=None,
+        help="the replies' wording for every question (default: each question's own language, "
+        "Indonesian when its words do not tell)",
+    )
     ask.add_argument(
         "--conversation",
         action="store_true",
@@ -187,7 +193,7 @@ def _print(text: str) -> None:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from bot.messages import problem_reason
+    from bot.messages import problem_reason, t
     from bot.reading.message import read
     from bot.render import answer_terminal
     from bot.search.answer import Answerer
@@ -206,7 +212,7 @@ def _ask(args: argparse.Namespace) -> int:
     examples = [q for d in kb.corpus.documents for q in d.questions][:3]
     title = kb.corpus.documents[0].title if kb.corpus.documents else ""
     if not args.question and sys.stdin.isatty() and not args.json:
-        print("Tulis pertanyaan, satu per baris (Ctrl-D untuk selesai):", file=sys.stderr)
+        print(t("terminal_prompt", args.lang or "id"), file=sys.stderr)
     topic: Topic | None = None
     for question in _questions(args, sys.stdin.buffer):
         about: str | None = None
@@ -223,7 +229,8 @@ def _ask(args: argparse.Namespace) -> int:
             # ASCII-only JSON: no raw U+2028 or other line breaks that a reader might split on
             _print(json.dumps(record, ensure_ascii=True))
         else:
-            _print(answer_terminal(answer, color, args.lang, examples, title, about=about) + "\n")
+            lang = args.lang or answer.language or "id"  # as Telegram: the question's own
+            _print(answer_terminal(answer, color, lang, examples, title, about=about) + "\n")
     save_stems(settings.index_cache_dir)  # the questions' words, for the next start
     return 0
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.messages import Lang, t
 from tests.conftest import CORPUS_DIR, DEV_QUESTIONS, EXTRA_QUESTIONS, ROOT
 from tests.paths import corpus_with
 
@@ -246,3 +247,64 @@ def test_run_health_and_backup_explain_themselves() -> None:
         assert result.returncode == 0, result.stderr
         for word in words:
             assert word in result.stdout, (command, word)
+
+
+# --------------------------------------------------------------------------- the replies' language
+
+ENGLISH = [
+    "What is the capital of France?",  # off-topic: refused
+    "What is the population of Russia?",  # found with little to spare: the hedge line
+    "Who launched the national AI task force?",
+]
+INDONESIAN = ["Siapa yang meluncurkan satuan tugas AI nasional?", "Resep kue bolu"]
+
+
+def replies(stdout: str) -> dict[str, str]:
+    """The terminal's output, one reply per question (the block under its `? question` line)."""
+    blocks = [b for b in stdout.split("\n? ") if b.strip()]
+    return {b.removeprefix("? ").split("\n", 1)[0]: b.split("\n", 1)[1] for b in blocks}
+
+
+def wording(key: str, lang: Lang) -> str:
+    """The first line of one of the bot's texts, as the terminal shows it."""
+    return t(key, lang, examples="", paragraph=1).split("\n")[0]
+
+
+def test_ask_answers_each_question_in_the_language_it_is_written_in() -> None:
+    stdin = "\n".join(ENGLISH + INDONESIAN) + "\n"
+    result = run_bot("ask", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    data = run_bot("ask", "--json", stdin=stdin)
+    tentative = {o["question"] for o in map(json.loads, data.stdout.splitlines()) if o["tentative"]}
+    assert tentative & set(ENGLISH), "no English question is found with little to spare any more"
+    said = replies(result.stdout)
+    assert wording("not_found", "en") in said["What is the capital of France?"]
+    for question in ENGLISH:
+        assert wording("not_found", "id") not in said[question], question
+        assert wording("tentative", "id") not in said[question], question
+        assert "paragraf " not in said[question] and "skor " not in said[question], question
+        if question in tentative:
+            assert wording("tentative", "en") in said[question], question
+    assert "paragraph 1" in said["Who launched the national AI task force?"]
+    assert "paragraf 1" in said["Siapa yang meluncurkan satuan tugas AI nasional?"]
+    assert wording("not_found", "id") in said["Resep kue bolu"]
+
+
+def test_ask_thanks_in_english_is_answered_in_english() -> None:
+    said = replies(run_bot("ask", "thanks").stdout)
+    assert said["thanks"].strip().startswith("💬 You're welcome!")
+
+
+@pytest.mark.parametrize(("lang", "other"), [("id", "en"), ("en", "id")])
+def test_ask_lang_words_every_reply_in_one_language(lang: Lang, other: Lang) -> None:
+    stdin = "\n".join([*ENGLISH, *INDONESIAN, "thank you", "makasih"]) + "\n"
+    result = run_bot("ask", "--lang", lang, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    said = replies(result.stdout)
+    assert wording("not_found", lang) in said["What is the capital of France?"]
+    assert wording("not_found", lang) in said["Resep kue bolu"]
+    for thanks in ("thank you", "makasih"):
+        assert wording("chat_thanks", lang) in said[thanks]
+    for question in ENGLISH + INDONESIAN:
+        assert wording("not_found", other) not in said[question], question
+        assert wording("quote_from", other).lower() not in said[question], question
