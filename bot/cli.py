@@ -67,15 +67,17 @@ HEALTH_HELP = """\
 Check that the bot could serve: the corpus in CORPUS_DIR loads and the database at
 DATABASE_PATH takes a write (before it exists: its folder is writable). No Telegram is needed.
 
-Exit status: 0 healthy, with one line on stdout; 1 not, with one line on stderr saying why.
-For systemd's ExecStartPre or a container's health check."""
+Exit status: 0 healthy, with one line on stdout; 1 not, with one line on stderr saying why;
+2 a setting is wrong, with one error line on stderr for each. For systemd's ExecStartPre or a
+container's health check."""
 
 BACKUP_HELP = """\
 Write a consistent copy of the live database to FILE while the bot runs (SQLite's online
 backup, checked with PRAGMA integrity_check, renamed over FILE only when complete). Do not copy
 the database with cp while the bot runs: it can miss what is in the -wal file.
 
-Exit status: 0 written, with a summary line; 1 not, with one line on stderr saying why."""
+Exit status: 0 written, with a summary line; 1 not, with one line on stderr saying why; 2 a
+setting is wrong, with one error line on stderr for each."""
 
 
 def _parser() -> argparse.ArgumentParser:

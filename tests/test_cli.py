@@ -308,3 +308,39 @@ def test_ask_lang_words_every_reply_in_one_language(lang: Lang, other: Lang) -> 
     for question in ENGLISH + INDONESIAN:
         assert wording("not_found", other) not in said[question], question
         assert wording("quote_from", other).lower() not in said[question], question
+
+
+# --------------------------------------------------------------------------- exit codes
+
+
+def exit_codes(command: str) -> dict[int, str]:
+    """The exit codes `python -m bot COMMAND --help` documents, each with what it says."""
+    text = " ".join(run_bot(command, "--help").stdout.split())
+    status = text.split("Exit status: ", 1)[1].split(". ", 1)[0]
+    codes = {}
+    for part in status.split("; "):
+        code, _, meaning = part.partition(" ")
+        codes[int(code)] = meaning
+    return codes
+
+
+@pytest.mark.parametrize("command", ["health", "backup"])
+def test_a_bad_setting_exits_with_the_code_help_documents_for_it(
+    command: str, tmp_path: Path
+) -> None:
+    env = {"ADMIN_IDS": "12,abc", "DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
+    args = [str(tmp_path / "copy.sqlite3")] if command == "backup" else []
+    result = run_bot(command, *args, env=env)
+    codes = exit_codes(command)
+    assert result.returncode in codes, (result.returncode, codes)
+    assert "setting" in codes[result.returncode]
+    assert "ADMIN_IDS" in result.stderr
+
+
+def test_health_exits_with_the_documented_codes_for_healthy_and_not(tmp_path: Path) -> None:
+    codes = exit_codes("health")
+    database = {"DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
+    healthy = run_bot("health", env=database)
+    assert healthy.returncode == 0 and "healthy" in codes[0]
+    missing = run_bot("health", env={**database, "CORPUS_DIR": str(tmp_path / "none")})
+    assert missing.returncode == 1 and "not" in codes[1]
