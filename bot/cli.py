@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -60,8 +61,9 @@ corpus. Long polling is the default; with WEBHOOK_URL the bot listens on
 WEBHOOK_LISTEN:WEBHOOK_PORT and registers the webhook with a secret (WEBHOOK_SECRET, or a
 random one for the run). Every setting is checked before the network is touched.
 
-Exit status: 0 stopped; 1 stopped by an error (one line says why); 2 a setting is wrong or
-Telegram rejects the token."""
+Exit status: 0 stopped by Ctrl-C (SIGINT) or SIGTERM, whenever it comes (also while the
+corpus loads or while it waits for the Bot API); 1 stopped by an error (one line says why); 2 a
+setting is wrong or Telegram rejects the token."""
 
 HEALTH_HELP = """\
 Check that the bot could serve: the corpus in CORPUS_DIR loads and the database at
@@ -352,9 +354,20 @@ def _settings() -> Settings:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.telegram.app import run_bot
+    # SIGTERM stops as Ctrl-C does from here on, so that a stop before the bot serves (while it
+    # starts, loads the corpus or waits for the Bot API) is clean too: exit 0, not 143; PTB's
+    # polling loop and the webhook server then take both signals over
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        from bot.telegram.app import run_bot
 
-    return run_bot(_settings())
+        return run_bot(_settings())
+    except KeyboardInterrupt:
+        return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _health(args: argparse.Namespace) -> int:
