@@ -251,11 +251,14 @@ def test_run_health_and_backup_explain_themselves() -> None:
 
 # --------------------------------------------------------------------------- the replies' language
 
-ENGLISH = [
-    "What is the capital of France?",  # off-topic: refused
-    "What is the population of Russia?",  # found with little to spare: the hedge line
-    "Who launched the national AI task force?",
+# questions the article answers only loosely: found with little to spare (the hedge line)
+LOOSE = [
+    "What is the population of Russia?",
+    "Who funds the task force?",
+    "How much money does Russia spend on AI?",
+    "How fast is Russia growing in AI?",
 ]
+ENGLISH = ["What is the capital of France?", *LOOSE, "Who launched the national AI task force?"]
 INDONESIAN = ["Siapa yang meluncurkan satuan tugas AI nasional?", "Resep kue bolu"]
 
 
@@ -276,7 +279,7 @@ def test_ask_answers_each_question_in_the_language_it_is_written_in() -> None:
     assert result.returncode == 0, result.stderr
     data = run_bot("ask", "--json", stdin=stdin)
     tentative = {o["question"] for o in map(json.loads, data.stdout.splitlines()) if o["tentative"]}
-    assert tentative & set(ENGLISH), "no English question is found with little to spare any more"
+    assert tentative & set(LOOSE), "none of LOOSE is found with little to spare any more"
     said = replies(result.stdout)
     assert wording("not_found", "en") in said["What is the capital of France?"]
     for question in ENGLISH:

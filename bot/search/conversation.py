@@ -7,7 +7,7 @@ plain synchronous code over the stable `Answerer.ask` (no Telegram, no I/O beyon
 lists once), so the bot and the terminal share it.
 
 A message is read with the earlier topic only when all of these hold (chosen on
-`tests/data/followups.json`, README "Quality"):
+`tests/data/followups.json`, docs/followups.md):
 
 - it is short: it points back (a pronoun or demonstrative, a word ending in -nya) and names at
   most `SHORT_WORDS` things of its own (each word of a name counts), or it asks only for a facet
