@@ -1,5 +1,5 @@
 # Tanya Artikel: the Telegram bot in a slim Python image, run as a non-root user.
-# Build: docker build -t tanya-artikel .   Run: see compose.yaml and README "Deploying".
+# Build: docker build -t tanya-artikel .   Run: see compose.yaml and docs/deploying.md.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

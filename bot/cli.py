@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -60,22 +61,25 @@ corpus. Long polling is the default; with WEBHOOK_URL the bot listens on
 WEBHOOK_LISTEN:WEBHOOK_PORT and registers the webhook with a secret (WEBHOOK_SECRET, or a
 random one for the run). Every setting is checked before the network is touched.
 
-Exit status: 0 stopped; 1 stopped by an error (one line says why); 2 a setting is wrong or
-Telegram rejects the token."""
+Exit status: 0 stopped by Ctrl-C (SIGINT) or SIGTERM, whenever it comes (also while the
+corpus loads or while it waits for the Bot API); 1 stopped by an error (one line says why); 2 a
+setting is wrong or Telegram rejects the token."""
 
 HEALTH_HELP = """\
 Check that the bot could serve: the corpus in CORPUS_DIR loads and the database at
 DATABASE_PATH takes a write (before it exists: its folder is writable). No Telegram is needed.
 
-Exit status: 0 healthy, with one line on stdout; 1 not, with one line on stderr saying why.
-For systemd's ExecStartPre or a container's health check."""
+Exit status: 0 healthy, with one line on stdout; 1 not, with one line on stderr saying why;
+2 a setting is wrong, with one error line on stderr for each. For systemd's ExecStartPre or a
+container's health check."""
 
 BACKUP_HELP = """\
 Write a consistent copy of the live database to FILE while the bot runs (SQLite's online
 backup, checked with PRAGMA integrity_check, renamed over FILE only when complete). Do not copy
 the database with cp while the bot runs: it can miss what is in the -wal file.
 
-Exit status: 0 written, with a summary line; 1 not, with one line on stderr saying why."""
+Exit status: 0 written, with a summary line; 1 not, with one line on stderr saying why; 2 a
+setting is wrong, with one error line on stderr for each."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,7 +90,13 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="*", help="the question; without it, one per stdin line")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument("--top-k", type=int, default=None, help="passages per answer")
-    ask.add_argument("--lang", choices=["id", "en"], default="id", help="terminal wording")
+    ask.add_argument(
+        "--lang",
+        choices=["id", "en"],
+        default=None,
+        help="the replies' wording for every question (default: each question's own language, "
+        "Indonesian when its words do not tell)",
+    )
     ask.add_argument(
         "--conversation",
         action="store_true",
@@ -193,7 +203,7 @@ def _print(text: str) -> None:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from bot.messages import problem_reason
+    from bot.messages import problem_reason, t
     from bot.reading.message import read
     from bot.render import answer_terminal
     from bot.search.answer import Answerer
@@ -214,7 +224,7 @@ def _ask(args: argparse.Namespace) -> int:
     examples = [q for d in kb.corpus.documents for q in d.questions][:3]
     title = kb.corpus.documents[0].title if kb.corpus.documents else ""
     if not args.question and sys.stdin.isatty() and not args.json:
-        print("Tulis pertanyaan, satu per baris (Ctrl-D untuk selesai):", file=sys.stderr)
+        print(t("terminal_prompt", args.lang or "id"), file=sys.stderr)
     topic: Topic | None = None
     for question in _questions(args, sys.stdin.buffer):
         about: str | None = None
@@ -231,7 +241,8 @@ def _ask(args: argparse.Namespace) -> int:
             # ASCII-only JSON: no raw U+2028 or other line breaks that a reader might split on
             _print(json.dumps(record, ensure_ascii=True))
         else:
-            _print(answer_terminal(answer, color, args.lang, examples, title, about=about) + "\n")
+            lang = args.lang or answer.language or "id"  # as Telegram: the question's own
+            _print(answer_terminal(answer, color, lang, examples, title, about=about) + "\n")
     save_stems(settings.index_cache_dir)  # the questions' words, for the next start
     return 0
 
@@ -355,9 +366,20 @@ def _settings() -> Settings:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.telegram.app import run_bot
+    # SIGTERM stops as Ctrl-C does from here on, so that a stop before the bot serves (while it
+    # starts, loads the corpus or waits for the Bot API) is clean too: exit 0, not 143; PTB's
+    # polling loop and the webhook server then take both signals over
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        from bot.telegram.app import run_bot
 
-    return run_bot(_settings())
+        return run_bot(_settings())
+    except KeyboardInterrupt:
+        return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _health(args: argparse.Namespace) -> int:

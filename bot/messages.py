@@ -430,6 +430,12 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "en": "📄 <code>{name}</code> replaced.",
     },
     "followup_about": {"id": "(tentang: {topic})", "en": "(about: {topic})"},
+    # ----------------------------------------------------------------- terminal (python -m bot ask)
+    "terminal_prompt": {
+        "id": "Tulis pertanyaan, satu per baris (Ctrl-D untuk selesai):",
+        "en": "Type your questions, one per line (Ctrl-D to finish):",
+    },
+    "terminal_score": {"id": "skor {score}", "en": "score {score}"},
     "example_header": {"id": "❓ <b>{question}</b>", "en": "❓ <b>{question}</b>"},
     "admin_only": {
         "id": "Maaf, perintah ini hanya untuk admin bot.",

@@ -121,10 +121,10 @@ def passage_plain(passage: Passage, lang: Lang = "id") -> str:
 
 
 def chat_reply(answer: Answer, lang: Lang, title: str, examples: str) -> str:
-    """The friendly reply to chit-chat (Telegram HTML), in the message's own language when it
-    shows one, else in `lang`."""
+    """The friendly reply to chit-chat (Telegram HTML), in `lang` (the caller's choice: the
+    message's own language when it shows one)."""
     kind = answer.chat or "greeting"
-    return t(f"chat_{kind}", answer.language or lang, title=escape(title), examples=examples)
+    return t(f"chat_{kind}", lang, title=escape(title), examples=examples)
 
 
 # --------------------------------------------------------------------------- terminal
@@ -167,7 +167,8 @@ def answer_terminal(
     for rank, passage in enumerate(answer.passages, start=1):
         body = _terminal_highlight(passage.text, emphasis(passage), color)
         lines.append(f"  {rank}. {body}")
-        cite = f"     — {citation(passage, lang)} ({passage.doc}, skor {passage.score:.2f})"
+        score = t("terminal_score", lang, score=f"{passage.score:.2f}")
+        cite = f"     — {citation(passage, lang)} ({passage.doc}, {score})"
         lines.append(f"{_DIM}{cite}{_RESET}" if color else cite)
     return "\n".join(lines)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.messages import Lang, t
 from tests.conftest import CORPUS_DIR, DEV_QUESTIONS, EXTRA_QUESTIONS, ROOT
 from tests.paths import corpus_with
 
@@ -167,6 +168,15 @@ def test_ask_conversation_in_plain_text_shows_the_topic() -> None:
     assert "microchip" in result.stdout.split("kenapa itu jadi masalah?")[1]
 
 
+def test_ask_conversation_refuses_a_follow_up_about_what_the_article_never_says() -> None:
+    stdin = "Siapa yang mengembangkan Gigachat?\nberapa harganya?\n"
+    result = run_bot("ask", "--conversation", "--json", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    second = json.loads(result.stdout.strip().split("\n")[1])
+    assert second["understood"] is None  # not read with the topic
+    assert second["found"] is False and second["passages"] == [] and second["answer"] is None
+
+
 def test_ask_without_conversation_reads_each_line_alone() -> None:
     result = run_bot("ask", "--json", stdin=CONVERSATION)
     second = json.loads(result.stdout.strip().split("\n")[1])
@@ -260,6 +270,106 @@ def test_run_health_and_backup_explain_themselves() -> None:
         assert result.returncode == 0, result.stderr
         for word in words:
             assert word in result.stdout, (command, word)
+
+
+# --------------------------------------------------------------------------- the replies' language
+
+# questions the article answers only loosely: found with little to spare (the hedge line)
+LOOSE = [
+    "What is the population of Russia?",
+    "Who funds the task force?",
+    "How much money does Russia spend on AI?",
+    "How fast is Russia growing in AI?",
+]
+ENGLISH = ["What is the capital of France?", *LOOSE, "Who launched the national AI task force?"]
+INDONESIAN = ["Siapa yang meluncurkan satuan tugas AI nasional?", "Resep kue bolu"]
+
+
+def replies(stdout: str) -> dict[str, str]:
+    """The terminal's output, one reply per question (the block under its `? question` line)."""
+    blocks = [b for b in stdout.split("\n? ") if b.strip()]
+    return {b.removeprefix("? ").split("\n", 1)[0]: b.split("\n", 1)[1] for b in blocks}
+
+
+def wording(key: str, lang: Lang) -> str:
+    """The first line of one of the bot's texts, as the terminal shows it."""
+    return t(key, lang, examples="", paragraph=1).split("\n")[0]
+
+
+def test_ask_answers_each_question_in_the_language_it_is_written_in() -> None:
+    stdin = "\n".join(ENGLISH + INDONESIAN) + "\n"
+    result = run_bot("ask", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    data = run_bot("ask", "--json", stdin=stdin)
+    tentative = {o["question"] for o in map(json.loads, data.stdout.splitlines()) if o["tentative"]}
+    assert tentative & set(LOOSE), "none of LOOSE is found with little to spare any more"
+    said = replies(result.stdout)
+    assert wording("not_found", "en") in said["What is the capital of France?"]
+    for question in ENGLISH:
+        assert wording("not_found", "id") not in said[question], question
+        assert wording("tentative", "id") not in said[question], question
+        assert "paragraf " not in said[question] and "skor " not in said[question], question
+        if question in tentative:
+            assert wording("tentative", "en") in said[question], question
+    assert "paragraph 1" in said["Who launched the national AI task force?"]
+    assert "paragraf 1" in said["Siapa yang meluncurkan satuan tugas AI nasional?"]
+    assert wording("not_found", "id") in said["Resep kue bolu"]
+
+
+def test_ask_thanks_in_english_is_answered_in_english() -> None:
+    said = replies(run_bot("ask", "thanks").stdout)
+    assert said["thanks"].strip().startswith("💬 You're welcome!")
+
+
+@pytest.mark.parametrize(("lang", "other"), [("id", "en"), ("en", "id")])
+def test_ask_lang_words_every_reply_in_one_language(lang: Lang, other: Lang) -> None:
+    stdin = "\n".join([*ENGLISH, *INDONESIAN, "thank you", "makasih"]) + "\n"
+    result = run_bot("ask", "--lang", lang, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    said = replies(result.stdout)
+    assert wording("not_found", lang) in said["What is the capital of France?"]
+    assert wording("not_found", lang) in said["Resep kue bolu"]
+    for thanks in ("thank you", "makasih"):
+        assert wording("chat_thanks", lang) in said[thanks]
+    for question in ENGLISH + INDONESIAN:
+        assert wording("not_found", other) not in said[question], question
+        assert wording("quote_from", other).lower() not in said[question], question
+
+
+# --------------------------------------------------------------------------- exit codes
+
+
+def exit_codes(command: str) -> dict[int, str]:
+    """The exit codes `python -m bot COMMAND --help` documents, each with what it says."""
+    text = " ".join(run_bot(command, "--help").stdout.split())
+    status = text.split("Exit status: ", 1)[1].split(". ", 1)[0]
+    codes = {}
+    for part in status.split("; "):
+        code, _, meaning = part.partition(" ")
+        codes[int(code)] = meaning
+    return codes
+
+
+@pytest.mark.parametrize("command", ["health", "backup"])
+def test_a_bad_setting_exits_with_the_code_help_documents_for_it(
+    command: str, tmp_path: Path
+) -> None:
+    env = {"ADMIN_IDS": "12,abc", "DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
+    args = [str(tmp_path / "copy.sqlite3")] if command == "backup" else []
+    result = run_bot(command, *args, env=env)
+    codes = exit_codes(command)
+    assert result.returncode in codes, (result.returncode, codes)
+    assert "setting" in codes[result.returncode]
+    assert "ADMIN_IDS" in result.stderr
+
+
+def test_health_exits_with_the_documented_codes_for_healthy_and_not(tmp_path: Path) -> None:
+    codes = exit_codes("health")
+    database = {"DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
+    healthy = run_bot("health", env=database)
+    assert healthy.returncode == 0 and "healthy" in codes[0]
+    missing = run_bot("health", env={**database, "CORPUS_DIR": str(tmp_path / "none")})
+    assert missing.returncode == 1 and "not" in codes[1]
 
 
 def test_found_threshold_decides_how_sure_an_answer_must_be() -> None:

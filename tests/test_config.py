@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import telegram
+import telegram.ext
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.corpus_settings import CorpusSettings, read_corpus_settings
+from bot.telegram.webhook import with_webhook_secret
 from tests.fakeapi import TOKEN
+from tests.paths import ROOT
+
+EXAMPLE = ROOT / ".env.example"
 
 
 @pytest.fixture(autouse=True)
@@ -88,6 +96,56 @@ def test_env_example_as_dotenv_gives_working_defaults(tmp_path: Path) -> None:
     assert settings.webhook_url is None
     assert settings.admin_ids == frozenset()
     assert settings.index_cache_dir == Path("data/cache")
+
+
+def example_comments() -> dict[str, str]:
+    """Each setting of .env.example, with the comment lines above it."""
+    comments: dict[str, str] = {}
+    above: list[str] = []
+    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            above.append(line.lstrip("# "))
+        elif "=" in line:
+            comments[line.split("=", 1)[0]] = " ".join(above)
+            above = []
+        else:
+            above = []
+    return comments
+
+
+def imported_by_the_bot() -> set[str]:
+    """Every name the bot's modules import."""
+    names: set[str] = set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom | ast.Import):
+                names.update(alias.name.rsplit(".", 1)[-1] for alias in node.names)
+    return names
+
+
+def test_env_example_names_only_library_parts_and_files_the_bot_uses() -> None:
+    used = imported_by_the_bot()
+    for name, comment in example_comments().items():
+        for word in re.findall(
+            r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b|\b[A-Z]{2,}[a-z][A-Za-z]*\b", comment
+        ):
+            if hasattr(telegram, word) or hasattr(telegram.ext, word):
+                assert word in used, f"{name}: the bot does not use {word}"
+        for path in re.findall(r"\bbot/[\w/]+\.py\b", comment):
+            assert (ROOT / path).is_file(), f"{name}: {path} does not exist"
+
+
+def test_env_example_says_what_an_empty_webhook_secret_does(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("WEBHOOK_URL", "https://example.com/hook")
+    settings = load_settings()
+    assert settings.webhook_secret is None
+    made = with_webhook_secret(settings).webhook_secret  # what the bot registers
+    assert made is not None and len(made.get_secret_value()) >= 32
+    comment = example_comments()["WEBHOOK_SECRET"]
+    assert "random" in comment and "Optional" in comment and "recommended" not in comment
 
 
 def test_log_level_is_accepted_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:

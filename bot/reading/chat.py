@@ -125,9 +125,14 @@ _INDONESIAN_CHAT = WORD_CLASSES["chat-indonesian"]
 
 
 def language(words: Sequence[str]) -> Literal["id", "en"] | None:
-    """The language a chat message is written in, when its words tell ("thanks" -> en)."""
+    """The language a chat message is written in, when its words tell ("thanks" -> en).
+
+    The chat words set aside in any question ("halo", "min", "thanks") hold English ones too:
+    those count for English only."""
     english = sum(w in _ENGLISH for w in words)
-    indonesian = sum(w in _INDONESIAN_CHAT or w in CHAT_WORDS for w in words)
+    indonesian = sum(
+        w not in _ENGLISH and (w in _INDONESIAN_CHAT or w in CHAT_WORDS) for w in words
+    )
     if english > indonesian:
         return "en"
     if indonesian > english:

@@ -7,7 +7,7 @@ plain synchronous code over the stable `Answerer.ask` (no Telegram, no I/O beyon
 lists once), so the bot and the terminal share it.
 
 A message is read with the earlier topic only when all of these hold (chosen on
-`tests/data/followups.json`, README "Quality"):
+`tests/data/followups.json`, docs/followups.md):
 
 - it is short: it points back (a pronoun or demonstrative, a word ending in -nya) and names at
   most `SHORT_WORDS` things of its own (each word of a name counts), or it asks only for a facet
@@ -24,6 +24,11 @@ A message is read with the earlier topic only when all of these hold (chosen on
   ("tujuannya" wants the sentence that says "tujuan" when the article has one) and the words
   the article has only through a synonym ("berapa harganya?" is not answered by a quote
   without "nilai").
+
+A message that points back but cannot be read with the topic is answered alone, unless it names
+its thing only through a synonym ("berapa harganya?": the article has *harga* only as *nilai*,
+values): then its quote alone answers neither what it points back at nor what it names, and the
+article does not say.
 
 A full question is never changed: it is answered alone and becomes the new topic. When it asked
 who, where or which name, the topic keeps the name its answer gave (`Topic.entity`), and a
@@ -217,8 +222,22 @@ def answer_in_context(answerer: Answerer, reading: Reading, earlier: Topic | Non
             return Reply(read_so[0], earlier, named, read_so[1])
     read_so = _read_with(answerer, reading, earlier, message)
     if read_so is None:
-        return Reply(alone, after)
+        return Reply(_not_said(alone) if _only_stand_ins(message) else alone, after)
     return Reply(read_so[0], earlier, earlier, read_so[1])
+
+
+def _only_stand_ins(message: Naming) -> bool:
+    """Does a message that points back name its thing only through words the article has as
+    another word's synonym ("berapa harganya?": *harga* is in the article only as *nilai*)?
+    Read alone, its quote then answers neither what it points back at nor what it names."""
+    return message.back and not message.own and bool(message.stand_ins)
+
+
+def _not_said(alone: Answer) -> Answer:
+    """The article does not say: `alone` refused, its found model's confidence kept."""
+    if not alone.found:
+        return alone
+    return replace(alone, found=False, passages=(), reason="no_match", more=(), tentative=False)
 
 
 def _read_with(

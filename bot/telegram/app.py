@@ -50,6 +50,7 @@ from bot.telegram.webhook import serve_webhook, with_webhook_secret
 log = logging.getLogger(__name__)
 
 HTTP_POOL_SIZE = 16
+MAX_WAIT = 60.0  # seconds between attempts to reach the Bot API at start, at most
 LOG_KEEPER_KEY = "inbox_log_keeper"
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -304,7 +305,11 @@ async def _watch_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def run_bot(settings: Settings) -> int:
-    """`python -m bot run`: check the setup, then serve until SIGINT/SIGTERM."""
+    """`python -m bot run`: check the setup, then serve until SIGINT/SIGTERM.
+
+    A stop is clean whenever it comes (exit 0), also before the bot serves: while the corpus
+    loads or while it waits for the Bot API (KeyboardInterrupt; `bot.cli` makes SIGTERM raise it
+    too until serving takes the signals over)."""
     if not settings.token:
         print(
             "error: TELEGRAM_BOT_TOKEN is not set. Put it in .env (see .env.example), or try "
@@ -313,16 +318,29 @@ def run_bot(settings: Settings) -> int:
         )
         return 2
     setup_logging(settings.log_level, settings.token)
+    try:
+        return _run(settings)
+    except KeyboardInterrupt:  # SIGTERM too: the command line makes it stop as Ctrl-C does
+        log.info("stopped before serving")
+        return 0
+
+
+def _run(settings: Settings) -> int:
     # a corpus with nothing usable raises CorpusError, reported by the command line
     kb = load_snapshot(
         settings.corpus_dir, cache_dir=settings.index_cache_dir, progress=TerminalProgress()
     )
     for problem in kb.corpus.problems:
         log.warning("skipped %s: %s", problem.name, problem_reason(problem.code, problem.detail))
-    try:
-        reached = asyncio.run(reach_bot_api(settings))
-    except KeyboardInterrupt:
-        return 130
+    log.info(
+        "starting: %s and %s loaded from %s; connecting to the Bot API at %s, then %s",
+        _count(len(kb.corpus.documents), "document"),
+        _count(len(kb.sentences), "sentence"),
+        settings.corpus_dir,
+        shown_url(settings.telegram_base_url),
+        _mode(settings),
+    )
+    reached = asyncio.run(reach_bot_api(settings))
     if not reached:
         print("error: Telegram rejected TELEGRAM_BOT_TOKEN; check it in .env", file=sys.stderr)
         return 2
@@ -337,12 +355,7 @@ def run_bot(settings: Settings) -> int:
     )
     storage = Storage(settings.database_path, store_question_text=settings.store_question_text)
     application = build_application(settings, live, storage)
-    log.info(
-        "serving %d documents (%d sentences) via %s",
-        len(kb.corpus.documents),
-        len(kb.sentences),
-        urlparse(settings.telegram_base_url).netloc,
-    )
+    log.info("the Bot API answers: serving by %s (Ctrl-C or SIGTERM stops)", _mode(settings))
     try:
         if settings.webhook_url:
             asyncio.run(serve_webhook(application, settings))
@@ -357,19 +370,43 @@ def run_bot(settings: Settings) -> int:
         log.error("the bot stopped: %s", exc)
         print(f"error: the bot stopped: {redact(str(exc))}", file=sys.stderr)
         return 1
+    log.info("stopped")
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _mode(settings: Settings) -> str:
+    """How updates come in, for the log."""
+    if settings.webhook_url:
+        listen = f"{settings.webhook_listen}:{settings.webhook_port}"
+        return f"a webhook at {shown_url(settings.webhook_url)} (listening on {listen})"
+    return "long polling"
+
+
+def shown_url(url: str) -> str:
+    """A URL as the log may show it: scheme, host, port and path; no user, password or query
+    (the token is never part of it: it is added to the Bot API's base URL per request)."""
+    parts = urlparse(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return redact(f"{parts.scheme}://{host}{port}{parts.path}")
 
 
 async def reach_bot_api(settings: Settings, first_delay: float = 1.0) -> bool:
     """Wait until the Bot API answers getMe; False if it rejects the token.
 
-    An unreachable server is logged at once (host only, never the URL with the token) and
-    tried again with backoff, up to a minute apart, until it answers or the bot is stopped.
+    While it cannot be reached, one line says so at once (the base URL, never the token), what
+    it waits for and that it keeps trying, with backoff up to a minute apart, until it answers
+    or the bot is stopped; each later attempt adds one line, without a traceback.
     """
-    host = urlparse(settings.telegram_base_url).netloc
+    where = shown_url(settings.telegram_base_url)
     request = AiohttpRequest(1, read_timeout=10.0, connect_timeout=5.0)
     bot = Bot(settings.token or "", base_url=settings.telegram_base_url, request=request)
     delay = first_delay
+    waited = 0.0
     try:
         await request.initialize()
         while True:
@@ -378,17 +415,32 @@ async def reach_bot_api(settings: Settings, first_delay: float = 1.0) -> bool:
             except (InvalidToken, Forbidden):
                 return False
             except TelegramError as exc:
-                log.error(
-                    "cannot reach the Bot API at %s (%s); trying again in %.0f s",
-                    host,
-                    redact(str(exc)) or type(exc).__name__,
-                    delay,
-                )
+                reason = redact(str(exc)) or type(exc).__name__
+                if waited == 0:
+                    log.warning(
+                        "waiting for the Bot API at %s: cannot reach it (%s); trying again in "
+                        "%.0f s, then up to every %.0f s until it answers (Ctrl-C or SIGTERM "
+                        "stops)",
+                        where,
+                        reason,
+                        delay,
+                        MAX_WAIT,
+                    )
+                else:
+                    log.info(
+                        "still waiting for the Bot API at %s (%.0f s so far): cannot reach it "
+                        "(%s); trying again in %.0f s",
+                        where,
+                        waited,
+                        reason,
+                        delay,
+                    )
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 60.0)
+                waited += delay
+                delay = min(delay * 2, MAX_WAIT)
                 continue
-            if delay > first_delay:
-                log.warning("the Bot API at %s answers again", host)
+            if waited:
+                log.info("the Bot API at %s answers, after %.0f s", where, waited)
             return True
     finally:
         await request.shutdown()
