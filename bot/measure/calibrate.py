@@ -5,11 +5,13 @@ the data they were fitted on, to `bot/search/models/`; answering needs only nump
 (`bot.search.trees`). In order:
 
 1. **Ranking** (`ranker.json`): every candidate window of every answerable question, labelled
-   by whether it holds the answer; logistic loss. Sources: FacQA train (every passage of the data
-   set one document), IDK-MRC train (TyDiQA-ID questions, every paragraph a document), and the
-   tuning question files. Then `pair_margin`: how much more a window of two sentences must score
-   than a single one, the smallest that keeps the first quote within `LENGTH_BUDGET` times its
-   sentence on average over the tuning files.
+   by whether it holds the answer; LambdaRank over each question's windows, its scores then
+   turned into probabilities by a logistic fitted on the same windows (Platt). Sources: FacQA
+   train (every passage of the data set one document), IDK-MRC train (TyDiQA-ID questions, every
+   paragraph a document), and the tuning question files, each alone and (with `--archive`) among
+   ten and among all of an archive's articles. Then `pair_margin`: how much more a window of two
+   sentences must score than a single one, the smallest that keeps the first quote within
+   `LENGTH_BUDGET` times its sentence on average over the tuning files.
 2. **Answer span** (`span.json`): every candidate span of the window the ranking puts first
    (else of the sentence that holds the answer), labelled by whether it is the answer span;
    logistic loss. Sources: FacQA train, IDK-MRC train, the tuning files that give spans. Its
@@ -20,13 +22,14 @@ the data they were fitted on, to `bot/search/models/`; answering needs only nump
    `reader_weight` times its span's score comes first; both chosen on the tuning files, each
    question ranked and read by models fitted without its fold.
 4. **Found** (`found.json`): the found features (`bot.search.found`) of answerable and
-   unanswerable questions, with the models just fitted; logistic loss. Sources: FacQA train split
+   unanswerable questions, with the models just fitted, labelled by whether the first quote
+   answers (its probability is the answer's confidence); logistic loss. Sources: FacQA train split
    in two halves (a question asked of the half without its passage is a hard negative on the same
    news topics), IDK-MRC train (with its unanswerable questions), the tuning files (answerable,
-   near-topic and off-topic; chit-chat never reaches the found model: the chat detector answers
-   it first). Threshold: the highest that still keeps `KEEP_ANSWERABLE` of the tuning files'
-   answerable questions when each question file's questions are weighed by a found model fitted
-   without that file (the bundled article's three files are left out one at a time).
+   near-topic and off-topic, and the chit-chat the chat detector misses), at each scale.
+   Threshold: the highest that still keeps `KEEP_ANSWERABLE` of the tuning files' answerable
+   questions (at every scale) when each question file's questions are weighed by a found model
+   fitted without that file (the bundled article's three files are left out one at a time).
 
 FacQA valid and IDK-MRC valid are never fitted on; the trade-offs are printed for them too.
 """
@@ -63,7 +66,6 @@ LENGTH_BUDGET = 1.4  # the first quote's length over its sentence's, on average
 WRONG_SPAN = 0.3  # a wrong span (no word in common with the answer) costs this much
 KEEP_ANSWERABLE = 0.95  # the share of answerable questions the found rule keeps, out of fold
 GROUP_WEIGHTS = {"own": 2.0, "facqa": 1.0, "idk": 1.0}
-RANKER_WEIGHTS = {"own": 3.0, "facqa": 1.0, "idk": 0.5}
 SPAN_WEIGHTS = {"own": 2.0, "facqa": 1.0, "idk": 0.5}
 # Shallow trees: every answer evaluates them all on every window and span candidate, so their
 # depth and number bound the time of an answer
@@ -216,8 +218,39 @@ def ranker_rows(source: Labelled, rows: Rows) -> None:
 
 
 def _fit_rows(rows: Rows, which: str) -> trees.Forest:
-    weights = RANKER_WEIGHTS if which == "ranker" else SPAN_WEIGHTS
-    return _fit(rows.matrix(), np.asarray(rows.y), rows.weights(weights), "binary", which)
+    if which == "ranker":
+        return _fit_ranking(rows)
+    x, y = rows.matrix(), np.asarray(rows.y)
+    return _fit(x, y, rows.weights(SPAN_WEIGHTS), "binary", which)
+
+
+def _fit_ranking(rows: Rows) -> trees.Forest:
+    """The ranking: LambdaRank over each question's windows (what matters is which comes first),
+    then a logistic scale of its scores fitted on the same windows (Platt) and folded into the
+    trees, so that the forest's probability is the probability that a window holds the
+    answer."""
+    x, y = rows.matrix(), np.asarray(rows.y)
+    forest = _fit(x, y, None, "lambdarank", "ranker", rows.groups)
+    scale, shift = platt(forest.margin(x), y)
+    return trees.scaled(forest, scale, shift)
+
+
+def platt(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """(a, b) of the logistic 1 / (1 + exp(-(a * score + b))) that best fits the labels
+    (maximum likelihood, Newton's method)."""
+    a, b = 1.0, 0.0
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(a * scores + b, -40.0, 40.0)))
+        w = p * (1 - p) + 1e-9
+        gradient = np.asarray([np.sum((p - labels) * scores), np.sum(p - labels)])
+        hessian = np.asarray(
+            [[np.sum(w * scores * scores), np.sum(w * scores)], [np.sum(w * scores), np.sum(w)]]
+        )
+        step = np.linalg.solve(hessian + 1e-9 * np.eye(2), gradient)
+        a, b = a - float(step[0]), b - float(step[1])
+        if float(np.abs(step).max()) < 1e-9:
+            break
+    return a, b
 
 
 def fit_ranker(rows: Rows, about: str) -> trees.Model:
@@ -384,7 +417,9 @@ def found_rows(
     right), each weighed by the answerer of its fold; a question with nothing to look for is
     counted as refused, in `unread` (1: it was answerable)."""
     kb = source.kb
-    for item in source.items:
+    # chit-chat the chat detector misses reaches the found model as a question no quote answers
+    missed = [Item(m, (), kind="chit-chat") for m in source.messages if read(m).chat is None]
+    for item in (*source.items, *missed):
         answerer = answerers[fold_of(item.question) % len(answerers)]
         considered = answerer.consider(item.question)
         if considered is None or not considered.ranked:
@@ -548,13 +583,25 @@ def trade_off(model: trees.Model, sources: Sequence[FoundSource]) -> str:
 # --------------------------------------------------------------------------- all three
 
 
-def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, objective: str, which: str) -> trees.Forest:
+def _fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray | None,
+    objective: str,
+    which: str,
+    groups: Sequence[int] = (),
+) -> trees.Forest:
     try:
         import lightgbm
     except ImportError as exc:  # an optional dependency: answering never needs it
         raise SystemExit("fitting needs LightGBM: pip install -e '.[fit]'") from exc
     params = {**LIGHTGBM, "objective": objective}
-    booster = lightgbm.train(params, lightgbm.Dataset(x, y, weight=w), ROUNDS[which])
+    if groups:  # ranking: whole questions, never a bag of some of their windows
+        params = {k: v for k, v in params.items() if not k.startswith("bagging")}
+        data = lightgbm.Dataset(x, y, group=list(groups))
+    else:
+        data = lightgbm.Dataset(x, y, weight=w)
+    booster = lightgbm.train(params, data, ROUNDS[which])
     return trees.from_lightgbm(booster.dump_model())
 
 

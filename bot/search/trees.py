@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,12 @@ def from_lightgbm(dump: dict[str, Any]) -> Forest:
         np.asarray(roots, dtype=np.int32),
         depth,
     )
+
+
+def scaled(forest: Forest, scale: float, shift: float) -> Forest:
+    """The forest whose margin is `scale * margin + shift` (a logistic calibration folded into
+    the leaves, so that `probability` says it directly)."""
+    return replace(forest, value=forest.value * scale, base=forest.base * scale + shift)
 
 
 @dataclass(frozen=True)
