@@ -124,7 +124,10 @@ class FakeBotApi:
         self.descriptions: dict[tuple[str, str], str] = {}
         self.left_chats: list[int] = []
         self._reply_waiters: dict[int, asyncio.Future[float]] = {}
-        self._updates: list[dict[str, Any]] = []
+        # (the id the server gave it, the update as served): an update a test pushes with an
+        # `update_id` of its own is served with it, in the place of the id the server gave it,
+        # unless it names an id given before (a redelivery of that update)
+        self._updates: list[tuple[int, dict[str, Any]]] = []
         self._update_ids = itertools.count(1)
         self.last_update_id = 0
         self._message_ids = itertools.count(1000)
@@ -173,14 +176,18 @@ class FakeBotApi:
 
     async def push(self, update: dict[str, Any]) -> int:
         update_id = self.last_update_id = next(self._update_ids)
+        served = {"update_id": update_id, **update}
+        own = served["update_id"]
+        again = isinstance(own, int) and not isinstance(own, bool) and 0 < own < update_id
+        place = own if again else update_id
         async with self._new_update:
-            self._updates.append({"update_id": update_id, **update})
+            self._updates.append((place, served))
             self._new_update.notify_all()
         return update_id
 
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates not yet acknowledged by the bot (with the offset of a later getUpdates)."""
-        return list(self._updates)
+        return [update for _, update in self._updates]
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         """Successful calls of `method`, oldest first."""
@@ -347,14 +354,17 @@ class FakeBotApi:
         return self._me()
 
     async def _m_getUpdates(self, p: dict[str, Any]) -> Any:
-        offset = int(p.get("offset") or 0)
+        try:
+            offset = int(p.get("offset") or 0)
+        except (TypeError, ValueError):
+            raise ApiError(400, "Bad Request: wrong parameter offset") from None
         timeout = min(float(p.get("timeout") or 0), 2.0)
-        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        self._updates = [(n, u) for n, u in self._updates if n >= offset]
         if not self._updates and timeout:
             async with self._new_update:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._new_update.wait(), timeout)
-        return list(self._updates)
+        return self.pending_updates()
 
     async def _m_deleteWebhook(self, p: dict[str, Any]) -> Any:
         return True
