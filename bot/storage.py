@@ -104,6 +104,58 @@ class Stats:
         return self.week_found / self.week if self.week else 0.0
 
 
+# The fields of a question-log row as `Storage.log_question` takes them, and the JSON types each
+# may hold. The inbox keeps a row as JSON until the log has written it (bot/telegram/inbox.py);
+# a row read back is checked against these before it is logged again.
+_NONE = type(None)
+QUESTION_FIELDS: dict[str, tuple[type, ...]] = {
+    "answer_id": (str,),
+    "chat_type": (str,),
+    "user_id": (int, _NONE),
+    "question": (str, _NONE),
+    "found": (bool,),
+    "passages": (list,),
+    "latency_ms": (int, float),
+    "at": (int, float, _NONE),
+    "followup_of": (str, _NONE),
+    "understood": (str, _NONE),
+}
+OPTIONAL_QUESTION_FIELDS = frozenset({"at", "followup_of", "understood"})
+
+
+def question_row(data: object) -> dict[str, Any] | str:
+    """`data` as the keyword arguments of `Storage.log_question`, or why it is not a row the bot
+    writes (an unknown or missing field, a value of the wrong type)."""
+    if not isinstance(data, dict):
+        return "not an object"
+    if set(data) - set(QUESTION_FIELDS):
+        return "a field the log does not have"  # not named: a damaged file could hold anything
+    missing = sorted(set(QUESTION_FIELDS) - OPTIONAL_QUESTION_FIELDS - set(data))
+    if missing:
+        return f"missing field {missing[0]!r}"
+    for name, value in data.items():
+        kinds = QUESTION_FIELDS[name]
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+            return f"{name} is of the wrong type"
+    if not all(_is_passage(p) for p in data["passages"]):
+        return "passages is of the wrong type"
+    return dict(data)
+
+
+def _is_passage(value: object) -> bool:
+    """(doc, sentence id, score), as JSON keeps it: a list of a string and two numbers."""
+    if not isinstance(value, list | tuple) or len(value) != 3:
+        return False
+    doc, chunk, score = value
+    numbers = all(not isinstance(n, bool) for n in (chunk, score))
+    return (
+        isinstance(doc, str)
+        and isinstance(chunk, int)
+        and isinstance(score, int | float)
+        and numbers
+    )
+
+
 async def migrate(db: aiosqlite.Connection) -> int:
     """Bring the schema to the newest version; returns the version the file had."""
     async with db.execute("PRAGMA user_version") as cur:
@@ -431,7 +483,7 @@ class Storage:
         answer_id: str,
         chat_type: str,
         user_id: int | None,
-        question: str,
+        question: str | None,
         found: bool,
         passages: Sequence[tuple[str, int, float]],
         latency_ms: float,

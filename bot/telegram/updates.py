@@ -48,19 +48,25 @@ def update_id_of(data: object) -> int | None:
 
 def read_update(data: object, bot: Bot | None) -> Update | None:
     """`data` as an `Update`; None (logged once, by id only) when the bot cannot use it."""
+    update = parse_update(data, bot)
+    if isinstance(update, str):
+        set_aside(update_id_of(data), update)
+        return None
+    return update
+
+
+def parse_update(data: object, bot: Bot | None) -> Update | str:
+    """`data` as an `Update`, or why the bot cannot use it (in words that carry no user data)."""
     update_id = update_id_of(data)
     if update_id is None:
-        set_aside(None, _unusable_id(data))
-        return None
+        return _unusable_id(data)
     try:
         update = Update.de_json(data, bot)  # type: ignore[arg-type]
     except Exception as exc:
-        set_aside(update_id, _why(exc))
-        return None
+        return _why(exc)
     wrong = wrong_field(update)
     if wrong is not None:
-        set_aside(update_id, f"{wrong} is of the wrong type")
-        return None
+        return f"{wrong} is of the wrong type"
     return update
 
 
