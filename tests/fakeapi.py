@@ -117,6 +117,11 @@ class FakeBotApi:
         self.errors: list[tuple[str, str]] = []
         self.files: dict[str, bytes] = {}
         self.redirect_loops: set[str] = set()  # file ids whose download redirects forever
+        # file ids served as this many bytes of text, made as they are sent, with no size stated
+        # anywhere (getFile leaves file_size out, the download has no Content-Length)
+        self.streamed_files: dict[str, int] = {}
+        self.bytes_sent: dict[str, int] = {}  # of each streamed file, so far
+        self._streams_ended: dict[str, asyncio.Event] = {}
         self.deleted: set[int] = set()  # message ids the user deleted
         self.strict_server = False  # reject replies and HTML, as an older or odd server might
         self.replies: dict[int, int] = {}  # message id -> replies sent to it
@@ -342,13 +347,42 @@ class FakeBotApi:
             )
         return web.json_response({"ok": True, "result": result})
 
-    async def _file(self, request: web.Request) -> web.Response:
+    async def _file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["path"] in self.redirect_loops:
             raise web.HTTPFound(str(request.url))
+        if request.match_info["path"] in self.streamed_files:
+            return await self._stream(request, request.match_info["path"])
         data = self.files.get(request.match_info["path"])
         if data is None:
             return web.Response(status=404)
         return web.Response(body=data)
+
+    async def _stream(self, request: web.Request, file_id: str) -> web.StreamResponse:
+        size = self.streamed_files[file_id]
+        ended = self._streams_ended.setdefault(file_id, asyncio.Event())
+        ended.clear()
+        self.bytes_sent[file_id] = 0
+        response = web.StreamResponse()
+        await response.prepare(request)
+        chunk = b"Isi berita yang panjang sekali. " * 2048  # 64 KiB
+        try:
+            while self.bytes_sent[file_id] < size:
+                part = chunk[: size - self.bytes_sent[file_id]]
+                await response.write(part)
+                self.bytes_sent[file_id] += len(part)
+            await response.write_eof()
+        except ConnectionError:  # the client stopped reading and hung up
+            pass
+        finally:
+            ended.set()
+        return response
+
+    async def stream_ended(self, file_id: str, within: float = 30.0) -> int:
+        """Until the download of a streamed file has ended (whole, or the client hung up);
+        returns the bytes sent."""
+        ended = self._streams_ended.setdefault(file_id, asyncio.Event())
+        await asyncio.wait_for(ended.wait(), within)
+        return self.bytes_sent[file_id]
 
     async def _m_getMe(self, p: dict[str, Any]) -> Any:
         return self._me()
@@ -485,6 +519,8 @@ class FakeBotApi:
 
     async def _m_getFile(self, p: dict[str, Any]) -> Any:
         file_id = str(p["file_id"])
+        if file_id in self.streamed_files:
+            return {"file_id": file_id, "file_unique_id": file_id, "file_path": file_id}
         if file_id not in self.files:
             raise ApiError(400, "Bad Request: invalid file_id")
         return {
