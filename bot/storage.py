@@ -82,6 +82,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE questions ADD COLUMN followup_of TEXT;
     ALTER TABLE questions ADD COLUMN understood TEXT;
     """,
+    # 4: the update a question came in, once: an update answered again after a kill (the
+    # inbox replays what was not marked done) reuses its row. Rows from before have none
+    # (NULLs never clash in a UNIQUE index).
+    """
+    ALTER TABLE questions ADD COLUMN update_id INTEGER;
+    CREATE UNIQUE INDEX questions_update_id ON questions (update_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 MAX_PENDING = 10_000
@@ -119,8 +126,9 @@ QUESTION_FIELDS: dict[str, tuple[type, ...]] = {
     "at": (int, float, _NONE),
     "followup_of": (str, _NONE),
     "understood": (str, _NONE),
+    "update_id": (int, _NONE),
 }
-OPTIONAL_QUESTION_FIELDS = frozenset({"at", "followup_of", "understood"})
+OPTIONAL_QUESTION_FIELDS = frozenset({"at", "followup_of", "understood", "update_id"})
 
 
 def question_row(data: object) -> dict[str, Any] | str:
@@ -167,6 +175,18 @@ async def migrate(db: aiosqlite.Connection) -> int:
         )
     return before
 
+
+# OR IGNORE: a row written again from the inbox's copy (bot/telegram/inbox.py) has an answer id
+# the log may have already
+_LOG_QUESTION = (
+    "INSERT OR IGNORE INTO questions (answer_id, asked_at, chat_type, user_id, question, found,"
+    " passages, latency_ms, followup_of, understood, update_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (update_id) DO UPDATE SET answer_id = excluded.answer_id,"
+    " chat_type = excluded.chat_type, user_id = excluded.user_id, question = excluded.question,"
+    " found = excluded.found, passages = excluded.passages, latency_ms = excluded.latency_ms,"
+    " followup_of = excluded.followup_of, understood = excluded.understood"
+)
 
 Write = tuple[str, tuple[Any, ...]]
 Job = Callable[[aiosqlite.Connection], Awaitable[int]]
@@ -490,17 +510,18 @@ class Storage:
         at: float | None = None,
         followup_of: str | None = None,
         understood: str | None = None,
+        update_id: int | None = None,
     ) -> None:
         """Queue a question-log row; `passages` are (doc, sentence id, score).
 
         A follow-up names the answer id of the earlier question it was read with
         (`followup_of`) and the question as understood (kept only with the question text).
+        The row of an update already logged (`update_id`: answered again after a kill) is
+        replaced: the answer the user got last, under its answer id, asked when first logged.
         """
         payload = json.dumps([{"doc": d, "chunk": c, "score": round(s, 4)} for d, c, s in passages])
         self._enqueue(
-            "INSERT OR IGNORE INTO questions (answer_id, asked_at, chat_type, user_id, question,"
-            " found, passages, latency_ms, followup_of, understood)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _LOG_QUESTION,
             (
                 answer_id,
                 at if at is not None else time.time(),
@@ -512,6 +533,7 @@ class Storage:
                 round(latency_ms, 3),
                 followup_of,
                 understood if self.store_question_text else None,
+                update_id,
             ),
         )
 

@@ -310,6 +310,7 @@ def _log(
         "latency_ms": answer.elapsed_ms,
         "followup_of": (followed.answer_id or None) if followed is not None else None,
         "understood": said.understood if said is not None else None,
+        "update_id": update.update_id,  # answered again after a kill: the same row
     }
     state.storage.log_question(**row)
     if not state.storage.store_question_text:  # nor does the inbox's copy keep the text

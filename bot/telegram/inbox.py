@@ -98,15 +98,21 @@ def replayable(row: tuple[Any, ...], now: float, bot: Bot | None) -> Update | st
     return parse_update(data, bot)
 
 
-def log_row(text: object) -> dict[str, Any] | str:
-    """A kept question-log row as the keyword arguments of `Storage.log_question`, or why not."""
+def log_row(text: object, update_id: int) -> dict[str, Any] | str:
+    """The question-log row kept for `update_id`, as the keyword arguments of
+    `Storage.log_question`, or why it is not one."""
     if not isinstance(text, str):
         return "not text"
     try:
         data = json.loads(text)
     except ValueError:
         return "not valid JSON"
-    return question_row(data)
+    row = question_row(data)
+    if isinstance(row, str):
+        return row
+    if row.setdefault("update_id", update_id) != update_id:  # none: kept by an older version
+        return "it names another update id"
+    return row
 
 
 def _is_number(value: object) -> bool:
@@ -171,7 +177,7 @@ class Inbox:
             return []
         out = []
         for update_id, text in rows:
-            row = log_row(text)
+            row = log_row(text, update_id)
             if isinstance(row, str):
                 log.error("inbox: the question-log row of update %s set aside (%s)", update_id, row)
                 self._execute(
@@ -306,7 +312,7 @@ def inspect(path: Path) -> InboxReport | None:
         raise InboxUnusable(str(exc)) from None
     now = time.time()
     to_answer = sum(isinstance(replayable(row, now, None), Update) for row in pending)
-    bad_logs = sum(isinstance(log_row(text), str) for _, text in kept)
+    bad_logs = sum(isinstance(log_row(text, update_id), str) for update_id, text in kept)
     return InboxReport(to_answer, len(pending) - to_answer + bad_logs)
 
 
