@@ -98,6 +98,7 @@ class Fault:
     status: int
     retry_after: int | None = None
     delay: float = 0.0
+    description: str | None = None  # Telegram's words; "fault {status}" if None
 
 
 @dataclass
@@ -174,9 +175,10 @@ class FakeBotApi:
         times: int = 1,
         retry_after: int | None = None,
         delay: float = 0.0,
+        description: str | None = None,
     ) -> None:
         self._faults.setdefault(method, []).extend(
-            Fault(status, retry_after, delay) for _ in range(times)
+            Fault(status, retry_after, delay, description) for _ in range(times)
         )
 
     async def push(self, update: dict[str, Any]) -> int:
@@ -322,7 +324,7 @@ class FakeBotApi:
                 body: dict[str, Any] = {
                     "ok": False,
                     "error_code": fault.status,
-                    "description": f"fault {fault.status}",
+                    "description": fault.description or f"fault {fault.status}",
                 }
                 if fault.retry_after is not None:
                     body["parameters"] = {"retry_after": fault.retry_after}
