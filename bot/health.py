@@ -1,5 +1,6 @@
 """`python -m bot health` and `python -m bot backup FILE`: checks and copies an operator (or a
-Docker HEALTHCHECK, or a cron job) runs beside the live bot. Plain `sqlite3`, no Telegram."""
+Docker HEALTHCHECK, or a cron job) runs beside the live bot. Plain `sqlite3`; Telegram is never
+contacted (the inbox check reads updates with the bot's own code, offline)."""
 
 from __future__ import annotations
 
