@@ -152,10 +152,10 @@ def question_row(data: object) -> dict[str, Any] | str:
 
 def _is_passage(value: object) -> bool:
     """(doc, sentence id, score), as JSON keeps it: a list of a string and two numbers."""
-    if not isinstance(value, list | tuple) or len(value) != 3:
+    if not isinstance(value, list) or len(value) != 3:
         return False
     doc, chunk, score = value
-    numbers = all(not isinstance(n, bool) for n in (chunk, score))
+    numbers = not isinstance(chunk, bool) and not isinstance(score, bool)
     return (
         isinstance(doc, str)
         and isinstance(chunk, int)

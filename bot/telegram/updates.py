@@ -86,7 +86,10 @@ def _why(exc: Exception) -> str:
     return type(exc).__name__
 
 
-_JSON_TYPES = {str: "a string", float: "a number", bool: "a boolean", list: "an array"}
+_JSON_TYPES = {
+    str: "a string", int: "a number", float: "a number", bool: "a boolean", list: "an array",
+    dict: "an object",
+}  # fmt: skip
 
 
 def _unusable_id(data: object) -> str:
