@@ -5,8 +5,8 @@ with SIGKILL at random moments and restarted; the last run is left to catch up. 
 both setups see the same questions at the same rate and are killed at the same moments after
 start. Prints, per setup: questions fetched (acknowledged to the server), fetched but never
 answered (the goal is 0), answered twice (at-least-once allows it), the questions in flight at
-the kills (answered, not yet marked done: each is answered again, and nothing else should be)
-and question-log rows lost.
+the kills (answered, not yet marked done: each is answered again, and nothing else should be),
+question-log rows lost and questions logged twice.
 
 Run from the repository root: `.venv/bin/python benchmarks/kill9.py [--seeds 5]`
 """
@@ -30,7 +30,7 @@ async def main(seeds: int, questions: int, rate: float, kills: int) -> None:
     print(f"{questions} questions at {rate:g}/s, {kills} kills at random moments per run\n")
     print(
         f"{'setup':<22}{'seed':>5}{'fetched':>9}{'unanswered':>12}{'twice':>7}{'in flight':>11}"
-        f"{'log lost':>10}"
+        f"{'log lost':>10}{'logged twice':>14}"
     )
     for seed in range(1, seeds + 1):
         for durable in (False, True):
@@ -47,7 +47,7 @@ async def main(seeds: int, questions: int, rate: float, kills: int) -> None:
             name = "durable inbox" if durable else "baseline (no inbox)"
             print(
                 f"{name:<22}{seed:>5}{r.fetched:>9}{r.unanswered:>12}{r.duplicated:>7}"
-                f"{r.in_flight:>11}{r.log_rows_lost:>10}"
+                f"{r.in_flight:>11}{r.log_rows_lost:>10}{r.logged_twice:>14}"
             )
     print()
     for durable, results in totals.items():
@@ -56,6 +56,7 @@ async def main(seeds: int, questions: int, rate: float, kills: int) -> None:
             f"{name:<22}{'all':>5}{sum(r.fetched for r in results):>9}"
             f"{sum(r.unanswered for r in results):>12}{sum(r.duplicated for r in results):>7}"
             f"{sum(r.in_flight for r in results):>11}{sum(r.log_rows_lost for r in results):>10}"
+            f"{sum(r.logged_twice for r in results):>14}"
         )
 
 

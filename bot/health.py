@@ -1,5 +1,6 @@
 """`python -m bot health` and `python -m bot backup FILE`: checks and copies an operator (or a
-Docker HEALTHCHECK, or a cron job) runs beside the live bot. Plain `sqlite3`, no Telegram."""
+Docker HEALTHCHECK, or a cron job) runs beside the live bot. Plain `sqlite3`; Telegram is never
+contacted (the inbox check reads updates with the bot's own code, offline)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,32 @@ def check_health(settings: Settings) -> str:
         raise Unhealthy(f"corpus: {exc}") from None
     database = check_database_writable(settings.database_path)
     size = f"{len(corpus.documents)} document(s), {len(corpus.sentences)} sentences"
-    return f"ok: corpus {size}; {index}; database {database}"
+    line = f"ok: corpus {size}; {index}; database {database}"
+    if settings.durable_inbox:
+        line += f"; inbox {check_inbox(files_beside(settings.database_path)[2])}"
+    return line
+
+
+def check_inbox(path: Path) -> str:
+    """What a start would make of the inbox: read with the checks the start itself makes, so a
+    row that would stop it, or be set aside, is seen here first."""
+    from bot.telegram.inbox import InboxUnusable, inspect  # the Telegram layer, only for this
+
+    try:
+        report = inspect(path)
+    except InboxUnusable as exc:
+        raise Unhealthy(
+            f"inbox {str(path)!r} is not usable ({exc}): updates would be answered at most once;"
+            " move it away to start a new one"
+        ) from None
+    except Exception as exc:  # what would stop a start stops the check, named
+        raise Unhealthy(f"inbox {str(path)!r} would stop the bot at start ({exc!r})") from None
+    if report is None:
+        return "not created yet"
+    line = f"{report.to_answer} update{'s' * (report.to_answer != 1)} to answer"
+    if report.to_set_aside:
+        line += f", {report.to_set_aside} row{'s' * (report.to_set_aside != 1)} to set aside"
+    return line
 
 
 def check_database_writable(path: Path) -> str:

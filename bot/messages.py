@@ -416,6 +416,10 @@ _TEXTS: dict[str, dict[Lang, str]] = {
         "id": "File terlalu besar ({size} byte; maks. {limit}).",
         "en": "The file is too large ({size} bytes; at most {limit}).",
     },
+    "upload_over_limit": {
+        "id": "File terlalu besar (lebih dari {limit} byte).",
+        "en": "The file is too large (more than {limit} bytes).",
+    },
     "upload_failed": {
         "id": "File tidak bisa diunduh dari Telegram. Coba kirim lagi sebentar lagi.",
         "en": "The file could not be downloaded from Telegram. Please send it again shortly.",

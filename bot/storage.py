@@ -82,6 +82,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE questions ADD COLUMN followup_of TEXT;
     ALTER TABLE questions ADD COLUMN understood TEXT;
     """,
+    # 4: the update a question came in, once: an update answered again after a kill (the
+    # inbox replays what was not marked done) reuses its row. Rows from before have none
+    # (NULLs never clash in a UNIQUE index).
+    """
+    ALTER TABLE questions ADD COLUMN update_id INTEGER;
+    CREATE UNIQUE INDEX questions_update_id ON questions (update_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 MAX_PENDING = 10_000
@@ -104,6 +111,59 @@ class Stats:
         return self.week_found / self.week if self.week else 0.0
 
 
+# The fields of a question-log row as `Storage.log_question` takes them, and the JSON types each
+# may hold. The inbox keeps a row as JSON until the log has written it (bot/telegram/inbox.py);
+# a row read back is checked against these before it is logged again.
+_NONE = type(None)
+QUESTION_FIELDS: dict[str, tuple[type, ...]] = {
+    "answer_id": (str,),
+    "chat_type": (str,),
+    "user_id": (int, _NONE),
+    "question": (str, _NONE),
+    "found": (bool,),
+    "passages": (list,),
+    "latency_ms": (int, float),
+    "at": (int, float, _NONE),
+    "followup_of": (str, _NONE),
+    "understood": (str, _NONE),
+    "update_id": (int, _NONE),
+}
+OPTIONAL_QUESTION_FIELDS = frozenset({"at", "followup_of", "understood", "update_id"})
+
+
+def question_row(data: object) -> dict[str, Any] | str:
+    """`data` as the keyword arguments of `Storage.log_question`, or why it is not a row the bot
+    writes (an unknown or missing field, a value of the wrong type)."""
+    if not isinstance(data, dict):
+        return "not an object"
+    if set(data) - set(QUESTION_FIELDS):
+        return "a field the log does not have"  # not named: a damaged file could hold anything
+    missing = sorted(set(QUESTION_FIELDS) - OPTIONAL_QUESTION_FIELDS - set(data))
+    if missing:
+        return f"missing field {missing[0]!r}"
+    for name, value in data.items():
+        kinds = QUESTION_FIELDS[name]
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+            return f"{name} is of the wrong type"
+    if not all(_is_passage(p) for p in data["passages"]):
+        return "passages is of the wrong type"
+    return dict(data)
+
+
+def _is_passage(value: object) -> bool:
+    """(doc, sentence id, score), as JSON keeps it: a list of a string and two numbers."""
+    if not isinstance(value, list) or len(value) != 3:
+        return False
+    doc, chunk, score = value
+    numbers = not isinstance(chunk, bool) and not isinstance(score, bool)
+    return (
+        isinstance(doc, str)
+        and isinstance(chunk, int)
+        and isinstance(score, int | float)
+        and numbers
+    )
+
+
 async def migrate(db: aiosqlite.Connection) -> int:
     """Bring the schema to the newest version; returns the version the file had."""
     async with db.execute("PRAGMA user_version") as cur:
@@ -115,6 +175,18 @@ async def migrate(db: aiosqlite.Connection) -> int:
         )
     return before
 
+
+# OR IGNORE: a row written again from the inbox's copy (bot/telegram/inbox.py) has an answer id
+# the log may have already
+_LOG_QUESTION = (
+    "INSERT OR IGNORE INTO questions (answer_id, asked_at, chat_type, user_id, question, found,"
+    " passages, latency_ms, followup_of, understood, update_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (update_id) DO UPDATE SET answer_id = excluded.answer_id,"
+    " chat_type = excluded.chat_type, user_id = excluded.user_id, question = excluded.question,"
+    " found = excluded.found, passages = excluded.passages, latency_ms = excluded.latency_ms,"
+    " followup_of = excluded.followup_of, understood = excluded.understood"
+)
 
 Write = tuple[str, tuple[Any, ...]]
 Job = Callable[[aiosqlite.Connection], Awaitable[int]]
@@ -431,24 +503,25 @@ class Storage:
         answer_id: str,
         chat_type: str,
         user_id: int | None,
-        question: str,
+        question: str | None,
         found: bool,
         passages: Sequence[tuple[str, int, float]],
         latency_ms: float,
         at: float | None = None,
         followup_of: str | None = None,
         understood: str | None = None,
+        update_id: int | None = None,
     ) -> None:
         """Queue a question-log row; `passages` are (doc, sentence id, score).
 
         A follow-up names the answer id of the earlier question it was read with
         (`followup_of`) and the question as understood (kept only with the question text).
+        The row of an update already logged (`update_id`: answered again after a kill) is
+        replaced: the answer the user got last, under its answer id, asked when first logged.
         """
         payload = json.dumps([{"doc": d, "chunk": c, "score": round(s, 4)} for d, c, s in passages])
         self._enqueue(
-            "INSERT OR IGNORE INTO questions (answer_id, asked_at, chat_type, user_id, question,"
-            " found, passages, latency_ms, followup_of, understood)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _LOG_QUESTION,
             (
                 answer_id,
                 at if at is not None else time.time(),
@@ -460,6 +533,7 @@ class Storage:
                 round(latency_ms, 3),
                 followup_of,
                 understood if self.store_question_text else None,
+                update_id,
             ),
         )
 

@@ -98,6 +98,7 @@ class Fault:
     status: int
     retry_after: int | None = None
     delay: float = 0.0
+    description: str | None = None  # Telegram's words; "fault {status}" if None
 
 
 @dataclass
@@ -117,6 +118,11 @@ class FakeBotApi:
         self.errors: list[tuple[str, str]] = []
         self.files: dict[str, bytes] = {}
         self.redirect_loops: set[str] = set()  # file ids whose download redirects forever
+        # file ids served as this many bytes of text, made as they are sent, with no size stated
+        # anywhere (getFile leaves file_size out, the download has no Content-Length)
+        self.streamed_files: dict[str, int] = {}
+        self.bytes_sent: dict[str, int] = {}  # of each streamed file, so far
+        self._streams_ended: dict[str, asyncio.Event] = {}
         self.deleted: set[int] = set()  # message ids the user deleted
         self.strict_server = False  # reject replies and HTML, as an older or odd server might
         self.replies: dict[int, int] = {}  # message id -> replies sent to it
@@ -124,7 +130,10 @@ class FakeBotApi:
         self.descriptions: dict[tuple[str, str], str] = {}
         self.left_chats: list[int] = []
         self._reply_waiters: dict[int, asyncio.Future[float]] = {}
-        self._updates: list[dict[str, Any]] = []
+        # (the id the server gave it, the update as served): an update a test pushes with an
+        # `update_id` of its own is served with it, in the place of the id the server gave it,
+        # unless it names an id given before (a redelivery of that update)
+        self._updates: list[tuple[int, dict[str, Any]]] = []
         self._update_ids = itertools.count(1)
         self.last_update_id = 0
         self._message_ids = itertools.count(1000)
@@ -166,21 +175,26 @@ class FakeBotApi:
         times: int = 1,
         retry_after: int | None = None,
         delay: float = 0.0,
+        description: str | None = None,
     ) -> None:
         self._faults.setdefault(method, []).extend(
-            Fault(status, retry_after, delay) for _ in range(times)
+            Fault(status, retry_after, delay, description) for _ in range(times)
         )
 
     async def push(self, update: dict[str, Any]) -> int:
         update_id = self.last_update_id = next(self._update_ids)
+        served = {"update_id": update_id, **update}
+        own = served["update_id"]
+        again = isinstance(own, int) and not isinstance(own, bool) and 0 < own < update_id
+        place = own if again else update_id
         async with self._new_update:
-            self._updates.append({"update_id": update_id, **update})
+            self._updates.append((place, served))
             self._new_update.notify_all()
         return update_id
 
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates not yet acknowledged by the bot (with the offset of a later getUpdates)."""
-        return list(self._updates)
+        return [update for _, update in self._updates]
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         """Successful calls of `method`, oldest first."""
@@ -310,7 +324,7 @@ class FakeBotApi:
                 body: dict[str, Any] = {
                     "ok": False,
                     "error_code": fault.status,
-                    "description": f"fault {fault.status}",
+                    "description": fault.description or f"fault {fault.status}",
                 }
                 if fault.retry_after is not None:
                     body["parameters"] = {"retry_after": fault.retry_after}
@@ -335,26 +349,58 @@ class FakeBotApi:
             )
         return web.json_response({"ok": True, "result": result})
 
-    async def _file(self, request: web.Request) -> web.Response:
+    async def _file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["path"] in self.redirect_loops:
             raise web.HTTPFound(str(request.url))
+        if request.match_info["path"] in self.streamed_files:
+            return await self._stream(request, request.match_info["path"])
         data = self.files.get(request.match_info["path"])
         if data is None:
             return web.Response(status=404)
         return web.Response(body=data)
 
+    async def _stream(self, request: web.Request, file_id: str) -> web.StreamResponse:
+        size = self.streamed_files[file_id]
+        ended = self._streams_ended.setdefault(file_id, asyncio.Event())
+        ended.clear()
+        self.bytes_sent[file_id] = 0
+        response = web.StreamResponse()
+        await response.prepare(request)
+        chunk = b"Isi berita yang panjang sekali. " * 2048  # 64 KiB
+        try:
+            while self.bytes_sent[file_id] < size:
+                part = chunk[: size - self.bytes_sent[file_id]]
+                await response.write(part)
+                self.bytes_sent[file_id] += len(part)
+            await response.write_eof()
+        except ConnectionError:  # the client stopped reading and hung up
+            pass
+        finally:
+            ended.set()
+        return response
+
+    async def stream_ended(self, file_id: str, within: float = 30.0) -> int:
+        """Until the download of a streamed file has ended (whole, or the client hung up);
+        returns the bytes sent."""
+        ended = self._streams_ended.setdefault(file_id, asyncio.Event())
+        await asyncio.wait_for(ended.wait(), within)
+        return self.bytes_sent[file_id]
+
     async def _m_getMe(self, p: dict[str, Any]) -> Any:
         return self._me()
 
     async def _m_getUpdates(self, p: dict[str, Any]) -> Any:
-        offset = int(p.get("offset") or 0)
+        try:
+            offset = int(p.get("offset") or 0)
+        except (TypeError, ValueError):
+            raise ApiError(400, "Bad Request: wrong parameter offset") from None
         timeout = min(float(p.get("timeout") or 0), 2.0)
-        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        self._updates = [(n, u) for n, u in self._updates if n >= offset]
         if not self._updates and timeout:
             async with self._new_update:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._new_update.wait(), timeout)
-        return list(self._updates)
+        return self.pending_updates()
 
     async def _m_deleteWebhook(self, p: dict[str, Any]) -> Any:
         return True
@@ -475,6 +521,8 @@ class FakeBotApi:
 
     async def _m_getFile(self, p: dict[str, Any]) -> Any:
         file_id = str(p["file_id"])
+        if file_id in self.streamed_files:
+            return {"file_id": file_id, "file_unique_id": file_id, "file_path": file_id}
         if file_id not in self.files:
             raise ApiError(400, "Bad Request: invalid file_id")
         return {

@@ -1,8 +1,8 @@
 """kill -9 under load: `python -m bot run` against the fake Bot API (127.0.0.1 only), killed with
 SIGKILL at random moments while questions keep coming, restarted each time, and finally left to
-catch up. Counts questions never answered, answered twice, and question-log rows lost; and, at
-each kill, the questions in flight: answered, but not yet marked done in the inbox (at-least-once
-answers each of them again; nothing else should be answered twice).
+catch up. Counts questions never answered, answered twice, question-log rows lost and questions
+logged twice; and, at each kill, the questions in flight: answered, but not yet marked done in
+the inbox (at-least-once answers each of them again; nothing else should be answered twice).
 
 Used by `tests/test_kill9.py` (small) and `benchmarks/kill9.py` (larger, beside the baseline).
 """
@@ -36,6 +36,7 @@ class Kill9Result:
     duplicated: int  # answered more than once (at-least-once allows it)
     in_flight: int  # at the kills: answered, not yet marked done (so answered again)
     log_rows_lost: int  # answered, but no row in the question log
+    logged_twice: int  # questions with more than one row in the question log
     seconds: float
 
 
@@ -115,7 +116,8 @@ async def run_kill9(
             FIRST_USER + i for i, m in enumerate(asked) if m in replies and replies[m] > 0
         }
     with sqlite3.connect(settings.database_path) as db:
-        logged = {int(r[0]) for r in db.execute("SELECT DISTINCT user_id FROM questions")}
+        rows = dict(db.execute("SELECT user_id, COUNT(*) FROM questions GROUP BY user_id"))
+    logged = {int(user) for user in rows}
     return Kill9Result(
         questions=questions,
         kills=kills,
@@ -124,6 +126,7 @@ async def run_kill9(
         duplicated=sum(1 for n in replies.values() if n > 1),
         in_flight=in_flight,
         log_rows_lost=len(answered_users - logged),
+        logged_twice=sum(1 for n in rows.values() if n > 1),
         seconds=time.monotonic() - started,
     )
 

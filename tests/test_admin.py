@@ -335,3 +335,21 @@ async def test_an_upload_from_a_non_admin_is_audited(bot: RunningBot) -> None:
     await bot.ask(bot.api.message(None, extra=document))
     await bot.storage.flush()
     assert audit_rows(bot)[-1] == (42, "private", "upload", 0, "refused")
+
+
+@pytest.mark.parametrize("stated", [None, 100], ids=["no size stated", "a size that lies"])
+async def test_an_upload_past_the_limit_is_not_downloaded_whole(
+    api: FakeBotApi, tmp_path: Path, stated: int | None
+) -> None:
+    size = 64 * 2**20
+    api.streamed_files["huge"] = size
+    document: dict[str, Any] = {"file_id": "huge", "file_unique_id": "uh", "file_name": "huge.txt"}
+    if stated is not None:
+        document["file_size"] = stated
+    settings = make_settings(api, tmp_path, max_upload_bytes=100_000)
+    async with running_bot(api, settings) as bot:
+        sent = await bot.ask(api.message(None, user=admin(api), extra={"document": document}))
+        assert "terlalu besar" in parse_html(sent["text"])
+        sent_bytes = await api.stream_ended("huge")
+    assert sent_bytes < size // 4  # it stopped reading soon after the limit
+    assert not (settings.corpus_dir / "huge.txt").exists()

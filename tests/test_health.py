@@ -74,7 +74,8 @@ async def test_health_is_ok_with_the_bot_running(api: FakeBotApi, tmp_path: Path
         await bot.storage.flush()
         result = await asyncio.to_thread(run_cli, "health", database=settings.database_path)
     assert result.returncode == 0, result.stderr
-    assert one_line(result.stdout).endswith("database writable")
+    line = one_line(result.stdout)
+    assert "; database writable;" in line and line.endswith("; inbox 0 updates to answer")
 
 
 async def test_health_fails_when_the_database_was_deleted_under_the_running_bot(

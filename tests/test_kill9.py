@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import sqlite3
+import time
 from pathlib import Path
 
 from telegram import Bot, Update
@@ -31,6 +33,7 @@ async def test_kill_9_under_load_leaves_no_fetched_question_unanswered(tmp_path:
     assert result.fetched == result.questions
     assert result.unanswered == 0, result
     assert result.log_rows_lost == 0, result
+    assert result.logged_twice == 0, result  # a question answered again reuses its row
     assert result.duplicated <= result.in_flight, result  # only what was in flight
     assert result.seconds < 60
 
@@ -124,3 +127,43 @@ async def test_a_question_answered_just_before_a_kill_keeps_its_log_row(
     with sqlite3.connect(settings.database_path) as db:
         rows = db.execute("SELECT question FROM questions WHERE user_id = 4242").fetchall()
     assert rows == [("Berapa triliun rubel?",)]
+
+
+async def test_a_question_answered_again_after_a_kill_keeps_one_log_row(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    settings = make_settings(api, tmp_path)
+    env = bot_env(api, settings, RATE_LIMITER="false")
+    question = api.message("Berapa triliun rubel?", user=api.user(4244), chat_id=4244)
+    message_id = question["message"]["message_id"]
+    async with bot_process(env, tmp_path) as proc:
+        await api.wait_for("setMyCommands", 1, within=30)
+        api.fail("sendMessage", 200, delay=60)  # the answer is held up after its row is queued
+        await api.push(question)
+        await until_logged(settings.database_path, 4244)
+        proc.send_signal(signal.SIGKILL)
+        await proc.communicate()
+    menus = len(api.sent("setMyCommands"))
+    async with bot_process(env, tmp_path) as proc:
+        await api.wait_for("setMyCommands", menus + 1, within=30)
+        await api.reply_for(message_id, within=30)  # answered again, as it was not done
+        await stop(proc)
+    with sqlite3.connect(settings.database_path) as db:
+        rows = db.execute("SELECT COUNT(*) FROM questions WHERE user_id = 4244").fetchone()
+    assert rows == (1,)
+
+
+async def until_logged(database: Path, user_id: int, within: float = 30.0) -> None:
+    """Until the question log has a row of `user_id`'s."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if database.exists():
+            with (
+                contextlib.closing(sqlite3.connect(database)) as db,
+                contextlib.suppress(sqlite3.OperationalError),  # not made yet, or busy
+            ):
+                found = db.execute("SELECT 1 FROM questions WHERE user_id = ?", (user_id,))
+                if found.fetchone():
+                    return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no question-log row of user {user_id} within {within}s")

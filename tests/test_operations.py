@@ -7,9 +7,19 @@ import asyncio
 import logging
 from pathlib import Path
 
+import pytest
+
 from bot.telegram.operations import get_operations
 from tests.fakeapi import TOKEN, FakeBotApi, parse_html
-from tests.telegram_harness import ADMIN_ID, RunningBot, make_settings, running_bot
+from tests.telegram_harness import (
+    ADMIN_ID,
+    RunningBot,
+    bot_env,
+    bot_process,
+    make_settings,
+    running_bot,
+    stop,
+)
 
 
 def to_admin(api: FakeBotApi) -> list[str]:
@@ -126,3 +136,61 @@ async def test_alerts_never_carry_the_webhook_secret(api: FakeBotApi, tmp_path: 
         await api.wait_for("sendMessage")
     [alert] = to_admin(api)
     assert "hook-Secret_42" not in alert and "bad header [secret] from proxy" in alert
+
+
+async def until_alerted(api: FakeBotApi, within: float = 30.0) -> str:
+    """Until the admin has an alert; returns the first."""
+    for _ in range(int(within / 0.05)):
+        alerts = to_admin(api)
+        if alerts:
+            return alerts[0]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no alert within {within}s")
+
+
+REFUSED = "Bad Request: message is too long"
+
+
+async def test_a_send_telegram_refuses_alerts_the_admins_naming_the_failure(
+    bot: RunningBot,
+) -> None:
+    bot.api.fail("sendMessage", 400, times=4, description=REFUSED)  # and every plainer form
+    await bot.api.push(bot.api.message("Berapa triliun rubel?"))
+    alert = await until_alerted(bot.api)
+    assert "BadRequest: Message is too long" in alert, alert  # a bug in our request, not the net
+    assert "a message in a private chat" in alert, alert
+
+
+async def test_an_alert_from_the_running_bot_names_the_failure(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    env = bot_env(api, make_settings(api, tmp_path), ADMIN_IDS=str(ADMIN_ID), RATE_LIMITER="false")
+    async with bot_process(env, tmp_path) as proc:
+        await api.wait_for("setMyCommands", 1, within=30)
+        api.fail("sendMessage", 400, times=4, description=REFUSED)
+        await api.push(api.message("Berapa triliun rubel?"))
+        alert = await until_alerted(api)
+        await stop(proc)
+    assert "BadRequest: Message is too long" in alert, alert
+    assert "a message in a private chat" in alert, alert
+    assert TOKEN not in alert and TOKEN.split(":")[1] not in alert
+
+
+@pytest.mark.parametrize(
+    "refusal", ["Forbidden: bot was blocked by the user", "Forbidden: user is deactivated"]
+)
+async def test_a_user_who_left_the_bot_is_a_log_line_not_an_alert(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture, refusal: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    bot.api.fail("sendMessage", 403, description=refusal)
+    await bot.api.push(bot.api.message("Berapa triliun rubel?"))
+    await bot.settled()  # the failed reply has been handled
+    logging.getLogger("bot.somewhere").error("the next error")
+    assert "the next error" in await until_alerted(bot.api)  # the first alert, not held back
+    said = [
+        r for r in caplog.records if "reply" in r.getMessage() and refusal[11:] in r.getMessage()
+    ]
+    assert said and all(r.levelno < logging.ERROR for r in said), [
+        r.getMessage() for r in caplog.records
+    ]

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from bot.telegram.transport import AiohttpRequest
-from tests.fakeapi import FakeBotApi, parse_html
+from tests.fakeapi import BOT_USERNAME, FakeBotApi, parse_html
 from tests.telegram_harness import bot_env, bot_process, make_settings, running_bot
 
 QUESTION = "Berapa triliun rubel?"
@@ -29,6 +29,23 @@ async def test_a_send_answered_after_the_clients_timeout_reaches_the_user_once(
         assert [m for m in api.sent() if "gangguan" in m["text"]] == []  # and no apology
         sent = await bot.ask(api.message("LLMs"))  # the bot goes on
         assert "LLMs" in parse_html(sent["text"])
+
+
+async def test_a_send_that_found_no_free_connection_is_sent_again(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    request = AiohttpRequest(1, pool_timeout=0.2)  # one connection, waited for 0.2 s at most
+    async with running_bot(api, make_settings(api, tmp_path), request=request):
+        api.fail("sendMessage", 200, delay=1.0)  # one group's answer holds it for 1 s
+        questions = [
+            api.message(f"@{BOT_USERNAME} {QUESTION}", chat_id=chat, chat_type="group")
+            for chat in (-51, -52)
+        ]
+        for question in questions:
+            await api.push(question)
+        for question in questions:  # the other's answer found no free connection: nothing was
+            await api.reply_for(question["message"]["message_id"])  # sent, so it is sent again
+        assert [api.replies[q["message"]["message_id"]] for q in questions] == [1, 1]
 
 
 async def test_429s_are_retried_a_bounded_number_of_times_not_on_top_of_each_other(

@@ -79,6 +79,24 @@ async def test_opening_a_previous_version_file_upgrades_it_and_keeps_its_rows(
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+async def test_an_update_logged_again_replaces_its_row_and_keeps_when_it_was_asked(
+    storage: Storage,
+) -> None:
+    def answered(answer_id: str, at: float, found: bool) -> None:
+        storage.log_question(
+            answer_id=answer_id, chat_type="private", user_id=7, question="apa?", found=found,
+            passages=[], latency_ms=1.0, at=at, update_id=41,
+        )  # fmt: skip
+
+    answered("first", 100.0, False)
+    await storage.flush()
+    answered("again", 200.0, True)  # the same update, answered again after a kill
+    await storage.flush()
+    with sqlite3.connect(storage.path) as db:
+        rows = db.execute("SELECT answer_id, asked_at, found FROM questions").fetchall()
+    assert rows == [("again", 100.0, 1)]
+
+
 async def test_concurrent_questions_are_all_logged(storage: Storage) -> None:
     async def ask(n: int) -> None:
         await asyncio.sleep(0)

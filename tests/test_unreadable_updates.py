@@ -88,3 +88,56 @@ async def test_a_pending_inbox_row_that_cannot_be_read_is_set_aside_and_start_co
     with sqlite3.connect(path) as db:
         left = db.execute("SELECT update_id FROM inbox WHERE done = 0").fetchall()
     assert left == []
+
+
+def with_update_id(api: FakeBotApi, update_id: object) -> dict[str, Any]:
+    return {"update_id": update_id, **api.message(f"{PRIVATE_WORDS} berapa triliun rubel?")}
+
+
+def message_not_an_object(api: FakeBotApi) -> dict[str, Any]:
+    return {"message": PRIVATE_WORDS}
+
+
+def text_not_a_string(api: FakeBotApi) -> dict[str, Any]:
+    update = api.message("Berapa triliun rubel?")
+    update["message"]["text"] = [PRIVATE_WORDS]
+    return update
+
+
+def language_not_a_string(api: FakeBotApi) -> dict[str, Any]:
+    update = api.message(f"{PRIVATE_WORDS} berapa triliun rubel?")
+    update["message"]["from"]["language_code"] = 7
+    return update
+
+
+async def test_updates_of_the_wrong_types_are_set_aside_and_polling_and_shutdown_go_on(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    settings = make_settings(api, tmp_path)
+    env = bot_env(api, settings, ADMIN_IDS=str(ADMIN_ID), RATE_LIMITER="false")
+    wrong = [
+        *(with_update_id(api, value) for value in ("11", -5, 11.0, True, 2**40, None)),
+        message_not_an_object(api),
+        text_not_a_string(api),
+        language_not_a_string(api),
+    ]
+    async with bot_process(env, tmp_path) as proc:
+        await api.wait_for("setMyCommands", 1, within=30)
+        for update in wrong:  # each one last in its batch, or after a good one
+            before = api.message("Berapa triliun rubel?")
+            await api.push(before)
+            await api.push(update)
+            await api.reply_for(before["message"]["message_id"], within=30)
+        after = api.message("Berapa triliun rubel?")
+        await api.push(after)
+        await api.reply_for(after["message"]["message_id"], within=30)
+        logs = await stop(proc)
+    assert proc.returncode == 0, logs[-2000:]  # SIGTERM still stops it
+    assert api.pending_updates() == []  # the offset moved past every one
+    assert "Traceback" not in logs and "TypeError" not in logs, logs[-3000:]
+    assert PRIVATE_WORDS not in logs
+    assert sum("set aside" in line for line in logs.splitlines()) == len(wrong), logs[-3000:]
+    answered = {
+        int(m["reply_parameters"]["message_id"]) for m in api.sent() if "reply_parameters" in m
+    }
+    assert len(answered) == len(wrong) + 1  # the good ones, and none of the others

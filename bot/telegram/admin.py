@@ -23,6 +23,7 @@ from bot.render import escape, pack
 from bot.search.corpus import SUPPORTED_SUFFIXES, DocumentError, decode_document, iter_corpus_files
 from bot.storage import StorageError
 from bot.telegram import welcome
+from bot.telegram.download import TooLarge, download_at_most
 from bot.telegram.send import lang_of, reply
 from bot.telegram.state import BotState, get_state
 
@@ -283,6 +284,13 @@ async def _reload(
     return report
 
 
+def too_large_text(size: int | None, limit: int, lang: Lang) -> str:
+    """The refusal of a file past the limit: with its size when that was stated."""
+    if size is None:  # found while reading it, which stopped there
+        return t("upload_over_limit", lang, limit=f"{limit:,}")
+    return t("upload_too_large", lang, size=f"{size:,}", limit=f"{limit:,}")
+
+
 async def upload_action(update: Update, context: Context, state: BotState) -> str:
     """An admin sends a .txt or .md file in a private chat: check, save, load, report."""
     message = update.effective_message
@@ -296,19 +304,17 @@ async def upload_action(update: Update, context: Context, state: BotState) -> st
         await _reply(update, t("upload_bad_name", lang))
         return f"refused name {name!r}"
     limit = state.settings.max_upload_bytes
-    size = document.file_size
-    if size is None or size <= limit:
-        try:
-            file = await document.get_file()
-            data = bytes(await file.download_as_bytearray())
-        except TelegramError as exc:  # its text can hold the file URL, and so the token
-            log.warning("upload %r: download failed: %s", name, exc)
-            await _reply(update, t("upload_failed", lang))
-            return "download failed"
-        size = len(data)
-    if size > limit:
-        await _reply(update, t("upload_too_large", lang, size=f"{size:,}", limit=f"{limit:,}"))
+    try:
+        if document.file_size is not None and document.file_size > limit:
+            raise TooLarge(document.file_size)
+        data = await download_at_most(update.get_bot(), document.file_id, limit)
+    except TooLarge as exc:
+        await _reply(update, too_large_text(exc.size, limit, lang))
         return "too large"
+    except TelegramError as exc:  # its text can hold the file URL, and so the token
+        log.warning("upload %r: download failed: %s", name, exc)
+        await _reply(update, t("upload_failed", lang))
+        return "download failed"
     try:
         decode_document(name, data)
     except DocumentError as exc:

@@ -26,7 +26,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.messages import Lang, t
 from bot.reading.message import MAX_QUESTION_CHARS, Reading, read
@@ -310,6 +310,7 @@ def _log(
         "latency_ms": answer.elapsed_ms,
         "followup_of": (followed.answer_id or None) if followed is not None else None,
         "understood": said.understood if said is not None else None,
+        "update_id": update.update_id,  # answered again after a kill: the same row
     }
     state.storage.log_question(**row)
     if not state.storage.store_question_text:  # nor does the inbox's copy keep the text
@@ -748,12 +749,55 @@ def _inline_result(result_id: str, passage: Passage, lang: Lang) -> InlineQueryR
 # --------------------------------------------------------------------------- errors
 
 
+# Telegram's words when the user blocked the bot or deleted their account, or a group removed
+# it: nothing an operator can act on, so no alert
+_LEFT_THE_BOT = ("blocked by the user", "user is deactivated", "kicked from", "not a member of")
+_CHAT_KINDS: dict[str, str] = {
+    ChatType.PRIVATE: "private chat",
+    ChatType.GROUP: "group",
+    ChatType.SUPERGROUP: "supergroup",
+    ChatType.CHANNEL: "channel",
+}
+
+
+def handled_what(update: object) -> str:
+    """What was being handled, in words an alert can carry (no user data): the kind of update
+    and the kind of chat, e.g. "a command in a group"."""
+    if not isinstance(update, Update):
+        return "a background job" if update is None else "an update"
+    chat = update.effective_chat
+    kind = _update_kind(update)
+    return f"{kind} in a {_CHAT_KINDS.get(chat.type, 'chat')}" if chat is not None else kind
+
+
+def _update_kind(update: Update) -> str:
+    message = update.message or update.edited_message
+    if message is not None:
+        if (message.text or "").startswith("/"):
+            return "a command"
+        if message.document is not None:
+            return "a document"
+        return "an edited message" if update.edited_message else "a message"
+    if update.callback_query is not None:
+        return "a button press"
+    if update.inline_query is not None:
+        return "an inline query"
+    if update.my_chat_member is not None:
+        return "a change of the bot's membership"
+    return "an update"
+
+
 async def on_error(update: object, context: Context) -> None:
-    """Log the error (never to the user); tell a private-chat user to try again."""
-    log.error("error while handling an update", exc_info=context.error)
+    """Log the error, named (never to the user); tell a private-chat user to try again. A user
+    who blocked the bot is a log line, not an alert."""
+    error = context.error
+    what = handled_what(update)
+    if isinstance(error, Forbidden) and any(words in str(error) for words in _LEFT_THE_BOT):
+        log.info("the reply to %s was not sent: the user has left the bot (%s)", what, error)
+        return
+    log.error("handling %s failed", what, exc_info=error)
     if not isinstance(update, Update):
         return
-    error = context.error
     if isinstance(error, RetryAfter | NetworkError) and not isinstance(error, BadRequest):
         # Telegram asked the bot to slow down, or a send timed out (and may have arrived):
         # another message now would not help, or would follow the answer with an apology

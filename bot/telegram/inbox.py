@@ -13,10 +13,14 @@ No answered question without its question-log row: the log is written in batches
 an answered question is kept in the inbox beside the update's id until the log has written it,
 and logged again at start if the process died first (the log ignores an answer id it has).
 
-A handled update keeps only its id (for duplicate suppression), never its text. A pending update
-that cannot be read (bad JSON, or a shape this library now rejects) is set aside: logged once by
-its id, kept as an id, never retried. If the inbox file cannot be used, updates flow as before
-(at most once) and the problem is logged once.
+A handled update keeps only its id (for duplicate suppression), never its text. A row the bot
+cannot use is set aside at start: logged once by its id, kept as an id, never retried. That is a
+pending update that cannot be read (bad JSON, or a shape this library now rejects), a row with a
+value of the wrong type in a column (text where a number belongs), a row whose content names
+another update than its key (it would be answered, and marked done under the other id, at every
+start), and a question-log copy that is not a row the log takes. `python -m bot health` reads the
+inbox with the same checks (`inspect`), so it sees what a start would do. If the inbox file cannot
+be used, updates flow as before (at most once) and the problem is logged once.
 """
 
 from __future__ import annotations
@@ -28,13 +32,16 @@ import logging
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from telegram import Bot, Update
 from telegram.ext import SimpleUpdateProcessor
 
-from bot.telegram.updates import read_update
+from bot.storage import question_row
+from bot.telegram.updates import parse_update, update_id_of
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +66,57 @@ CREATE TABLE IF NOT EXISTS inbox (
 """
 # added later: the question-log row of an answered update, until the log has written it
 _LOG_COLUMN = "ALTER TABLE inbox ADD COLUMN log TEXT"
+# handled ids past keeping (and any with a time that is not a number: never "past" otherwise)
+_PRUNE = (
+    "DELETE FROM inbox WHERE done != 0 AND log IS NULL"
+    " AND (received_at < ? OR typeof(received_at) NOT IN ('integer', 'real'))"
+)
+_PENDING = (
+    "SELECT update_id, payload, attempts, received_at FROM inbox WHERE done = 0 ORDER BY update_id"
+)
+_LOG_ROWS = "SELECT update_id, log FROM inbox WHERE log IS NOT NULL ORDER BY update_id"
+
+
+def replayable(row: tuple[Any, ...], now: float, bot: Bot | None) -> Update | str:
+    """A pending row (update_id, payload, attempts, received_at) as the update to answer again,
+    or why it is set aside instead."""
+    update_id, payload, attempts, received_at = row
+    if not _is_number(attempts) or not _is_number(received_at):
+        return "a column holds a value of the wrong type"
+    if payload is None:
+        return "its content is gone"
+    if attempts >= MAX_ATTEMPTS and now - received_at > GIVE_UP_AFTER_SECONDS:
+        return f"given up after {attempts} attempts"
+    if not isinstance(payload, str):
+        return "its content is not text"
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return "its content is not valid JSON"
+    if update_id_of(data) != update_id:
+        return "its content names another update id"
+    return parse_update(data, bot)
+
+
+def log_row(text: object, update_id: int) -> dict[str, Any] | str:
+    """The question-log row kept for `update_id`, as the keyword arguments of
+    `Storage.log_question`, or why it is not one."""
+    if not isinstance(text, str):
+        return "not text"
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return "not valid JSON"
+    row = question_row(data)
+    if isinstance(row, str):
+        return row
+    if row.setdefault("update_id", update_id) != update_id:  # none: kept by an older version
+        return "it names another update id"
+    return row
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 class Inbox:
@@ -85,29 +143,19 @@ class Inbox:
             columns = {row[1] for row in db.execute("PRAGMA table_info(inbox)")}
             if "log" not in columns:
                 db.execute(_LOG_COLUMN)
-            db.execute(
-                "DELETE FROM inbox WHERE done != 0 AND log IS NULL AND received_at < ?",
-                (time.time() - KEEP_DONE_SECONDS,),
-            )
-            rows = db.execute(
-                "SELECT update_id, payload, attempts, received_at FROM inbox WHERE done = 0"
-                " ORDER BY update_id"
-            ).fetchall()
+            db.execute(_PRUNE, (time.time() - KEEP_DONE_SECONDS,))
+            rows = db.execute(_PENDING).fetchall()
         except (sqlite3.Error, OSError) as exc:
             self._report(exc)
             return []
         self._db = db
         pending = []
         now = time.time()
-        for update_id, payload, attempts, received_at in rows:
-            old = now - received_at > GIVE_UP_AFTER_SECONDS
-            if (attempts >= MAX_ATTEMPTS and old) or payload is None:
-                log.error("inbox: update %s given up after %d attempts", update_id, attempts)
-                self.set_aside(update_id)
-                continue
-            update = self._read(update_id, payload, bot)
-            if update is None:
-                self.set_aside(update_id)
+        for row in rows:
+            update = replayable(row, now, bot)
+            if isinstance(update, str):
+                log.error("inbox: update %s set aside at start (%s)", row[0], update)
+                self.set_aside(row[0])
                 continue
             pending.append(update)
         if pending:
@@ -116,34 +164,28 @@ class Inbox:
             )
         return pending
 
-    @staticmethod
-    def _read(update_id: int, payload: str, bot: Bot) -> Update | None:
-        try:
-            data = json.loads(payload)
-        except ValueError:
-            log.error("inbox: update %s is not valid JSON; set aside", update_id)
-            return None
-        return read_update(data, bot)
-
     def unlogged(self) -> list[dict[str, Any]]:
         """Question-log rows of updates answered by an earlier run that died before the log had
-        written them: to be logged again (kept here until `logged`)."""
+        written them: to be logged again (kept here until `logged`). A copy that is not a row the
+        log takes is set aside."""
         if self._db is None:
             return []
         try:
-            rows = self._db.execute(
-                "SELECT update_id, log FROM inbox WHERE log IS NOT NULL ORDER BY update_id"
-            ).fetchall()
+            rows = self._db.execute(_LOG_ROWS).fetchall()
         except sqlite3.Error as exc:
             self._report(exc)
             return []
         out = []
         for update_id, text in rows:
+            row = log_row(text, update_id)
+            if isinstance(row, str):
+                log.error("inbox: the question-log row of update %s set aside (%s)", update_id, row)
+                self._execute(
+                    "UPDATE inbox SET done = 2, log = NULL WHERE update_id = ?", update_id
+                )
+                continue
             self._unlogged.append(update_id)
-            with contextlib.suppress(ValueError):
-                row = json.loads(text)
-                if isinstance(row, dict):
-                    out.append(row)
+            out.append(row)
         return out
 
     def close(self) -> None:
@@ -225,10 +267,7 @@ class Inbox:
         self._handled += 1
         if self._handled % PRUNE_EVERY == 0 and self._db is not None:
             with contextlib.suppress(sqlite3.Error):
-                self._db.execute(
-                    "DELETE FROM inbox WHERE done != 0 AND log IS NULL AND received_at < ?",
-                    (time.time() - KEEP_DONE_SECONDS,),
-                )
+                self._db.execute(_PRUNE, (time.time() - KEEP_DONE_SECONDS,))
 
     def _execute(self, sql: str, update_id: int) -> None:
         if self._db is None:
@@ -242,6 +281,39 @@ class Inbox:
         if not self._failing:
             log.error("inbox %s unusable (%s); updates are answered at most once", self.path, exc)
         self._failing = True
+
+
+@dataclass(frozen=True)
+class InboxReport:
+    """What a start would make of the inbox: updates it would answer, rows it would set aside."""
+
+    to_answer: int
+    to_set_aside: int
+
+
+class InboxUnusable(Exception):
+    """The inbox file cannot be read as an inbox; the message is one line."""
+
+
+def inspect(path: Path) -> InboxReport | None:
+    """Read the inbox at `path` as a start would, without writing to it (the bot may be running);
+    None when there is none yet. Raises `InboxUnusable` when it cannot be read."""
+    if not path.exists():
+        return None
+    try:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True, timeout=5.0)) as db:
+            columns = {row[1] for row in db.execute("PRAGMA table_info(inbox)")}
+            if not columns:
+                return InboxReport(0, 0)  # made, not used yet: a start creates the table
+            pending = db.execute(_PENDING).fetchall()
+            kept = db.execute(_LOG_ROWS).fetchall() if "log" in columns else []
+    except (sqlite3.Error, OSError) as exc:
+        raise InboxUnusable(str(exc)) from None
+    now = time.time()
+    to_answer = sum(isinstance(replayable(row, now, None), Update) for row in pending)
+    bad_logs = sum(isinstance(log_row(text, update_id), str) for update_id, text in kept)
+    return InboxReport(to_answer, len(pending) - to_answer + bad_logs)
 
 
 class InboxQueue(asyncio.Queue[object]):

@@ -1,5 +1,10 @@
 """Logging setup that never lets the bot token out: httpx's request lines are silenced, and every
-record (message, arguments and traceback) is scrubbed of the token before any handler sees it."""
+record (message, arguments and traceback) is scrubbed of the token before any handler sees it.
+
+A scrubbed record no longer carries its exception (its text could hold the token), only the
+formatted traceback, and, for the admin alerts (bot/telegram/operations.py), the exception's
+class and its one-line description, scrubbed: `error_of` reads them from either kind of record.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import logging
 import re
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 _TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
@@ -40,12 +46,34 @@ def protect_secret(secret: str | None) -> None:
         if clean != message:
             record.msg, record.args = clean, None
         if record.exc_info and record.exc_info[0] is not None:
+            record.logged_error = error_of(record)
             record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)))
             record.exc_text = record.exc_text.rstrip("\n")
             record.exc_info = None
         return record
 
     logging.setLogRecordFactory(factory)
+
+
+@dataclass(frozen=True)
+class LoggedError:
+    """The exception a record was logged with: its class (which holds no data) and "Class:
+    text" on one line, scrubbed of the token."""
+
+    kind: type[BaseException]
+    line: str
+
+
+def error_of(record: logging.LogRecord) -> LoggedError | None:
+    """The exception `record` was logged with, if any, scrubbed or not yet."""
+    kept = getattr(record, "logged_error", None)
+    if isinstance(kept, LoggedError):
+        return kept
+    exc = record.exc_info[1] if record.exc_info else None
+    if exc is None:
+        return None
+    line = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return LoggedError(type(exc), redact(line))
 
 
 def setup_logging(level: str, token: str | None) -> None:

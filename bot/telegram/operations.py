@@ -17,13 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from telegram import Update
-from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, TypeHandler, filters
 
 from bot.messages import Lang, language_of, t
 from bot.render import escape
 from bot.telegram import admin
-from bot.telegram.logs import redact
+from bot.telegram.logs import error_of, redact
 from bot.telegram.send import lang_of, reply
 from bot.telegram.state import BotState, get_state
 
@@ -55,9 +55,9 @@ class Operations:
             message = record.getMessage()
         except Exception:
             message = str(record.msg)
-        if record.exc_info and record.exc_info[1] is not None:
-            exc = record.exc_info[1]
-            message += f" ({type(exc).__name__}: {exc})"
+        error = error_of(record)
+        if error is not None:
+            message += f" ({error.line})"
         line = " ".join(f"{record.levelname} {record.name}: {message}".split())
         line = redact(line)
         for secret in self.secrets:
@@ -109,9 +109,12 @@ class AdminAlerts(logging.Handler):
 
 def _transient(record: logging.LogRecord) -> bool:
     """A network hiccup PTB retries by itself (polling, a send): shown by /status, not alerted
-    (and while the network is down no alert could be sent anyway)."""
-    exc = record.exc_info[1] if record.exc_info else None
-    return isinstance(exc, NetworkError | RetryAfter)  # TimedOut is a NetworkError
+    (and while the network is down no alert could be sent anyway). PTB makes `BadRequest` a
+    `NetworkError` too, but Telegram refusing a request is a bug in the request: alerted."""
+    error = error_of(record)
+    if error is None or issubclass(error.kind, BadRequest):
+        return False
+    return issubclass(error.kind, NetworkError | RetryAfter)  # TimedOut is a NetworkError
 
 
 async def _alert(application: Application, line: str, suppressed: int) -> None:  # type: ignore[type-arg]

@@ -5,8 +5,8 @@ after start passes here (PTB's `BaseRateLimiter` hook), so nothing else retries 
   call to that chat waits with it; other chats go on. A 429 on a call that names no chat (an
   inline answer, a button's answer) holds every call. Tried again at most `RETRIES` times, and
   not at all when Telegram asks for more than `MAX_RETRY_AFTER` seconds.
-- **The request did not reach Telegram** (no connection could be made) or **Telegram answered
-  5xx**: tried again after 0.5, 1 and 2 s.
+- **The request did not reach Telegram** (no connection could be made, or none of the pool's
+  was free in time) or **Telegram answered 5xx**: tried again after 0.5, 1 and 2 s.
 - **A timeout, or a connection lost once the request was on its way**: the call may have been
   carried out. A call that only sets something (an edit, a button's answer, "typing…") is tried
   again like the above; a call that posts a message (`sendMessage` and the other `send…`,

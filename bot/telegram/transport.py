@@ -5,9 +5,10 @@ httpcore's connection pool; aiohttp's client does the same work for a fraction o
 is what lets one core answer hundreds of questions a second. Behaviour follows `HTTPXRequest`:
 form-encoded parameters, multipart when files are sent, timeouts as `TimedOut`, other transport
 errors as `NetworkError`. Two kinds of failure are told apart for the retry policy
-(`bot/telegram/pacing.py`), as only they say for sure that the request was not carried out: a
-connection that could not be made (`NotSent`) and a server error status (`ServerFailed`). A
-timeout or a connection dropped once the request was on its way may have been carried out.
+(`bot/telegram/pacing.py`), as only they say for sure that the request was not carried out: one
+that was never sent (`NotSent`: no connection could be made, or none of the pool's was free in
+time) and a server error status (`ServerFailed`). A timeout or a connection dropped once the
+request was on its way may have been carried out.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ DEFAULT_NONE = BaseRequest.DEFAULT_NONE
 
 class NotSent(NetworkError):
     """The connection could not be made: the request never reached the server."""
+
+
+class PoolTimeout(NotSent):
+    """No connection of the pool was free within the pool timeout: nothing was sent. (PTB's
+    HTTPXRequest raises `TimedOut` here, which would keep a send from being tried again.)"""
 
 
 class ServerFailed(NetworkError):
@@ -105,7 +111,7 @@ class AiohttpRequest(BaseRequest):
         try:
             await asyncio.wait_for(self._slots.acquire(), pool)
         except TimeoutError:
-            raise TimedOut("Pool timeout: all connections are in use") from None
+            raise PoolTimeout("Pool timeout: all connections are in use") from None
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as resp:
                 status, payload = resp.status, await resp.read()

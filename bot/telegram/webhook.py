@@ -11,7 +11,7 @@ URL can post updates in any user's name (an admin's /remove included). Here:
 - the webhook always has a secret: `WEBHOOK_SECRET`, or else a strong random one made at start
   and registered with `setWebhook` (Telegram sends it back with every update, so there is nothing
   to configure, and a restart makes a new one). A POST without it gets 403 and runs nothing;
-- an update that cannot be read is set aside by its id (`bot/telegram/updates.py`) and answered
+- an update that cannot be used is set aside by its id (`bot/telegram/updates.py`) and answered
   200, so Telegram moves on; one that can is queued (and so written to the inbox) before the 200.
 
 SIGINT and SIGTERM stop it as they stop polling: no new POST is taken, the updates in hand are
