@@ -27,9 +27,10 @@ the data they were fitted on, to `bot/search/models/`; answering needs only nump
    in two halves (a question asked of the half without its passage is a hard negative on the same
    news topics), IDK-MRC train (with its unanswerable questions), the tuning files (answerable,
    near-topic and off-topic, and the chit-chat the chat detector misses), at each scale.
-   Threshold: the highest that still keeps `KEEP_ANSWERABLE` of the tuning files' answerable
-   questions (at every scale) when each question file's questions are weighed by a found model
-   fitted without that file (the bundled article's three files are left out one at a time).
+   Threshold: the highest that still answers `KEEP_RIGHT` of the tuning files' questions whose
+   first quote answers (at every scale) when each question file's questions are weighed by a
+   found model fitted without that file (the bundled article's three files are left out one at
+   a time).
 
 FacQA valid and IDK-MRC valid are never fitted on; the trade-offs are printed for them too.
 """
@@ -59,12 +60,11 @@ from bot.search.fitted import FOUND_FILE, RANKER_FILE, SPAN_FILE, Fitted
 from bot.search.query import resolve
 from bot.search.ranking import Ranker
 from bot.search.snapshot import Snapshot
-from bot.search.tuning import TENTATIVE_MARGIN
 
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 20))
 LENGTH_BUDGET = 1.4  # the first quote's length over its sentence's, on average
 WRONG_SPAN = 0.3  # a wrong span (no word in common with the answer) costs this much
-KEEP_ANSWERABLE = 0.95  # the share of answerable questions the found rule keeps, out of fold
+KEEP_RIGHT = 0.95  # the share of right first quotes the found rule keeps, out of fold
 GROUP_WEIGHTS = {"own": 2.0, "facqa": 1.0, "idk": 1.0}
 SPAN_WEIGHTS = {"own": 2.0, "facqa": 1.0, "idk": 0.5}
 # Shallow trees: every answer evaluates them all on every window and span candidate, so their
@@ -465,7 +465,6 @@ def fit_found(sources: Sequence[FoundSource], about: str) -> trees.Model:
     threshold = choose_threshold(sources, out_of_fold)
     kept, refused = _own_rates(sources, out_of_fold, threshold)
     extra = {
-        "tentative_margin": TENTATIVE_MARGIN,
         "tuning_kept_left_out": round(kept, 4),  # each tuning file weighed without it
         "tuning_refused_left_out": round(refused, 4),
     }
@@ -516,19 +515,19 @@ def _counts(source: FoundSource, p: np.ndarray, threshold: float) -> tuple[int, 
 
 def choose_threshold(sources: Sequence[FoundSource], out_of_fold: np.ndarray) -> float:
     """The highest threshold at which the tuning files (at every scale), weighed by models
-    fitted without their question file, still answer KEEP_ANSWERABLE of their answerable
-    questions (about 3 of 56 refused wrongly at most, as on an article nobody tuned on);
-    without tuning files, the one that keeps as many of all answerable questions."""
+    fitted without their question file, still answer KEEP_RIGHT of the questions whose first
+    quote answers (a right answer refused about once in twenty at most, as on an article nobody
+    tuned on); without tuning files, the one that keeps as many of all right answers."""
     own = any(s.rows.tags[:1] == ["own"] for s in sources)
     kept_by: dict[float, list[int]] = {t: [0, 0] for t in THRESHOLDS}
     for s, p in _split(sources, out_of_fold):
         if own and s.rows.tags[:1] != ["own"]:
             continue
+        right = np.asarray(s.rows.y) == 1
         for t in THRESHOLDS:
-            kept, _, positives, _ = _counts(s, p, t)
-            kept_by[t][0] += kept
-            kept_by[t][1] += positives
-    keeping = [t for t, (k, n) in kept_by.items() if n and k / n >= KEEP_ANSWERABLE]
+            kept_by[t][0] += int(((p >= t) & right).sum())
+            kept_by[t][1] += int(right.sum())
+    keeping = [t for t, (k, n) in kept_by.items() if n and k / n >= KEEP_RIGHT]
     return max(keeping) if keeping else THRESHOLDS[0]
 
 

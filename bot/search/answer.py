@@ -19,11 +19,11 @@ from bot.reading.kinds import EXPLAINED, sentence_tokens
 from bot.reading.message import Language, Reading, read
 from bot.search import span as spans
 from bot.search.fitted import Fitted, shipped
-from bot.search.found import evidence, tentative_margin
+from bot.search.found import evidence
 from bot.search.query import Query, resolve
 from bot.search.ranking import Candidate, Ranker
 from bot.search.snapshot import Snapshot
-from bot.search.tuning import PASSAGE_LIMIT, SECONDARY_COVERAGE
+from bot.search.tuning import PASSAGE_LIMIT, SECONDARY_COVERAGE, TENTATIVE_BELOW
 
 __all__ = ["Answer", "Answerer", "Passage"]
 
@@ -209,7 +209,6 @@ class Answerer:
             empty = query is None or not query.missing
             return Answer(question, False, (), "empty" if empty else "no_match", language=lang)
         considered = self._weigh(reading, query)
-        found = self.fitted.found
         confidence = self.confidence(considered)
         if not considered.ranked or confidence < self.threshold:
             return Answer(question, False, (), "weak_match", confidence=confidence, language=lang)
@@ -221,7 +220,7 @@ class Answerer:
             "",
             passages[self.top_k :],
             confidence=confidence,
-            tentative=confidence < self.threshold + tentative_margin(found),
+            tentative=confidence < TENTATIVE_BELOW,
             language=lang,
         )
 

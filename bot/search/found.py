@@ -10,8 +10,7 @@ about; how sure the answer span is; the ranking model's score. It is fitted by
 `python -m bot calibrate` on labelled questions asked of corpora of one, ten and hundreds of
 articles, labelled by whether the first quote answers, so that its probability is the
 probability that the quote is right: the answer's `confidence`. The threshold (FOUND_THRESHOLD,
-else the one fitted with it) and the margin under which an answer is called tentative come
-with it.
+else the one fitted with it) is a confidence; below `TENTATIVE_BELOW` an answer is tentative.
 """
 
 from __future__ import annotations
@@ -25,13 +24,12 @@ import numpy as np
 from bot.reading.kinds import EXPLAINED, NAMED, Kind, holds
 from bot.reading.lexicon import WORD_CLASSES
 from bot.reading.message import Reading
-from bot.search import trees
 from bot.search.coverage import by_word, general_rarity, word_weight
 from bot.search.index import Index
 from bot.search.query import Query, QueryTerm, focus_terms
 from bot.search.ranking import Candidate
 from bot.search.snapshot import Snapshot
-from bot.search.tuning import CUE_REACH, RARE_WORD, TENTATIVE_MARGIN
+from bot.search.tuning import CUE_REACH, RARE_WORD
 from bot.search.windows import FEATURES as WINDOW
 
 # Features of the first window, as the ranking saw them (shares, not sizes)
@@ -184,8 +182,3 @@ def _unheld(flags: Sequence[bool], held: Sequence[bool], lacking: int) -> float:
     """How many of the flagged words the window lacks, with those the corpus lacks (up to 3,
     / 3)."""
     return min(sum(f and not h for f, h in zip(flags, held, strict=True)) + lacking, 3) / 3
-
-
-def tentative_margin(model: trees.Model) -> float:
-    """How far above the threshold an answer must be not to be called tentative."""
-    return model.extra.get("tentative_margin", TENTATIVE_MARGIN)

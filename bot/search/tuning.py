@@ -35,9 +35,12 @@ PASSAGE_LIMIT = 1500  # a longer quote is cut around its first highlighted word
 # passages after the first are shown when they hold at least this share of the question's
 # weight: still about the question, not only near it
 SECONDARY_COVERAGE = 0.25
-# an answer found with less than this to spare is tentative (when the model file names none)
+# an answer whose confidence (the probability that its first quote answers) is below this is
+# tentative: more likely wrong than right, so the reply says it may not answer directly
+TENTATIVE_BELOW = 0.5
+
+# --- the found decision (bot.search.found)
 RARE_WORD = 0.5  # a word this rare in general text (0..1) or more names something specific
-TENTATIVE_MARGIN = 0.15
 
 # --- follow-ups (bot.search.conversation)
 SHORT_WORDS = 2  # a follow-up names at most this many things of its own
