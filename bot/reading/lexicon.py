@@ -3,7 +3,9 @@
 Every list is a plain file under `bot/reading/data/` that names its source at the top: stopwords,
 question frames, informal spellings, standard spellings, phrases, chat words, a colloquial
 lexicon, near-synonyms and an English glossary. All are general to the language; nothing here is
-about one document. The large colloquial lexicon (Kamus Alay) comes from the `indoNLP` package.
+about one document. The large colloquial lexicon (Kamus Alay) comes from the `indoNLP` package;
+the thesaurus and the English-Indonesian dictionary are made from maintained Debian packages
+(`bot.reading.sources`) and read on first use.
 `data_digest()` is part of the index cache key, so an edited list never meets a stale index.
 """
 
@@ -110,6 +112,39 @@ def _english() -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, ...], str]]:
 
 # English word -> Indonesian root words, for questions asked in English (or mixed)
 ENGLISH, _ENGLISH_PHRASES = _english()
+
+
+class _Links(dict[str, str]):
+    """The `word<TAB>a, b, c` lines of a generated data file (folded, one word a line): each
+    line is split when its word is looked up, not when the file is read (a tenth of the time)."""
+
+    def linked(self, word: str) -> tuple[str, ...]:
+        found = self.get(word)
+        return tuple(found.split(", ")) if found else ()
+
+
+def _links(name: str) -> _Links:
+    table = _Links()
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        word, tab, linked = line.partition("\t")
+        if tab and not word.startswith("#"):
+            table[word] = linked
+    return table
+
+
+@lru_cache(maxsize=1)
+def thesaurus() -> _Links:
+    """Indonesian word -> its direct synonyms (LibreOffice's thesaurus, `thesaurus-id.txt`)."""
+    return _links("thesaurus-id.txt")
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> _Links:
+    """English word -> its Indonesian translations (FreeDict from Wiktionary,
+    `english-indonesian-freedict.txt`)."""
+    return _links("english-indonesian-freedict.txt")
+
+
 # Multi-word expressions that mean one thing, and the word(s) they stand for.
 PHRASES: dict[tuple[str, ...], str] = {
     **_ENGLISH_PHRASES,
