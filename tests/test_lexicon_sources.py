@@ -81,6 +81,17 @@ def test_affixes_numbers_and_phrases_are_no_dictionary_headwords(
 
 
 @pytest.mark.parametrize("name", MADE)
+def test_every_word_of_a_shipped_file_is_found(name: str) -> None:
+    lines = (lexicon.DATA / name).read_text(encoding="utf-8").splitlines()
+    table = lexicon.Links(lines)
+    entries = [line.split("\t") for line in lines if not line.startswith("#")]
+    assert len(table) == len(entries) > 5000
+    for word, linked in entries[::97]:  # looked up by bisection: the file must stay sorted
+        assert table.linked(word) == tuple(linked.split(", "))
+    assert table.linked("tidak-ada-kata-ini") == ()
+
+
+@pytest.mark.parametrize("name", MADE)
 def test_shipped_files_name_their_package_version_and_licence(name: str) -> None:
     head = [line for line in (lexicon.DATA / name).read_text(encoding="utf-8").splitlines()[:12]]
     said = "\n".join(head)
