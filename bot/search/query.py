@@ -323,28 +323,36 @@ def _related(word: str, term: str, kb: Snapshot) -> list[QueryTerm]:
 
 
 def _thesaurus_terms(word: str, term: str, kb: Snapshot, weight: float) -> list[tuple[str, float]]:
-    """The corpus terms of a word's direct synonyms in the thesaurus, each with its weight (a
-    synonym of a few words shares it among them): the word as written, else its root."""
+    """The corpus terms of a word's direct synonyms in the thesaurus (the word as written, else
+    its root), each with its weight: a synonym of a few words shares it among them."""
     if weight <= 0 or not word.replace(" ", "").isalpha():
         return []
     table = lexicon.thesaurus()
-    synonyms = table.linked(word) or (table.linked(term) if term != word else ())
+    synonyms = table.linked(word) or (table.linked(term) if term and term != word else ())
     linked: dict[str, float] = {}
     for synonym in synonyms:
-        if not all(_as_written(w, kb) for w in synonym.split()):
-            continue
-        for t, share in _phrase_terms(synonym):
-            if t in kb.index and t != term and t not in STOPWORDS:
-                linked[t] = max(linked.get(t, 0.0), share)
+        terms = _as_written(synonym, kb)
+        for t in terms:
+            if t != term and t not in STOPWORDS:
+                linked[t] = max(linked.get(t, 0.0), 1.0 / len(terms))
     # one word's weight shared among its synonyms: a word of many senses ("kota" -> "negeri",
     # "tingkat", ...) does not outweigh the question's other words
     return [(t, weight * share / len(linked)) for t, share in linked.items()]
 
 
-def _as_written(word: str, kb: Snapshot) -> bool:
-    """Is a synonym in the corpus as written, or a root word? Its root alone is not enough: a
-    derived synonym's root is often a common word of another sense ("penghasilan" -> "hasil")."""
-    return word in kb.surface_words or text.word_terms(word)[1] == (word,)
+def _as_written(words: str, kb: Snapshot) -> tuple[str, ...]:
+    """The terms of a synonym whose every word the corpus has as written, or is a root word the
+    index holds; () otherwise. Its root alone is not enough: a derived synonym's root is often
+    a common word of another sense ("penghasilan" -> "hasil"). Known words need no stemming."""
+    terms: list[str] = []
+    for word in words.split():
+        known = kb.surface_words.get(word)
+        if known is None:
+            if word not in kb.index or text.stem(word) != word:
+                return ()
+            known = (word,)
+        terms.extend(known)
+    return tuple(terms)
 
 
 def _dictionary(word: str) -> tuple[str, ...]:
