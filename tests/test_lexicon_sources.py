@@ -11,6 +11,7 @@ import pytest
 from bot.cli import main
 from bot.reading import lexicon, sources, text
 from bot.reading.message import read
+from bot.search import tuning
 from bot.search.query import resolve
 from bot.search.snapshot import Snapshot
 
@@ -121,16 +122,43 @@ def test_an_english_word_only_the_dictionary_knows_finds_the_article(
     assert "generators" not in query.missing
 
 
+def test_a_thesaurus_synonym_can_stand_in_for_a_word_the_article_lacks(
+    article_kb: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question = "Apa halangan terbesar ambisi AI Rusia?"  # the article says "hambatan"
+    assert "halang" in resolve(read(question), article_kb).missing  # the shipped weight: 0
+    monkeypatch.setattr(tuning, "THESAURUS_WEIGHT", 0.3)
+    query = resolve(read(question), article_kb)
+    stand_ins = {qt.term: qt for qt in query.terms if qt.word == "halangan"}
+    assert stand_ins["hambat"].how == "synonym"
+    assert 0 < stand_ins["hambat"].weight <= 0.3
+    assert not query.missing
+
+
+def test_an_english_word_goes_through_its_translation_to_a_thesaurus_synonym(
+    article_kb: Snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # FreeDict: hindrance -> halangan (not in the article); the thesaurus: halangan ~ hambatan
+    monkeypatch.setattr(tuning, "THESAURUS_WEIGHT", 0.3)
+    query = resolve(read("What is the biggest hindrance to Russia's AI ambitions?"), article_kb)
+    found = {qt.term: qt for qt in query.terms if qt.word == "hindrance"}
+    assert found["hambat"].how == "english"
+    assert found["hambat"].weight == pytest.approx(tuning.DICTIONARY_WEIGHT * 0.3)
+
+
 def test_a_name_inside_the_question_is_never_expanded(article_kb: Snapshot) -> None:
-    # "Tetap" (a name here) has thesaurus synonyms the article holds ("abadi" ... "tetap")
-    query = resolve(read("Apa kata Juru Bicara Tetap soal AI?"), article_kb)
-    assert not [
-        qt
-        for qt in query.terms
-        if qt.word in ("tetap", "juru bicara tetap") and qt.how in ("synonym", "related")
-    ]
+    def related(question: str) -> set[str]:
+        query = resolve(read(question), article_kb)
+        return {qt.term for qt in query.terms if qt.word == "presiden" and qt.how == "related"}
+
+    assert "pimpin" in related("apa kata presiden soal AI?")  # the thesaurus: presiden~pemimpin
+    assert not related("Apa kata Presiden soal AI?")  # a title standing for a name
 
 
 def test_a_number_is_never_expanded(article_kb: Snapshot) -> None:
     query = resolve(read("Apa yang terjadi pada 2030?"), article_kb)
-    assert [qt.how for qt in query.terms if qt.word == "2030"] in ([], ["exact"])
+    assert [qt.how for qt in query.terms if qt.word == "2030"] == ["exact"]
+    for name in MADE:  # nor could it be: no list has a word with a digit
+        content = (lexicon.DATA / name).read_text(encoding="utf-8")
+        body = [line for line in content.splitlines() if not line.startswith("#")]
+        assert not any(char.isdigit() for line in body for char in line), name

@@ -115,6 +115,17 @@ def _english() -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, ...], str]]:
 ENGLISH, _ENGLISH_PHRASES = _english()
 
 
+# Multi-word expressions that mean one thing, and the word(s) they stand for.
+PHRASES: dict[tuple[str, ...], str] = {
+    **_ENGLISH_PHRASES,
+    **{tuple(k.split()): v for k, v in pairs("phrases.txt")},
+}
+# Near-synonyms: groups of root words, tried for a question word the corpus lacks.
+SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
+    frozenset(line.casefold().split()) for line in lines("synonyms-id.txt") if len(line.split()) > 1
+)
+
+
 class Links:
     """The `word<TAB>a, b, c` lines of a generated data file, sorted by word (as the generator
     writes them): a word is found by bisection, so reading the file is one split into lines
@@ -153,17 +164,6 @@ def dictionary() -> Links:
     """English word -> its Indonesian translations (FreeDict from Wiktionary,
     `english-indonesian-freedict.txt`)."""
     return _links("english-indonesian-freedict.txt")
-
-
-# Multi-word expressions that mean one thing, and the word(s) they stand for.
-PHRASES: dict[tuple[str, ...], str] = {
-    **_ENGLISH_PHRASES,
-    **{tuple(k.split()): v for k, v in pairs("phrases.txt")},
-}
-# Near-synonyms: groups of root words, tried for a question word the corpus lacks.
-SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
-    frozenset(line.casefold().split()) for line in lines("synonyms-id.txt") if len(line.split()) > 1
-)
 
 
 def _background() -> tuple[dict[str, int], int]:

@@ -27,15 +27,15 @@ FUZZY_WEIGHT = 0.8
 SYNONYM_WEIGHT = 0.6  # the hand groups (synonyms-id.txt)
 PRESENT_SYNONYM_WEIGHT = 0.3  # a hand synonym looked for beside a word the corpus has too
 # The links made from maintained sources, each weighed by a grid on the tuning sets with the
-# shipped models (top-1 + top-3 + unanswerable refused - false refusals, 1,163 answerable and
-# 532 unanswerable questions): FreeDict's translation of an English word the glossary lacks
-# (0, 0.5, 0.7, 0.9, 1.0: 0.5 best, all within 4 questions); a thesaurus synonym looked for
-# beside a word the corpus has (0, 0.1, 0.2, 0.3, 0.45: 0.2 best, +4 top-1 over 0); a thesaurus
-# synonym standing in for a word the corpus lacks (0, 0.15, 0.3, 0.6: 0 best). That last one
-# finds more answers (at 0.3: top-3 +15, false refusals -9 on tuning; +12 and -7 held out) but
-# the shipped found model, fitted without it, then answers 79 more unanswerable questions
-# (19 held out): a general thesaurus finds some stand-in for most words of an off-topic
-# question. To be weighed again when the models are refitted with it.
+# shipped models (top-1 + top-3 + unanswerable refused - false refusals; 1,163 answerable and
+# 532 unanswerable questions). FreeDict's translation of an English word the glossary lacks:
+# 0, 0.5, 0.7, 0.9, 1.0 (0.5 best, all within 4 questions). A thesaurus synonym looked for
+# beside a word the corpus has: 0, 0.1, 0.2, 0.3 (0.2 best: +4 top-1, +2 top-3 over 0). A
+# thesaurus synonym standing in for a word the corpus lacks: 0, 0.15, 0.3, 0.6 (0 best). That
+# last one finds more answers (at 0.3: top-1 +4, top-3 +13, false refusals -8 on tuning; +4,
+# +11, -7 held out) but the shipped found model, fitted without it, then answers 76 more
+# unanswerable questions (18 held out): a general thesaurus has some stand-in for most words
+# of an off-topic question. To be weighed again when the models are refitted with it.
 DICTIONARY_WEIGHT = 0.5  # english-indonesian-freedict.txt
 PRESENT_THESAURUS_WEIGHT = 0.2  # thesaurus-id.txt, beside a word the corpus has
 THESAURUS_WEIGHT = 0.0  # thesaurus-id.txt, for a word the corpus lacks
