@@ -194,14 +194,15 @@ def _dedupe(terms: Iterable[QueryTerm]) -> list[QueryTerm]:
 
 def _english_terms(word: str, kb: Snapshot, *, proper: bool = False) -> list[QueryTerm]:
     """The corpus terms an English word stands for: its Indonesian words read as terms, from
-    the hand glossary and from FreeDict's dictionary, each weighed by its source; when none
-    of them is in the corpus, their thesaurus synonyms that are (weighed by both links; never
-    for a name: "Japan" is read as "Jepang" and no further)."""
+    the hand glossary or else FreeDict's dictionary, weighed by their source; when none of them
+    is in the corpus, their thesaurus synonyms that are (weighed by both links; never for a
+    name: "Japan" is read as "Jepang" and no further)."""
     meanings = _translations(word)
     found = [
         QueryTerm(t, word, weight, "english")
         for meaning, weight in meanings
-        for t, _ in _phrase_terms(meaning)
+        for w in meaning.split()
+        for t in text.word_terms(w)[1]
         if t in kb.index
     ]
     if found or proper:
@@ -219,12 +220,6 @@ def _translations(word: str) -> list[tuple[str, float]]:
     if tuning.DICTIONARY_WEIGHT > 0 and not out:  # the glossary's senses are the news ones
         out += [(m, tuning.DICTIONARY_WEIGHT) for m in _dictionary(word)]
     return out
-
-
-def _phrase_terms(words: str) -> list[tuple[str, float]]:
-    """The terms of a word or a few words, each with its share (a phrase's terms share one)."""
-    terms = [t for w in words.split() for t in text.word_terms(w)[1]]
-    return [(t, 1.0 / len(terms)) for t in terms]
 
 
 def _second_look(word: str, term: str, kb: Snapshot, *, proper: bool = False) -> list[QueryTerm]:
@@ -317,7 +312,6 @@ def _related(word: str, term: str, kb: Snapshot) -> list[QueryTerm]:
     related += [
         QueryTerm(t, word, w, "related")
         for t, w in _thesaurus_terms(word, term, kb, tuning.PRESENT_THESAURUS_WEIGHT)
-        if t != term
     ]
     return _dedupe(related)
 
