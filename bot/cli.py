@@ -1,4 +1,5 @@
-"""`python -m bot ...` subcommands: `ask`, `eval`, `calibrate`, `run`, `health`, `backup`, `bench`.
+"""`python -m bot ...` subcommands: `ask`, `eval`, `calibrate`, `run`, `health`, `backup`, `bench`,
+`lexicons`.
 
 `ask` and `eval` never import Telegram: they work on a fresh machine without a token.
 """
@@ -170,7 +171,50 @@ def _parser() -> argparse.ArgumentParser:
         "--startup-runs", type=int, default=10, help="fresh one-question processes to time"
     )
     bench.set_defaults(func=_bench)
+
+    lex = _documented(
+        sub, "lexicons", "make the thesaurus and dictionary files from Debian packages", LEX_HELP
+    )
+    lex.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        required=True,
+        help="folder the packages were unpacked into (dpkg-deb -x PACKAGE.deb FOLDER)",
+    )
+    lex.add_argument("--out", type=Path, help="folder to write to (default: the bot's data)")
+    lex.set_defaults(func=_lexicons)
     return parser
+
+
+LEX_HELP = """\
+Make the bot's thesaurus (thesaurus-id.txt) and English-Indonesian dictionary
+(english-indonesian-freedict.txt) again from the Debian packages they come from, unpacked
+into one folder:
+
+  apt-get download mythes-id dict-freedict-eng-ind
+  for deb in *.deb; do dpkg-deb -x "$deb" unpacked; done
+  python -m bot lexicons --from unpacked
+
+Each file names its package, version, copyright and licence at the top. The index cache is
+keyed on the word lists, so a changed file is picked up at the next start.
+
+Exit status: 0 written, with one line per file; 1 a package file is missing or unreadable."""
+
+
+def _lexicons(args: argparse.Namespace) -> int:
+    from bot.reading.lexicon import DATA
+    from bot.reading.sources import write_lexicons
+
+    out = args.out or DATA
+    try:
+        counts = write_lexicons(args.source, out)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for name, count in counts.items():
+        print(f"wrote {out / name}: {count} entries")
+    return 0
 
 
 def _documented(

@@ -3,12 +3,15 @@
 Every list is a plain file under `bot/reading/data/` that names its source at the top: stopwords,
 question frames, informal spellings, standard spellings, phrases, chat words, a colloquial
 lexicon, near-synonyms and an English glossary. All are general to the language; nothing here is
-about one document. The large colloquial lexicon (Kamus Alay) comes from the `indoNLP` package.
+about one document. The large colloquial lexicon (Kamus Alay) comes from the `indoNLP` package;
+the thesaurus and the English-Indonesian dictionary are made from maintained Debian packages
+(`bot.reading.sources`) and read on first use.
 `data_digest()` is part of the index cache key, so an edited list never meets a stale index.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import importlib.util
 from functools import lru_cache
@@ -110,6 +113,8 @@ def _english() -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, ...], str]]:
 
 # English word -> Indonesian root words, for questions asked in English (or mixed)
 ENGLISH, _ENGLISH_PHRASES = _english()
+
+
 # Multi-word expressions that mean one thing, and the word(s) they stand for.
 PHRASES: dict[tuple[str, ...], str] = {
     **_ENGLISH_PHRASES,
@@ -119,6 +124,46 @@ PHRASES: dict[tuple[str, ...], str] = {
 SYNONYM_GROUPS: tuple[frozenset[str], ...] = tuple(
     frozenset(line.casefold().split()) for line in lines("synonyms-id.txt") if len(line.split()) > 1
 )
+
+
+class Links:
+    """The `word<TAB>a, b, c` lines of a generated data file, sorted by word (as the generator
+    writes them): a word is found by bisection, so reading the file is one split into lines
+    (a dictionary of 37,000 words took four times as long to build)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        start = 0
+        while start < len(lines) and lines[start].startswith("#"):
+            start += 1  # the header naming the source
+        self._lines = lines[start:]
+
+    def linked(self, word: str) -> tuple[str, ...]:
+        """The words linked to `word` (folded), in the file's order; () when it has none."""
+        key = word + "\t"  # a tab sorts before every letter, space and hyphen of a word
+        at = bisect.bisect_left(self._lines, key)
+        if at < len(self._lines) and self._lines[at].startswith(key):
+            return tuple(self._lines[at][len(key) :].split(", "))
+        return ()
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+
+def _links(name: str) -> Links:
+    return Links((DATA / name).read_text(encoding="utf-8").splitlines())
+
+
+@lru_cache(maxsize=1)
+def thesaurus() -> Links:
+    """Indonesian word -> its direct synonyms (LibreOffice's thesaurus, `thesaurus-id.txt`)."""
+    return _links("thesaurus-id.txt")
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> Links:
+    """English word -> its Indonesian translations (FreeDict from Wiktionary,
+    `english-indonesian-freedict.txt`)."""
+    return _links("english-indonesian-freedict.txt")
 
 
 def _background() -> tuple[dict[str, int], int]:

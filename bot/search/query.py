@@ -2,6 +2,9 @@
 
 Each question word is looked up in the index as written; a word the corpus lacks gets a second
 look (English, plural, synonym, affixes the stemmer missed, typo) before it counts as missing.
+Synonyms come from the thesaurus and from the hand groups, English from FreeDict's dictionary and
+from the hand glossary; each kind of link weighs its own, below a word found as written, and
+names and numbers are never expanded.
 The message itself was read once at the door (`bot.reading.read`); this room only looks its
 words up.
 """
@@ -16,7 +19,7 @@ from typing import Literal
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.reading import text
+from bot.reading import lexicon, text
 from bot.reading.lexicon import (
     CHAT_WORDS,
     COLLOQUIAL,
@@ -27,15 +30,9 @@ from bot.reading.lexicon import (
     SYNONYM_GROUPS,
 )
 from bot.reading.message import Reading
+from bot.search import tuning
 from bot.search.snapshot import Snapshot
-from bot.search.tuning import (
-    ENGLISH_WEIGHT,
-    FUZZY_WEIGHT,
-    PLURAL_WEIGHT,
-    PRESENT_SYNONYM_WEIGHT,
-    ROOT_WEIGHT,
-    SYNONYM_WEIGHT,
-)
+from bot.search.tuning import FUZZY_WEIGHT, PLURAL_WEIGHT, ROOT_WEIGHT
 
 # How a term was found: as written (chat Indonesian read as the standard word first), as part
 # of a name, from English, as a plural, a synonym of a missing word, a root the stemmer missed,
@@ -95,20 +92,21 @@ def resolve(reading: Reading, kb: Snapshot) -> Query:
                 token = text.Token(token.start, token.end, word, colloquial[1])
                 if not token.terms:
                     continue  # a function word ("brapa" -> "berapa")
+        # a capitalised word inside the question is a name: never expanded (nor is a number:
+        # the thesaurus is looked up for words of letters only)
+        proper = name is not None or (token.start > 0 and question[token.start].isupper())
         for term in token.terms:
             if term in kb.index:
                 if name is None:
                     found.append(QueryTerm(term, word, 1.0))
-                    found.extend(
-                        QueryTerm(t, word, PRESENT_SYNONYM_WEIGHT, "related")
-                        for t in _synonyms(term, kb)
-                    )
+                    if not proper:
+                        found.extend(_related(word, term, kb))
                     if reading.english:  # "ferry" may be in a name ("ASDP Indonesia Ferry") too
                         found.extend(_english_terms(word, kb))
                 else:  # one concept: counts once in the found decision
                     found.append(QueryTerm(term, name, 1.0, "name"))
                 continue
-            alternatives = _second_look(word, term, kb)
+            alternatives = _second_look(word, term, kb, proper=proper)
             if alternatives:
                 found.extend(alternatives)
             else:
@@ -194,28 +192,50 @@ def _dedupe(terms: Iterable[QueryTerm]) -> list[QueryTerm]:
     return list(best.values())
 
 
-def _english_terms(word: str, kb: Snapshot) -> list[QueryTerm]:
-    """The corpus terms an English word stands for (its Indonesian words, read as terms)."""
-    english = _english(word)
-    if not english:
-        return []
-    terms = [t for m in english for w in m.split() for t in text.word_terms(w)[1]]
-    return [
-        QueryTerm(t, word, ENGLISH_WEIGHT, "english") for t in dict.fromkeys(terms) if t in kb.index
+def _english_terms(word: str, kb: Snapshot, *, proper: bool = False) -> list[QueryTerm]:
+    """The corpus terms an English word stands for: its Indonesian words read as terms, from
+    the hand glossary or else FreeDict's dictionary, weighed by their source; when none of them
+    is in the corpus, their thesaurus synonyms that are (weighed by both links; never for a
+    name: "Japan" is read as "Jepang" and no further)."""
+    meanings = _translations(word)
+    found = [
+        QueryTerm(t, word, weight, "english")
+        for meaning, weight in meanings
+        for w in meaning.split()
+        for t in text.word_terms(w)[1]
+        if t in kb.index
     ]
+    if found or proper:
+        return _dedupe(found)
+    return _dedupe(
+        QueryTerm(t, word, weight * w, "english")
+        for meaning, weight in meanings
+        for t, w in _thesaurus_terms(meaning, "", kb, tuning.THESAURUS_WEIGHT)
+    )
 
 
-def _second_look(word: str, term: str, kb: Snapshot) -> list[QueryTerm]:
-    english = _english_terms(word, kb)
+def _translations(word: str) -> list[tuple[str, float]]:
+    """The Indonesian words an English word stands for, each with the weight of its source."""
+    out = [(m, tuning.ENGLISH_WEIGHT) for m in _english(word) or ()]
+    if tuning.DICTIONARY_WEIGHT > 0 and not out:  # the glossary's senses are the news ones
+        out += [(m, tuning.DICTIONARY_WEIGHT) for m in _dictionary(word)]
+    return out
+
+
+def _second_look(word: str, term: str, kb: Snapshot, *, proper: bool = False) -> list[QueryTerm]:
+    english = _english_terms(word, kb, proper=proper)
     if english:
         return english
     if word.endswith("s") and len(word) > 3:
         singular = text.word_terms(word[:-1])[1]
         if singular and all(t in kb.index for t in singular):
             return [QueryTerm(t, word, PLURAL_WEIGHT, "plural") for t in singular]
-    synonyms = _synonyms(term, kb)
-    if synonyms:
-        return [QueryTerm(t, word, SYNONYM_WEIGHT, "synonym") for t in synonyms]
+    if not proper:
+        hand = [(t, tuning.SYNONYM_WEIGHT) for t in _synonyms(term, kb)]
+        listed = _thesaurus_terms(word, term, kb, tuning.THESAURUS_WEIGHT)
+        synonyms = _dedupe(QueryTerm(t, word, w, "synonym") for t, w in hand + listed)
+        if synonyms:
+            return synonyms
     root = _root(word, kb)
     if root:
         return [QueryTerm(root, word, ROOT_WEIGHT, "root")]
@@ -248,19 +268,22 @@ def _root(word: str, kb: Snapshot) -> str | None:
     return best
 
 
+_INFLECTIONS = (
+    ("ies", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ing", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ing", "e"),
+)
+
+
 def _english(word: str) -> tuple[str, ...] | None:
     """The Indonesian words an English word stands for (regular inflections folded)."""
     if word in ENGLISH:
         return ENGLISH[word]
-    for suffix, repl in (
-        ("ies", "y"),
-        ("es", ""),
-        ("s", ""),
-        ("ing", ""),
-        ("ed", ""),
-        ("ed", "e"),
-        ("ing", "e"),
-    ):
+    for suffix, repl in _INFLECTIONS:
         if word.endswith(suffix) and word[: -len(suffix)] + repl in ENGLISH:
             return ENGLISH[word[: -len(suffix)] + repl]
     return None
@@ -279,6 +302,65 @@ def _synonym_terms() -> dict[str, tuple[str, ...]]:
 
 def _synonyms(term: str, kb: Snapshot) -> list[str]:
     return [t for t in _synonym_terms().get(term, ()) if t in kb.index]
+
+
+def _related(word: str, term: str, kb: Snapshot) -> list[QueryTerm]:
+    """Synonyms looked for beside a word the corpus has too (weighed low, never highlighted)."""
+    related = [
+        QueryTerm(t, word, tuning.PRESENT_SYNONYM_WEIGHT, "related") for t in _synonyms(term, kb)
+    ]
+    related += [
+        QueryTerm(t, word, w, "related")
+        for t, w in _thesaurus_terms(word, term, kb, tuning.PRESENT_THESAURUS_WEIGHT)
+    ]
+    return _dedupe(related)
+
+
+def _thesaurus_terms(word: str, term: str, kb: Snapshot, weight: float) -> list[tuple[str, float]]:
+    """The corpus terms of a word's direct synonyms in the thesaurus (the word as written, else
+    its root), each with its weight: a synonym of a few words shares it among them."""
+    if weight <= 0 or not word.replace(" ", "").isalpha():
+        return []
+    table = lexicon.thesaurus()
+    synonyms = table.linked(word) or (table.linked(term) if term and term != word else ())
+    linked: dict[str, float] = {}
+    for synonym in synonyms:
+        terms = _as_written(synonym, kb)
+        for t in terms:
+            if t != term and t not in STOPWORDS:
+                linked[t] = max(linked.get(t, 0.0), 1.0 / len(terms))
+    # one word's weight shared among its synonyms: a word of many senses ("kota" -> "negeri",
+    # "tingkat", ...) does not outweigh the question's other words
+    return [(t, weight * share / len(linked)) for t, share in linked.items()]
+
+
+def _as_written(words: str, kb: Snapshot) -> tuple[str, ...]:
+    """The terms of a synonym whose every word the corpus has as written, or is a root word the
+    index holds; () otherwise. Its root alone is not enough: a derived synonym's root is often
+    a common word of another sense ("penghasilan" -> "hasil"). Known words need no stemming."""
+    terms: list[str] = []
+    for word in words.split():
+        known = kb.surface_words.get(word)
+        if known is None:
+            if word not in kb.index or text.stem(word) != word:
+                return ()
+            known = (word,)
+        terms.extend(known)
+    return tuple(terms)
+
+
+def _dictionary(word: str) -> tuple[str, ...]:
+    """FreeDict's translations of an English word (regular inflections folded)."""
+    table = lexicon.dictionary()
+    found = table.linked(word)
+    if found:
+        return found
+    for suffix, repl in _INFLECTIONS:
+        if word.endswith(suffix):
+            found = table.linked(word[: -len(suffix)] + repl)
+            if found:
+                return found
+    return ()
 
 
 def _typo(word: str, kb: Snapshot) -> list[QueryTerm]:
