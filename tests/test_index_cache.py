@@ -41,7 +41,13 @@ def key_with(package: Path) -> str:
 
 @pytest.mark.parametrize(
     "module",
-    ["search/corpus.py", "reading/text.py", "search/index.py", "search/facts.py", "reading/kinds.py"],
+    [
+        "search/corpus.py",
+        "reading/text.py",
+        "search/index.py",
+        "search/facts.py",
+        "reading/kinds.py",
+    ],
 )
 def test_a_change_to_splitting_tokenizing_or_scoring_code_changes_the_cache_key(
     tmp_path: Path, module: str

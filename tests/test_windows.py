@@ -4,6 +4,7 @@ and the facts the corpus keeps of each sentence equal what reading the sentence 
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def test_batched_features_equal_the_features_of_one_window_at_a_time(
 
 
 def test_every_kind_of_question_is_among_those_compared() -> None:
-    kinds = set()
+    kinds: set[str | None] = set()
     for _, asked in CORPORA.values():
         kinds.update(read(q).kind for q in questions(asked))
     assert {"time", "number", "person", "place", "name", "definition", "expansion"} <= kinds
@@ -96,7 +97,7 @@ def test_sentences_read_together_within_a_paragraph_and_after_a_heading(
     article_kb: Snapshot,
 ) -> None:
     sentences = article_kb.sentences
-    for a, b in zip(sentences, sentences[1:], strict=False):
+    for a, b in itertools.pairwise(sentences):
         together = article_kb.facts.together(a.id, b.id)
         if a.doc == b.doc and a.paragraph == b.paragraph:
             assert together

@@ -186,7 +186,8 @@ class FactsBuilder:
         words = tuple(self._words)
         gram_ids: dict[str, int] = {}
         word_grams = [
-            [gram_ids.setdefault(g, len(gram_ids)) for g in sorted(kinds.grams((w,)))] for w in words
+            [gram_ids.setdefault(g, len(gram_ids)) for g in sorted(kinds.grams((word,)))]
+            for word in words
         ]
         token_at = _offsets(np.asarray(self._lengths, dtype=np.int64))
         token_form = np.concatenate([np.zeros(0, np.int32), *self._token_forms])

@@ -30,6 +30,7 @@ from bot.search.tuning import MAX_SPAN_WORDS
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 
 _FLAGS = (
     "capital",
@@ -197,124 +198,144 @@ def candidates(
     core: int,
     idf_of: Callable[[str], float],
 ) -> tuple[list[tuple[int, int, int]], FloatArray]:
-    """Every candidate (sentence number, start, end in that sentence) and its FEATURES row."""
+    """Every candidate (sentence number, start, end in that sentence) and its FEATURES row; the
+    sentences' words one after another, so that every column is one array operation for all."""
     wanted = frozenset(qt.term for qt in query.terms)
-    kind = reading.kind
     units = counted_terms(reading)
     idf = {qt.term: idf_of(qt.term) for qt in query.terms}
     total = sum(idf.values()) or 1.0
     focused = focus_terms(reading, query)
-    out: list[tuple[int, int, int]] = []
-    blocks: list[FloatArray] = []
-    for s_no, text in enumerate(sentences):
-        info = _sentence(text)
-        if not len(info.starts):
-            continue
-        tokens = sentence_tokens(text)
-        n = len(tokens)
-        asked = np.asarray(
-            [bool(wanted.intersection(t.terms)) or t.word in query.words for t in tokens],
-            dtype=bool,
-        )
-        starts, ends = info.starts, info.ends
-        length = (ends - starts).astype(np.float64)
-        cum = {k: np.concatenate(([0], np.cumsum(v))) for k, v in info.flags.items()}
-        cum_asked = np.concatenate(([0], np.cumsum(asked)))
-        weights = np.asarray(
-            [max((idf.get(t, 0.0) for t in tk.terms if t in wanted), default=0.0) for tk in tokens]
-        )
-        focus = np.asarray([bool(focused.intersection(t.terms)) for t in tokens], dtype=bool)
-        counted = np.asarray([bool(units.intersection(t.terms)) for t in tokens], dtype=bool)
-        cum_counted = np.concatenate(([0], np.cumsum(counted)))
-        follows = info.flags["number"] | info.flags["unit"]
-        next_number = follows[np.minimum(ends, n - 1)]
-
-        capitals = _within(starts, ends, cum["capital"]) / length
-        prev_cap = np.where(starts > 0, info.flags["capital"][np.maximum(starts - 1, 0)], False)
-        next_cap = np.where(ends < n, info.flags["capital"][np.minimum(ends, n - 1)], False)
-        asked_positions = np.flatnonzero(asked)
-        left, right, around = _distances(asked_positions, starts, ends, n)
-        prev = np.maximum(starts - 1, 0)
-        has_prev = starts > 0
-        rows = np.zeros((len(starts), len(FEATURES)), dtype=np.float64)
-        col = 0
-        for k in KINDS:
-            rows[:, col] = kind == k
-            col += 1
-        rows[:, col] = kind is None
-        col += 1
-        asked_share = _within(starts, ends, cum_asked) / length
-        sentence_asked = (
-            len({t for tk in tokens for t in tk.terms} & wanted) / len(wanted) if wanted else 0.0
-        )
-        columns = (
-            length,
-            capitals,
-            capitals == 1.0,
-            (capitals == 1.0) & ~prev_cap & ~next_cap,
-            _within(starts, ends, cum["number"]) / length,
-            _within(starts, ends, cum["time"]) / length,
-            _within(starts, ends, cum["year"]) > 0,
-            asked_share,
-            asked[starts] | asked[ends - 1],
-            left,
-            right,
-            around,
-            has_prev & info.flags["title"][prev],
-            has_prev & info.flags["locative"][prev],
-            has_prev & info.flags["copula"][prev],
-            has_prev & info.flags["number"][prev],
-            (_within(starts, ends, cum["number"]) > 0) & (_within(starts, ends, cum["unit"]) > 0),
-            _within(starts, ends, cum_counted) > 0,
-            prev_cap,
-            next_cap,
-            np.where(ends < n, next_number, False),
-            info.flags["number"][ends - 1],
-            has_prev & asked[prev],
-            (ends < n) & asked[np.minimum(ends, n - 1)],
-            has_prev & focus[prev],
-            _near(weights, starts, -4) / total,
-            _near(weights, ends, 4) / total,
-            info.commas,
-            info.brackets,
-            (ends - starts == 1) & info.flags["acronym"][starts],
-            (ends - starts == 1) & info.flags["year"][starts],
-            info.flags["unit"][ends - 1],
-            has_prev & info.flags["currency"][prev],
-            info.flags["currency"][starts],
-            info.marks["open_before"][starts] & info.marks["close_after"][ends - 1],
-            info.marks["bracket_next"][ends - 1],
-            info.marks["punct_after"][ends - 1],
-            starts == 0,
-            starts / max(n, 1),
-            np.full(len(starts), s_no == core),
-            np.full(len(starts), sentence_asked),
-        )
-        for values in columns:
-            rows[:, col] = values
-            col += 1
-        out.extend((s_no, int(a), int(b)) for a, b in zip(starts, ends, strict=True))
-        blocks.append(rows)
-    if not blocks:
+    infos = [_sentence(text) for text in sentences]
+    kept = [s_no for s_no, info in enumerate(infos) if len(info.starts)]
+    if not kept:
         return [], np.zeros((0, len(FEATURES)))
-    return out, np.vstack(blocks)
+    # per word of the kept sentences, in turn: is it asked, what it weighs, is it the focus,
+    # is it what the question counts
+    asked_words: list[bool] = []
+    weights: list[list[float]] = []
+    focus_words: list[bool] = []
+    counted_words: list[bool] = []
+    sentence_asked: list[float] = []
+    for s_no in kept:
+        tokens = sentence_tokens(sentences[s_no])
+        held: set[str] = set()
+        row: list[float] = []
+        for t in tokens:
+            terms = t.terms
+            asked_words.append(bool(wanted.intersection(terms)) or t.word in query.words)
+            row.append(max((idf.get(x, 0.0) for x in terms if x in wanted), default=0.0))
+            focus_words.append(bool(focused.intersection(terms)))
+            counted_words.append(bool(units.intersection(terms)))
+            held.update(terms)
+        weights.append(row)
+        sentence_asked.append(len(held & wanted) / len(wanted) if wanted else 0.0)
+    lengths = np.asarray([len(infos[s_no].chars) for s_no in kept], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    counts = np.asarray([len(infos[s_no].starts) for s_no in kept], dtype=np.int64)
+    owner = np.repeat(np.arange(len(kept)), counts)
+    start_of = offsets[:-1][owner]  # each candidate's sentence: its first word, its end
+    end_of = offsets[1:][owner]
+    starts = np.concatenate([infos[s_no].starts for s_no in kept]).astype(np.int64) + start_of
+    ends = np.concatenate([infos[s_no].ends for s_no in kept]).astype(np.int64) + start_of
+    flags = {name: np.concatenate([infos[s_no].flags[name] for s_no in kept]) for name in _FLAGS}
+    marks = {
+        name: np.concatenate([infos[s_no].marks[name] for s_no in kept])
+        for name in infos[kept[0]].marks
+    }
+    asked = np.asarray(asked_words, dtype=bool)
+    focus = np.asarray(focus_words, dtype=bool)
+    counted = np.asarray(counted_words, dtype=bool)
+    last_word = len(asked) - 1
+
+    length = (ends - starts).astype(np.float64)
+    cum = {k: np.concatenate(([0], np.cumsum(v))) for k, v in flags.items()}
+    cum_asked = np.concatenate(([0], np.cumsum(asked)))
+    cum_counted = np.concatenate(([0], np.cumsum(counted)))
+    follows = flags["number"] | flags["unit"]
+    has_prev = starts > start_of
+    has_next = ends < end_of
+    prev = np.maximum(starts - 1, 0)
+    after = np.minimum(ends, last_word)
+    capitals = _within(starts, ends, cum["capital"]) / length
+    prev_cap = has_prev & flags["capital"][prev]
+    next_cap = has_next & flags["capital"][after]
+    left, right, around = _distances(np.flatnonzero(asked), starts, ends, start_of, end_of)
+    kind = reading.kind
+    numbers_in = _within(starts, ends, cum["number"])
+    rows = np.empty((len(FEATURES), len(starts)), dtype=np.float64)
+    columns = (
+        *(kind == k for k in KINDS),
+        kind is None,
+        length,
+        capitals,
+        capitals == 1.0,
+        (capitals == 1.0) & ~prev_cap & ~next_cap,
+        numbers_in / length,
+        _within(starts, ends, cum["time"]) / length,
+        _within(starts, ends, cum["year"]) > 0,
+        _within(starts, ends, cum_asked) / length,
+        asked[starts] | asked[ends - 1],
+        left,
+        right,
+        around,
+        has_prev & flags["title"][prev],
+        has_prev & flags["locative"][prev],
+        has_prev & flags["copula"][prev],
+        has_prev & flags["number"][prev],
+        (numbers_in > 0) & (_within(starts, ends, cum["unit"]) > 0),
+        _within(starts, ends, cum_counted) > 0,
+        prev_cap,
+        next_cap,
+        has_next & follows[after],
+        flags["number"][ends - 1],
+        has_prev & asked[prev],
+        has_next & asked[after],
+        has_prev & focus[prev],
+        _near(weights, owner, starts - start_of, -4) / total,
+        _near(weights, owner, ends - start_of, 4) / total,
+        np.concatenate([infos[s_no].commas for s_no in kept]),
+        np.concatenate([infos[s_no].brackets for s_no in kept]),
+        (ends - starts == 1) & flags["acronym"][starts],
+        (ends - starts == 1) & flags["year"][starts],
+        flags["unit"][ends - 1],
+        has_prev & flags["currency"][prev],
+        flags["currency"][starts],
+        marks["open_before"][starts] & marks["close_after"][ends - 1],
+        marks["bracket_next"][ends - 1],
+        marks["punct_after"][ends - 1],
+        starts == start_of,
+        (starts - start_of) / np.maximum(lengths, 1)[owner],
+        np.asarray(kept)[owner] == core,
+        np.asarray(sentence_asked)[owner],
+    )
+    for at, values in enumerate(columns):
+        rows[at] = values
+    out = [
+        (kept[o], int(a), int(b))
+        for o, a, b in zip(
+            owner.tolist(), (starts - start_of).tolist(), (ends - start_of).tolist(), strict=True
+        )
+    ]
+    return out, np.ascontiguousarray(rows.T)
 
 
-def _near(weights: FloatArray, edges: npt.NDArray[np.int32], reach: int) -> FloatArray:
-    """The summed weights of the words within `reach` words before (negative) or after an
-    edge."""
-    cum = np.concatenate(([0.0], np.cumsum(weights)))
-    n = len(weights)
+def _near(weights: list[list[float]], owner: IntArray, edges: IntArray, reach: int) -> FloatArray:
+    """The summed weights of the words within `reach` words before (negative) or after an edge
+    (a place in the edge's sentence, `owner`), from each sentence's own running sums."""
+    width = max(map(len, weights)) + 1
+    table = np.zeros((len(weights), width))
+    for row, values in enumerate(weights):
+        table[row, 1 : len(values) + 1] = values
+    cum = np.cumsum(table, axis=1)
+    n = np.asarray([len(w) for w in weights], dtype=np.int64)[owner]
     if reach < 0:
         lo, hi = np.maximum(edges + reach, 0), edges
     else:
         lo, hi = edges, np.minimum(edges + reach, n)
-    return np.asarray(cum[hi] - cum[lo], dtype=np.float64)
+    return np.asarray(cum[owner, hi] - cum[owner, lo], dtype=np.float64)
 
 
-def _within(
-    starts: npt.NDArray[np.int32], ends: npt.NDArray[np.int32], counts: npt.NDArray[np.int64]
-) -> FloatArray:
+def _within(starts: IntArray, ends: IntArray, counts: npt.NDArray[np.int64]) -> FloatArray:
     """How many flagged words each span holds (from cumulative counts)."""
     return np.asarray(counts[ends] - counts[starts], dtype=np.float64)
 
@@ -331,24 +352,28 @@ def _bracket_after(text: str, end: int) -> bool:
 
 
 def _distances(
-    asked: npt.NDArray[np.int64],
-    starts: npt.NDArray[np.int32],
-    ends: npt.NDArray[np.int32],
-    n: int,
+    asked: IntArray,
+    starts: IntArray,
+    ends: IntArray,
+    first: IntArray,
+    end: IntArray,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Words between each span and the nearest question word before / after it (10 when there
-    is none), and how many question words stand within 4 words either side."""
+    """Words between each span and the nearest question word before / after it in its sentence
+    (words first..end-1; 10 when there is none), and how many question words stand within 4
+    words either side."""
     if not len(asked):
         ten = np.full(len(starts), 10.0)
         return ten, ten, np.zeros(len(starts))
     before = np.searchsorted(asked, starts, side="left") - 1
-    left = np.where(before >= 0, starts - asked[np.maximum(before, 0)] - 1, 10)
+    found_before = asked[np.maximum(before, 0)]
+    left = np.where((before >= 0) & (found_before >= first), starts - found_before - 1, 10)
     after = np.searchsorted(asked, ends, side="left")
-    right = np.where(after < len(asked), asked[np.minimum(after, len(asked) - 1)] - ends, 10)
-    lo = np.searchsorted(asked, starts - 4, side="left")
+    found_after = asked[np.minimum(after, len(asked) - 1)]
+    right = np.where((after < len(asked)) & (found_after < end), found_after - ends, 10)
+    lo = np.searchsorted(asked, np.maximum(starts - 4, first), side="left")
     mid_lo = np.searchsorted(asked, starts, side="left")
     mid_hi = np.searchsorted(asked, ends, side="left")
-    hi = np.searchsorted(asked, ends + 4, side="left")
+    hi = np.searchsorted(asked, np.minimum(ends + 4, end), side="left")
     around = (mid_lo - lo) + (hi - mid_hi)
     return (
         np.minimum(left, 10).astype(np.float64),
