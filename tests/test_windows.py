@@ -1,6 +1,8 @@
 """The candidate windows' features, computed for all windows of a question at once, equal the
-features computed one window at a time (`tests/window_reference.py`, the code they replaced),
-and the facts the corpus keeps of each sentence equal what reading the sentence again says."""
+features computed one window at a time (`tests/window_reference.py`, the code they replaced);
+the answer-span candidates of a window's sentences at once equal those of one sentence at a
+time (`tests/span_reference.py`); and the facts the corpus keeps of each sentence equal what
+reading the sentence again says."""
 
 from __future__ import annotations
 
@@ -13,11 +15,11 @@ import pytest
 
 from bot.reading.kinds import leans_back, profile, sentence_tokens
 from bot.reading.message import read
-from bot.search import windows
+from bot.search import span, windows
 from bot.search.answer import Answerer
 from bot.search.facts import COUNTS, Words
 from bot.search.snapshot import Snapshot, load_snapshot
-from tests import window_reference
+from tests import span_reference, window_reference
 from tests.paths import CORPUS_DIR
 
 DATA = Path(__file__).parent / "data"
@@ -61,6 +63,28 @@ def test_batched_features_equal_the_features_of_one_window_at_a_time(
         np.testing.assert_array_equal(batched, one_by_one, err_msg=question)
         compared += 1
     assert compared > 50
+
+
+def test_span_candidates_of_a_window_equal_those_of_one_sentence_at_a_time(
+    corpus: tuple[Snapshot, list[str]],
+) -> None:
+    kb, asked = corpus
+    answerer = Answerer(kb)
+    compared = 0
+    for question in asked:
+        reading = read(question)
+        query = answerer.query(reading)
+        if query is None or not query.terms:
+            continue
+        for candidate in answerer.ranker.rank(reading, query)[:2]:
+            texts = [kb.sentences[i].text for i in candidate.window]
+            core = candidate.window.index(candidate.chunk)
+            ours = span.candidates(reading, query, texts, core, kb.index.idf)
+            theirs = span_reference.candidates(reading, query, texts, core, kb.index.idf)
+            assert ours[0] == theirs[0]
+            np.testing.assert_array_equal(ours[1], theirs[1], err_msg=question)
+            compared += 1
+    assert compared > 100
 
 
 def test_every_kind_of_question_is_among_those_compared() -> None:

@@ -191,6 +191,120 @@ def _contiguous(sentence: str, tokens: Sequence[Token], i: int, j: int) -> bool:
     return inside.count("(") == inside.count(")")  # brackets inside are balanced
 
 
+@dataclass(frozen=True)
+class _Window:
+    """The candidates of a window's sentences (one after another) and their columns that do not
+    depend on the question (cached per window: a window is asked about again and again)."""
+
+    kept: tuple[int, ...]  # the sentences (numbers in the window) that have candidates
+    spans: tuple[tuple[int, int, int], ...]  # (sentence number, start, end) per candidate
+    owner: IntArray  # per candidate: its sentence (index into `kept`)
+    starts: IntArray  # its first word and end, counted over the kept sentences' words
+    ends: IntArray
+    start_of: IntArray  # its sentence's first word and end
+    end_of: IntArray
+    words: IntArray  # words per kept sentence
+    columns: FloatArray  # (_SHAPE, candidates)
+
+
+_ASKED = (
+    *(f"asks_{k}" for k in KINDS),
+    "asks_none",
+    "asked",
+    "first_asked",
+    "left",
+    "right",
+    "around",
+    "counted",
+    "prev_asked",
+    "next_asked",
+    "prev_focus",
+    "weight_left",
+    "weight_right",
+    "core",
+    "sentence_asked",
+)
+_ROW = {name: i for i, name in enumerate(FEATURES)}
+# the columns of a candidate's shape and surroundings, the same whatever the question
+_SHAPE = tuple(name for name in FEATURES if name not in _ASKED)
+_SHAPE_ROWS = [_ROW[name] for name in _SHAPE]
+
+
+@lru_cache(maxsize=1024)
+def _window(sentences: tuple[str, ...]) -> _Window | None:
+    infos = [_sentence(text) for text in sentences]
+    kept = [s_no for s_no, info in enumerate(infos) if len(info.starts)]
+    if not kept:
+        return None
+    lengths = np.asarray([len(infos[s_no].chars) for s_no in kept], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    counts = np.asarray([len(infos[s_no].starts) for s_no in kept], dtype=np.int64)
+    owner = np.repeat(np.arange(len(kept)), counts)
+    start_of = offsets[:-1][owner]
+    end_of = offsets[1:][owner]
+    starts = np.concatenate([infos[s_no].starts for s_no in kept]).astype(np.int64) + start_of
+    ends = np.concatenate([infos[s_no].ends for s_no in kept]).astype(np.int64) + start_of
+    flags = {name: np.concatenate([infos[s_no].flags[name] for s_no in kept]) for name in _FLAGS}
+    marks = {
+        name: np.concatenate([infos[s_no].marks[name] for s_no in kept])
+        for name in infos[kept[0]].marks
+    }
+    last_word = int(offsets[-1]) - 1
+    length = (ends - starts).astype(np.float64)
+    cum = {k: np.concatenate(([0], np.cumsum(v))) for k, v in flags.items()}
+    follows = flags["number"] | flags["unit"]
+    has_prev = starts > start_of
+    has_next = ends < end_of
+    prev = np.maximum(starts - 1, 0)
+    after = np.minimum(ends, last_word)
+    capitals = _within(starts, ends, cum["capital"]) / length
+    prev_cap = has_prev & flags["capital"][prev]
+    next_cap = has_next & flags["capital"][after]
+    numbers_in = _within(starts, ends, cum["number"])
+    values = {
+        "length": length,
+        "capitals": capitals,
+        "all_capitals": capitals == 1.0,
+        "whole_name": (capitals == 1.0) & ~prev_cap & ~next_cap,
+        "numbers": numbers_in / length,
+        "times": _within(starts, ends, cum["time"]) / length,
+        "years": _within(starts, ends, cum["year"]) > 0,
+        "after_title": has_prev & flags["title"][prev],
+        "after_locative": has_prev & flags["locative"][prev],
+        "after_copula": has_prev & flags["copula"][prev],
+        "after_number": has_prev & flags["number"][prev],
+        "before_unit": (numbers_in > 0) & (_within(starts, ends, cum["unit"]) > 0),
+        "prev_capital": prev_cap,
+        "next_capital": next_cap,
+        "next_number": has_next & follows[after],
+        "ends_number": flags["number"][ends - 1],
+        "commas": np.concatenate([infos[s_no].commas for s_no in kept]),
+        "brackets": np.concatenate([infos[s_no].brackets for s_no in kept]),
+        "acronym": (ends - starts == 1) & flags["acronym"][starts],
+        "only_year": (ends - starts == 1) & flags["year"][starts],
+        "ends_unit": flags["unit"][ends - 1],
+        "prev_currency": has_prev & flags["currency"][prev],
+        "starts_currency": flags["currency"][starts],
+        "in_brackets": marks["open_before"][starts] & marks["close_after"][ends - 1],
+        "before_bracket": marks["bracket_next"][ends - 1],
+        "comma_after": marks["punct_after"][ends - 1],
+        "starts_sentence": starts == start_of,
+        "position": (starts - start_of) / np.maximum(lengths, 1)[owner],
+    }
+    if set(values) != set(_SHAPE):
+        raise RuntimeError(f"columns without a value: {set(values) ^ set(_SHAPE)}")
+    columns = np.zeros((len(_SHAPE), len(starts)), dtype=np.float64)
+    for at, name in enumerate(_SHAPE):
+        columns[at] = values[name]
+    spans = tuple(
+        (kept[o], a, b)
+        for o, a, b in zip(
+            owner.tolist(), (starts - start_of).tolist(), (ends - start_of).tolist(), strict=True
+        )
+    )
+    return _Window(tuple(kept), spans, owner, starts, ends, start_of, end_of, lengths, columns)
+
+
 def candidates(
     reading: Reading,
     query: Query,
@@ -200,15 +314,15 @@ def candidates(
 ) -> tuple[list[tuple[int, int, int]], FloatArray]:
     """Every candidate (sentence number, start, end in that sentence) and its FEATURES row; the
     sentences' words one after another, so that every column is one array operation for all."""
+    window = _window(tuple(sentences))
+    if window is None:
+        return [], np.zeros((0, len(FEATURES)))
     wanted = frozenset(qt.term for qt in query.terms)
     units = counted_terms(reading)
     idf = {qt.term: idf_of(qt.term) for qt in query.terms}
     total = sum(idf.values()) or 1.0
     focused = focus_terms(reading, query)
-    infos = [_sentence(text) for text in sentences]
-    kept = [s_no for s_no, info in enumerate(infos) if len(info.starts)]
-    if not kept:
-        return [], np.zeros((0, len(FEATURES)))
+    own = query.words
     # per word of the kept sentences, in turn: is it asked, what it weighs, is it the focus,
     # is it what the question counts
     asked_words: list[bool] = []
@@ -216,107 +330,53 @@ def candidates(
     focus_words: list[bool] = []
     counted_words: list[bool] = []
     sentence_asked: list[float] = []
-    for s_no in kept:
-        tokens = sentence_tokens(sentences[s_no])
+    for s_no in window.kept:
         held: set[str] = set()
         row: list[float] = []
-        for t in tokens:
+        for t in sentence_tokens(sentences[s_no]):
             terms = t.terms
-            asked_words.append(bool(wanted.intersection(terms)) or t.word in query.words)
-            row.append(max((idf.get(x, 0.0) for x in terms if x in wanted), default=0.0))
+            mine = wanted.intersection(terms)
+            asked_words.append(bool(mine) or t.word in own)
+            row.append(max((idf[x] for x in mine), default=0.0))
             focus_words.append(bool(focused.intersection(terms)))
             counted_words.append(bool(units.intersection(terms)))
             held.update(terms)
         weights.append(row)
         sentence_asked.append(len(held & wanted) / len(wanted) if wanted else 0.0)
-    lengths = np.asarray([len(infos[s_no].chars) for s_no in kept], dtype=np.int64)
-    offsets = np.concatenate(([0], np.cumsum(lengths)))
-    counts = np.asarray([len(infos[s_no].starts) for s_no in kept], dtype=np.int64)
-    owner = np.repeat(np.arange(len(kept)), counts)
-    start_of = offsets[:-1][owner]  # each candidate's sentence: its first word, its end
-    end_of = offsets[1:][owner]
-    starts = np.concatenate([infos[s_no].starts for s_no in kept]).astype(np.int64) + start_of
-    ends = np.concatenate([infos[s_no].ends for s_no in kept]).astype(np.int64) + start_of
-    flags = {name: np.concatenate([infos[s_no].flags[name] for s_no in kept]) for name in _FLAGS}
-    marks = {
-        name: np.concatenate([infos[s_no].marks[name] for s_no in kept])
-        for name in infos[kept[0]].marks
-    }
     asked = np.asarray(asked_words, dtype=bool)
     focus = np.asarray(focus_words, dtype=bool)
     counted = np.asarray(counted_words, dtype=bool)
-    last_word = len(asked) - 1
-
-    length = (ends - starts).astype(np.float64)
-    cum = {k: np.concatenate(([0], np.cumsum(v))) for k, v in flags.items()}
-    cum_asked = np.concatenate(([0], np.cumsum(asked)))
-    cum_counted = np.concatenate(([0], np.cumsum(counted)))
-    follows = flags["number"] | flags["unit"]
+    starts, ends, owner = window.starts, window.ends, window.owner
+    start_of, end_of = window.start_of, window.end_of
     has_prev = starts > start_of
     has_next = ends < end_of
     prev = np.maximum(starts - 1, 0)
-    after = np.minimum(ends, last_word)
-    capitals = _within(starts, ends, cum["capital"]) / length
-    prev_cap = has_prev & flags["capital"][prev]
-    next_cap = has_next & flags["capital"][after]
+    after = np.minimum(ends, len(asked) - 1)
+    length = window.columns[_SHAPE.index("length")]
     left, right, around = _distances(np.flatnonzero(asked), starts, ends, start_of, end_of)
     kind = reading.kind
-    numbers_in = _within(starts, ends, cum["number"])
+    values = {
+        **{f"asks_{k}": float(kind == k) for k in KINDS},
+        "asks_none": float(kind is None),
+        "asked": _within(starts, ends, np.concatenate(([0], np.cumsum(asked)))) / length,
+        "first_asked": asked[starts] | asked[ends - 1],
+        "left": left,
+        "right": right,
+        "around": around,
+        "counted": _within(starts, ends, np.concatenate(([0], np.cumsum(counted)))) > 0,
+        "prev_asked": has_prev & asked[prev],
+        "next_asked": has_next & asked[after],
+        "prev_focus": has_prev & focus[prev],
+        "weight_left": _near(weights, owner, starts - start_of, -4) / total,
+        "weight_right": _near(weights, owner, ends - start_of, 4) / total,
+        "core": np.asarray(window.kept)[owner] == core,
+        "sentence_asked": np.asarray(sentence_asked)[owner],
+    }
     rows = np.empty((len(FEATURES), len(starts)), dtype=np.float64)
-    columns = (
-        *(kind == k for k in KINDS),
-        kind is None,
-        length,
-        capitals,
-        capitals == 1.0,
-        (capitals == 1.0) & ~prev_cap & ~next_cap,
-        numbers_in / length,
-        _within(starts, ends, cum["time"]) / length,
-        _within(starts, ends, cum["year"]) > 0,
-        _within(starts, ends, cum_asked) / length,
-        asked[starts] | asked[ends - 1],
-        left,
-        right,
-        around,
-        has_prev & flags["title"][prev],
-        has_prev & flags["locative"][prev],
-        has_prev & flags["copula"][prev],
-        has_prev & flags["number"][prev],
-        (numbers_in > 0) & (_within(starts, ends, cum["unit"]) > 0),
-        _within(starts, ends, cum_counted) > 0,
-        prev_cap,
-        next_cap,
-        has_next & follows[after],
-        flags["number"][ends - 1],
-        has_prev & asked[prev],
-        has_next & asked[after],
-        has_prev & focus[prev],
-        _near(weights, owner, starts - start_of, -4) / total,
-        _near(weights, owner, ends - start_of, 4) / total,
-        np.concatenate([infos[s_no].commas for s_no in kept]),
-        np.concatenate([infos[s_no].brackets for s_no in kept]),
-        (ends - starts == 1) & flags["acronym"][starts],
-        (ends - starts == 1) & flags["year"][starts],
-        flags["unit"][ends - 1],
-        has_prev & flags["currency"][prev],
-        flags["currency"][starts],
-        marks["open_before"][starts] & marks["close_after"][ends - 1],
-        marks["bracket_next"][ends - 1],
-        marks["punct_after"][ends - 1],
-        starts == start_of,
-        (starts - start_of) / np.maximum(lengths, 1)[owner],
-        np.asarray(kept)[owner] == core,
-        np.asarray(sentence_asked)[owner],
-    )
-    for at, values in enumerate(columns):
-        rows[at] = values
-    out = [
-        (kept[o], int(a), int(b))
-        for o, a, b in zip(
-            owner.tolist(), (starts - start_of).tolist(), (ends - start_of).tolist(), strict=True
-        )
-    ]
-    return out, np.ascontiguousarray(rows.T)
+    rows[_SHAPE_ROWS] = window.columns
+    for name in _ASKED:
+        rows[_ROW[name]] = values[name]
+    return list(window.spans), np.ascontiguousarray(rows.T)
 
 
 def _near(weights: list[list[float]], owner: IntArray, edges: IntArray, reach: int) -> FloatArray:
