@@ -48,12 +48,8 @@ _ARRAYS = (
     "word_opens",
     "word_grams_at",
     "word_grams",
-    "counts",
-    "marks",
+    "table",
     "doc",
-    "paragraph",
-    "position",
-    "paragraphs",
     "paragraph_start",
     "paragraph_end",
 )
@@ -73,12 +69,11 @@ class Facts:
     word_opens: BoolArray  # it may open a phrase that means one thing ("kecerdasan buatan")
     word_grams_at: IntArray  # its character 4-grams are word_grams[word_grams_at[w]:...]
     word_grams: Int32Array
-    counts: Int32Array  # (sentences, COUNTS)
-    marks: ByteArray  # kinds.LEAD_IN, QUOTE, LEANS_BACK and TOGETHER
+    # per sentence, in one row: COUNTS, its 0-based place in its paragraph, its 1-based
+    # paragraph number, its document's paragraphs, and its marks (kinds.LEAD_IN, QUOTE,
+    # LEANS_BACK and TOGETHER)
+    table: Int32Array
     doc: Int32Array  # the document's number
-    paragraph: Int32Array  # 1-based paragraph number in the document
-    position: Int32Array  # 0-based place in the paragraph
-    paragraphs: Int32Array  # how many paragraphs its document has
     paragraph_start: IntArray  # the first sentence of its paragraph
     paragraph_end: IntArray  # one past the last
     dates: Int32Array  # dates ("17/8") it holds
@@ -89,11 +84,17 @@ class Facts:
     def sentences(self) -> int:
         return len(self.token_at) - 1
 
-    @cached_property
-    def table(self) -> Int32Array:
-        """Per sentence, in one row: COUNTS, position, paragraph, paragraphs, marks."""
-        columns = (self.position, self.paragraph, self.paragraphs, self.marks)
-        return np.column_stack((self.counts, *columns)).astype(np.int32)
+    @property
+    def counts(self) -> Int32Array:
+        return self.table[:, : len(COUNTS)]
+
+    @property
+    def marks(self) -> Int32Array:
+        return self.table[:, MARKS]
+
+    @property
+    def position(self) -> Int32Array:
+        return self.table[:, POSITION]
 
     @cached_property
     def word_id(self) -> dict[str, int]:
@@ -119,8 +120,9 @@ class Facts:
     ) -> Facts:
         values = {name: arrays[f"facts_{name}"] for name in (*_ARRAYS, "dates")}
         facts = cls(**values, words=tuple(lists["words"]), grams=tuple(lists["grams"]))  # type: ignore[arg-type]
-        if len(facts.form_terms_at) != len(facts.form_word) + 1 or len(facts.counts) != len(
-            facts.marks
+        if len(facts.form_terms_at) != len(facts.form_word) + 1 or facts.table.shape != (
+            len(facts.doc),
+            MARKS + 1,
         ):
             raise ValueError("the sentences' facts disagree")
         return facts
@@ -195,12 +197,14 @@ class FactsBuilder:
         form_word = np.asarray(self._form_word, dtype=np.int32)
         word_kinds = np.fromiter(map(kinds.word_kinds, words), np.uint8, len(words))
         places = _places(corpus)
-        marks = np.asarray(self._marks, dtype=np.uint8)
+        doc, paragraph, position, paragraphs, start, end = places
+        marks = np.asarray(self._marks, dtype=np.int32)
         dates = np.asarray(self._dates, dtype=np.int32)
-        marks |= _together(corpus, places) * np.uint8(TOGETHER)
+        marks |= _together(corpus, places) * np.int32(TOGETHER)
         counts = _counts(
             token_at, word_kinds[form_word[token_form]], form_word[token_form], token_capital, dates
         )
+        table = np.column_stack((counts, position, paragraph, paragraphs, marks)).astype(np.int32)
         return Facts(
             token_at,
             token_form,
@@ -212,9 +216,10 @@ class FactsBuilder:
             np.fromiter(map(text.may_open_phrase, words), np.bool_, len(words)),
             _offsets(np.asarray([len(g) for g in word_grams], dtype=np.int64)),
             np.fromiter(itertools.chain.from_iterable(word_grams), np.int32),
-            counts,
-            marks,
-            *places,
+            table,
+            doc,
+            start,
+            end,
             dates,
             words,
             tuple(gram_ids),
