@@ -557,10 +557,10 @@ def _grams(b: Batch) -> Value:
     words, facts = b.words, b.facts
     termed = np.unique(words.term_word)  # the words with index terms
     at, which, _ = facts_ragged(facts.word_grams_at, words.word[termed])
-    column = _lookup(ids, np.arange(len(ids)), facts.word_grams[at], len(ids))
-    held_grams = np.zeros((len(b.sentences), len(ids) + 1), dtype=bool)
-    held_grams[words.owner[termed[which]], column] = True
-    held_grams = held_grams[:, :-1]
+    gram = facts.word_grams[at]
+    hit = np.isin(gram, ids, kind="table") if len(ids) else np.zeros(len(gram), dtype=bool)
+    held_grams = np.zeros((len(b.sentences), len(ids)), dtype=bool)
+    held_grams[words.owner[termed[which[hit]]], np.searchsorted(ids, gram[hit])] = True
     first = held_grams[b.row_of(b.first)]
     second = held_grams[b.row_of(b.last)] & b.pair[:, None]
     return np.asarray((first | second).sum(axis=1) / len(asked))
