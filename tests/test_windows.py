@@ -127,3 +127,14 @@ def test_sentences_read_together_within_a_paragraph_and_after_a_heading(
             assert together
         elif b.paragraph != a.paragraph + 1 or b.position != 0:
             assert not together
+
+
+def test_a_windows_rank_counts_the_sentences_that_score_more() -> None:
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        count = int(rng.integers(1, 3000))
+        # mostly zeros, with ties: as BM25 scores over a corpus are
+        scores = np.where(rng.random(count) < 0.7, 0.0, np.round(rng.random(count) * 10, 1))
+        cores = np.concatenate((rng.choice(scores, int(rng.integers(1, 40))), [0.0]))
+        expected = [int(np.count_nonzero(scores > c)) for c in cores]
+        assert windows._ranks(scores, cores).tolist() == expected

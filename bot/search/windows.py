@@ -786,6 +786,15 @@ def _ranks(scores: FloatArray, cores: FloatArray) -> npt.NDArray[np.int64]:
         best = np.sort(positive)
     ranks = best.size - np.searchsorted(best, cores, side="right")
     floor = float(best[0]) if truncated else 0.0
-    for i in np.flatnonzero(cores < floor):
+    low = np.flatnonzero((cores < floor) & (cores >= 0))
+    if len(low):  # below the best: counted in one pass over the positive scores
+        values = np.unique(cores[low])
+        above = np.bincount(
+            np.searchsorted(values, positive, side="left"), minlength=len(values) + 1
+        )
+        # scores above values[k]: those that passed k + 1 of the values or more
+        greater = np.cumsum(above[::-1])[::-1][1:]
+        ranks[low] = greater[np.searchsorted(values, cores[low])]
+    for i in np.flatnonzero(cores < 0):  # (BM25 scores are never negative)
         ranks[i] = int(np.count_nonzero(scores > cores[i]))
     return np.asarray(ranks, dtype=np.int64)
