@@ -40,7 +40,16 @@ def key_with(package: Path) -> str:
     return result.stdout.strip()
 
 
-@pytest.mark.parametrize("module", ["search/corpus.py", "reading/text.py", "search/index.py"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "search/corpus.py",
+        "reading/text.py",
+        "search/index.py",
+        "search/facts.py",
+        "reading/kinds.py",
+    ],
+)
 def test_a_change_to_splitting_tokenizing_or_scoring_code_changes_the_cache_key(
     tmp_path: Path, module: str
 ) -> None:
@@ -201,6 +210,12 @@ def test_a_start_from_the_cache_gives_the_same_corpus_and_index_as_a_build(
     assert cached.index.vocabulary == built.index.vocabulary
     query = ["satgas", "putin", "kata", "paragraf"]
     np.testing.assert_array_equal(cached.index.scores(query), built.index.scores(query))
+    facts, lists = cached.facts.to_arrays()
+    built_facts, built_lists = built.facts.to_arrays()
+    assert lists == built_lists
+    assert facts.keys() == built_facts.keys()
+    for name, values in facts.items():
+        np.testing.assert_array_equal(values, built_facts[name], err_msg=name)
 
 
 def test_an_edited_document_is_not_answered_from_the_old_cache(tmp_path: Path) -> None:

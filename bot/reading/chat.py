@@ -87,8 +87,14 @@ def _phrase_words() -> frozenset[str]:
 def spoken_words(spoken: Sequence[str]) -> list[str]:
     """The words of a message as chit-chat is told from them: letters only, drawn-out letters
     folded ("makasihh", "thankss", "okee"), chat Indonesian read as the standard word."""
+    return [word for token in spoken for word in _spoken(token)]
+
+
+@lru_cache(maxsize=30_000)
+def _spoken(token: str) -> tuple[str, ...]:
+    """`spoken_words` of one word of a message (each worked out once)."""
     out: list[str] = []
-    for word in (w for token in spoken for w in _WORD.findall(token)):
+    for word in _WORD.findall(token):
         word = word.replace("'", "")
         if ELONGATED.search(word):
             word = ELONGATED.sub(r"\1", word)
@@ -96,7 +102,7 @@ def spoken_words(spoken: Sequence[str]) -> list[str]:
             word = word[:-1]
         keep = word in _ENGLISH or word in CHAT_WORDS or word in _phrase_words()
         out.extend([word] if keep else COLLOQUIAL.get(word, word).split())
-    return out
+    return tuple(out)
 
 
 def chat_kind(words: Sequence[str]) -> ChatKind | None:

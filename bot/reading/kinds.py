@@ -373,3 +373,55 @@ def word_class(sentence: str, i: int, tokens: Sequence[text.Token]) -> frozenset
         if _is_number(before):
             out.add("unit")
     return frozenset(out)
+
+
+# What a word and a sentence are, as bits: a corpus's words and sentences are read once, when it
+# is indexed (`bot.search.facts`), by the same tests as `profile`, `holds` and `_defines`.
+STOP = 1  # a function word
+TIME = 2  # a time word or a year
+NUMBER = 4  # holds a digit, or is a number word (what `profile` counts)
+NUMERAL = 8  # starts with a digit, or is a number word (what `holds` takes for a number)
+REASON = 16  # a reason word ("karena")
+TITLE = 32  # a title before a person's name ("Presiden")
+PLACE = 64  # a place noun or a locative before a place's name
+COPULA = 128  # a word that says what something is ("adalah")
+
+
+def word_kinds(word: str) -> int:
+    """The bits above that a normalised word has."""
+    bits = 0
+    if word in STOPWORDS:
+        bits |= STOP
+    if word in _TIME_WORDS or _YEAR.match(word):
+        bits |= TIME
+    if _is_number(word):
+        bits |= NUMBER
+    if word[:1].isdigit() or word in _NUMBER_WORDS:
+        bits |= NUMERAL
+    if word in _REASON_WORDS:
+        bits |= REASON
+    if word in _TITLES:
+        bits |= TITLE
+    if word in _PLACE_NOUNS or word in _LOCATIVES:
+        bits |= PLACE
+    if word in _COPULA:
+        bits |= COPULA
+    return bits
+
+
+LEAD_IN = 1  # it announces what follows, or asks (`Profile.lead_in`)
+QUOTE = 2  # someone is quoted (`Profile.quote`)
+LEANS_BACK = 4  # it opens leaning on the sentence before (`leans_back`)
+
+
+def sentence_marks(sentence: str) -> tuple[int, int]:
+    """The bits above that a sentence has, and how many dates ("17/8") it holds."""
+    bits = 0
+    if _LEAD_IN.search(sentence):
+        bits |= LEAD_IN
+    if _QUOTE.search(sentence):
+        bits |= QUOTE
+    if _OPENERS.match(sentence):
+        bits |= LEANS_BACK
+    dates = len(_DATE.findall(sentence)) if "/" in sentence else 0
+    return bits, dates

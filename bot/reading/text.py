@@ -206,11 +206,21 @@ def _hyphenated_terms(word: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
+def shouted(text: str) -> bool:
+    """Is the text written all in capitals (read as ordinary words, not acronyms)?"""
+    return len(text) > 12 and text.isupper()
+
+
 def _unshout(text: str) -> str:
     """Text written all in capitals is read as ordinary words, not as a row of acronyms."""
-    if len(text) > 12 and text.isupper():
+    if shouted(text):
         return text.lower()  # same length, so offsets stay true
     return text
+
+
+def word_starts(text: str) -> list[int]:
+    """Where each word of `text` starts (the words `surfaces` gives, in order)."""
+    return [m.start() for m in TOKEN_RE.finditer(_unshout(text))]
 
 
 def analyze(text: str, *, question: bool = False) -> list[Token]:
@@ -298,6 +308,19 @@ def _add_phrase_terms(tokens: list[Token], *, replace: bool) -> None:
                 tokens[i + 1] = Token(last.start, last.end, last.word, meaning, f"{a} {b}")
             else:
                 tokens[i + 1] = Token(last.start, last.end, last.word, (*last.terms, *meaning))
+
+
+def may_open_phrase(word: str) -> bool:
+    """Can this normalised word be the first of a phrase that means one thing?"""
+    return word in _PHRASE_START
+
+
+def phrase_terms(first: str, second: str) -> tuple[str, ...]:
+    """The terms a phrase of two normalised words adds to its second word ("kecerdasan
+    buatan": "ai"), as `analyze` adds them; () when the two are no phrase."""
+    if first not in _PHRASE_START:
+        return ()
+    return _phrase_terms(_STANDARD.get(first, first), _STANDARD.get(second, second))
 
 
 @lru_cache(maxsize=4096)

@@ -9,7 +9,6 @@ article of twenty sentences and on a corpus of a hundred thousand.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -66,28 +65,27 @@ def general_rarity(term: str) -> float:
     return math.log((n - df + 0.5) / (df + 0.5) + 1) / rarest
 
 
-def matched(query: Query, index: Index, lo: Sequence[int], hi: Sequence[int]) -> list[set[str]]:
-    """For each range of sentence ids [lo, hi): the query terms it holds (from postings)."""
-    lo_arr, hi_arr = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
-    found: list[set[str]] = [set() for _ in lo]
-    for term in {qt.term for qt in query.terms}:
-        for i in np.flatnonzero(index.holds(term, lo_arr, hi_arr)):
-            found[i].add(term)
-    return found
-
-
-def held_all(query: Query, index: Index, matched: Sequence[set[str]]) -> np.ndarray:
-    """`held` for many sets of matched terms at once (one per window): for every word its own
-    terms add up and its alternatives count once (their best), as in `word_weight`."""
-    out = np.zeros(len(matched), dtype=np.float64)
-    if not matched:
-        return out
-    for terms in by_word(query):
-        values = np.asarray([qt.weight * max(index.idf(qt.term), 0.0) for qt in terms])
-        hits = np.asarray([[qt.term in m for qt in terms] for m in matched], dtype=bool)
-        exact = np.asarray([qt.how == "exact" for qt in terms], dtype=bool)
-        weighed = hits * values
-        own = weighed[:, exact].sum(axis=1) if exact.any() else np.zeros(len(matched))
-        best = weighed[:, ~exact].max(axis=1) if (~exact).any() else np.zeros(len(matched))
-        out += np.maximum(own, best)
-    return out
+def held(query: Query, index: Index, hits: np.ndarray) -> np.ndarray:
+    """The weight each of many stretches holds, from `hits` (one row per stretch, a column per
+    term of `query.terms`: does it hold the term): for every word its own terms add up and its
+    alternatives count once (their best), as in `word_weight`. The words are added in turn, and
+    a word's own terms in turn, as a loop over the words would add them."""
+    rows = len(hits)
+    groups = by_word(query)
+    if not rows or not groups:
+        return np.zeros(rows, dtype=np.float64)
+    column = {qt.term: i for i, qt in enumerate(query.terms)}
+    pad = len(query.terms)  # a column of zeros
+    values = np.asarray([qt.weight * max(index.idf(qt.term), 0.0) for qt in query.terms] + [0.0])
+    weighed = np.zeros((rows, pad + 1))
+    weighed[:, :pad] = hits
+    weighed *= values
+    own_terms = [[column[qt.term] for qt in g if qt.how == "exact"] for g in groups]
+    other_terms = [[column[qt.term] for qt in g if qt.how != "exact"] for g in groups]
+    own = np.zeros((rows, len(groups)))
+    for k in range(max(map(len, own_terms))):
+        own += weighed[:, [t[k] if k < len(t) else pad for t in own_terms]]
+    best = np.zeros((rows, len(groups)))
+    for k in range(max(map(len, other_terms))):
+        np.maximum(best, weighed[:, [t[k] if k < len(t) else pad for t in other_terms]], out=best)
+    return np.asarray(np.cumsum(np.maximum(own, best), axis=1)[:, -1], dtype=np.float64)

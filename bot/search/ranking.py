@@ -10,6 +10,7 @@ so that quotes stay short); windows that overlap a better one, or repeat its tex
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -86,7 +87,7 @@ class Ranker:
             window = windows[i]
             if used.intersection(window.ids):
                 continue
-            texts = {" ".join(sentences[s].text.casefold().split()) for s in window.ids}
+            texts = {_as_quoted(sentences[s].text) for s in window.ids}
             if texts & quoted:  # the same sentence in another document: quoted once
                 continue
             quoted.update(texts)
@@ -98,8 +99,14 @@ class Ranker:
                     window.ids,
                     float(probability[i]),
                     float(row[_COVERAGE]),
-                    tuple(float(v) for v in row),
+                    tuple(row.tolist()),
                     max(window.ids, key=lambda s: (alone.get(s, -1.0), s == window.core)),
                 )
             )
         return chosen
+
+
+@lru_cache(maxsize=20_000)
+def _as_quoted(sentence: str) -> str:
+    """A sentence as two quotes of it compare: case and spacing folded."""
+    return " ".join(sentence.casefold().split())

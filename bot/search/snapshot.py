@@ -48,6 +48,7 @@ from bot.search.corpus import (
     parse_sources,
     read_sources,
 )
+from bot.search.facts import Facts, FactsBuilder
 from bot.search.index import Bm25Params, Index
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ Progress = Callable[[int, int], None]
 _STEM_FILES = ("reading/text.py", "reading/lexicon.py")
 _CODE_FILES = (
     *_STEM_FILES,
+    "reading/kinds.py",
+    "search/facts.py",
     "search/index.py",
     "search/snapshot.py",
     "search/corpus.py",
@@ -77,6 +80,7 @@ class Snapshot:
     corpus: Corpus
     index: Index
     surface_words: dict[str, tuple[str, ...]] = field(repr=False)
+    facts: Facts = field(repr=False)  # what each sentence holds (`bot.search.facts`)
     built_in_s: float = 0.0
     from_cache: bool = False
     # what went wrong with the disk cache, if anything: "unusable" (it was there, torn, and was
@@ -94,53 +98,48 @@ class Snapshot:
         tokenized: list[list[str]] = []
         sentences = corpus.sentences
         total = len(sentences)
+        facts = FactsBuilder()
         with gc_paused(), WordLearner.for_corpus(total) as learner:
             for lo in range(0, total, BLOCK):
-                block = [text.surfaces(s.text) for s in sentences[lo : lo + BLOCK]]
+                texts = [s.text for s in sentences[lo : lo + BLOCK]]
+                block = [text.surfaces(t) for t in texts]
                 learner.learn(block, memo)
                 tokenized.extend(text.terms_of(written, seen, memo) for written in block)
+                facts.add(texts, block, memo)
                 if progress is not None:
                     progress(len(tokenized), total)
             if not any(tokenized):
                 raise wordless(corpus)
             index = Index.build(tokenized, params)
             del tokenized
+            finished = facts.finish(corpus, index)
         surface = {w: t for w, t in seen.items() if t and w.isalpha() and len(w) >= 4}
-        return cls(corpus, index, surface, time.perf_counter() - started)
+        return cls(corpus, index, surface, finished, time.perf_counter() - started)
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:
         return self.corpus.sentences
 
     @cached_property
-    def _paragraph_starts(self) -> list[int]:
-        return [chunk.id - chunk.position for chunk in self.corpus.sentences]
-
-    @cached_property
-    def _document_starts(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Each sentence's document as [start, end) sentence ids (documents are contiguous)."""
-        sentences = self.corpus.sentences
-        first = np.asarray(
-            [0] + [i for i in range(1, len(sentences)) if sentences[i].doc != sentences[i - 1].doc],
-            dtype=np.int64,
-        )
-        bounds = np.append(first, len(sentences))
-        which = np.searchsorted(first, np.arange(len(sentences)), side="right") - 1
+    def _document_bounds(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Each sentence's document as [start, end) sentence ids (a document's sentences stand
+        together, in reading order)."""
+        doc = self.facts.doc
+        first = np.flatnonzero(np.diff(doc, prepend=-1))
+        bounds = np.append(first, len(doc))
+        which = np.cumsum(np.diff(doc, prepend=-1) != 0) - 1
         return bounds[which], bounds[which + 1]
 
     def document_span(self, chunk_id: int) -> tuple[int, int]:
         """[lo, hi) sentence ids of the chunk's document."""
-        starts, ends = self._document_starts
+        starts, ends = self._document_bounds
         return int(starts[chunk_id]), int(ends[chunk_id])
 
     def paragraph_span(self, chunk_id: int, reach: int) -> tuple[int, int]:
         """[lo, hi) chunk ids of the chunk's paragraph, at most `reach` sentences either side."""
-        chunks = self.corpus.sentences
-        lo = max(self._paragraph_starts[chunk_id], chunk_id - reach)
-        hi = chunk_id + 1
-        limit = min(len(chunks), chunk_id + reach + 1)
-        while hi < limit and chunks[hi].position > 0:
-            hi += 1
+        facts = self.facts
+        lo = max(int(facts.paragraph_start[chunk_id]), chunk_id - reach)
+        hi = min(int(facts.paragraph_end[chunk_id]), chunk_id + reach + 1)
         return lo, hi
 
     @cached_property
@@ -266,7 +265,8 @@ def require_words(corpus: Corpus) -> None:
 
 # --------------------------------------------------------------------------- cache
 
-CACHE_FORMAT = 2  # what the files hold: the index, the split corpus, the words' forms
+# what the files hold: the index, the split corpus, the words' forms, the sentences' facts (3)
+CACHE_FORMAT = 3
 
 
 @lru_cache(maxsize=1)
@@ -314,10 +314,13 @@ def save_cache(kb: Snapshot, sources: Sources, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     arrays, vocabulary = kb.index.to_arrays()
     arrays.update(_corpus_arrays(kb.corpus))
+    facts, facts_lists = kb.facts.to_arrays()
+    arrays.update(facts)
     parsed = {d.name for d in kb.corpus.documents}
     meta = {
         "format": CACHE_FORMAT,
         "vocabulary": vocabulary,
+        "facts": facts_lists,
         "surface": kb.surface_words,
         "params": repr(kb.index.params),
         "documents": [[d.name, d.title, d.source, list(d.questions)] for d in kb.corpus.documents],
@@ -516,12 +519,13 @@ def read_cache(sources: Sources, params: Bm25Params, folder: Path) -> Snapshot |
                 raise ValueError(f"format {meta.get('format')}, not {CACHE_FORMAT}")
             index = Index.from_arrays(arrays, meta["vocabulary"], params)
             surface = {w: tuple(t) for w, t in meta["surface"].items()}
+            facts = Facts.from_arrays(arrays, meta["facts"])
             corpus = _cached_corpus(sources, arrays, meta)
     except Exception as exc:  # a torn file fails in many ways: BadZipFile, EOFError, ValueError…
         raise CacheUnusable(" ".join(f"{type(exc).__name__}: {exc}".split())) from None
-    if index.size != len(corpus.sentences):
+    if not index.size == facts.sentences == len(corpus.sentences):
         raise CacheUnusable(f"{index.size} sentences cached for {len(corpus.sentences)}")
-    return Snapshot(corpus, index, surface, time.perf_counter() - started, from_cache=True)
+    return Snapshot(corpus, index, surface, facts, time.perf_counter() - started, from_cache=True)
 
 
 def discard_cache(sources: Sources, params: Bm25Params, folder: Path) -> None:

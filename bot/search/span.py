@@ -30,6 +30,7 @@ from bot.search.tuning import MAX_SPAN_WORDS
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 
 _FLAGS = (
     "capital",
@@ -190,6 +191,120 @@ def _contiguous(sentence: str, tokens: Sequence[Token], i: int, j: int) -> bool:
     return inside.count("(") == inside.count(")")  # brackets inside are balanced
 
 
+@dataclass(frozen=True)
+class _Window:
+    """The candidates of a window's sentences (one after another) and their columns that do not
+    depend on the question (cached per window: a window is asked about again and again)."""
+
+    kept: tuple[int, ...]  # the sentences (numbers in the window) that have candidates
+    spans: tuple[tuple[int, int, int], ...]  # (sentence number, start, end) per candidate
+    owner: IntArray  # per candidate: its sentence (index into `kept`)
+    starts: IntArray  # its first word and end, counted over the kept sentences' words
+    ends: IntArray
+    start_of: IntArray  # its sentence's first word and end
+    end_of: IntArray
+    words: IntArray  # words per kept sentence
+    columns: FloatArray  # (_SHAPE, candidates)
+
+
+_ASKED = (
+    *(f"asks_{k}" for k in KINDS),
+    "asks_none",
+    "asked",
+    "first_asked",
+    "left",
+    "right",
+    "around",
+    "counted",
+    "prev_asked",
+    "next_asked",
+    "prev_focus",
+    "weight_left",
+    "weight_right",
+    "core",
+    "sentence_asked",
+)
+_ROW = {name: i for i, name in enumerate(FEATURES)}
+# the columns of a candidate's shape and surroundings, the same whatever the question
+_SHAPE = tuple(name for name in FEATURES if name not in _ASKED)
+_SHAPE_ROWS = [_ROW[name] for name in _SHAPE]
+
+
+@lru_cache(maxsize=1024)
+def _window(sentences: tuple[str, ...]) -> _Window | None:
+    infos = [_sentence(text) for text in sentences]
+    kept = [s_no for s_no, info in enumerate(infos) if len(info.starts)]
+    if not kept:
+        return None
+    lengths = np.asarray([len(infos[s_no].chars) for s_no in kept], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    counts = np.asarray([len(infos[s_no].starts) for s_no in kept], dtype=np.int64)
+    owner = np.repeat(np.arange(len(kept)), counts)
+    start_of = offsets[:-1][owner]
+    end_of = offsets[1:][owner]
+    starts = np.concatenate([infos[s_no].starts for s_no in kept]).astype(np.int64) + start_of
+    ends = np.concatenate([infos[s_no].ends for s_no in kept]).astype(np.int64) + start_of
+    flags = {name: np.concatenate([infos[s_no].flags[name] for s_no in kept]) for name in _FLAGS}
+    marks = {
+        name: np.concatenate([infos[s_no].marks[name] for s_no in kept])
+        for name in infos[kept[0]].marks
+    }
+    last_word = int(offsets[-1]) - 1
+    length = (ends - starts).astype(np.float64)
+    cum = {k: np.concatenate(([0], np.cumsum(v))) for k, v in flags.items()}
+    follows = flags["number"] | flags["unit"]
+    has_prev = starts > start_of
+    has_next = ends < end_of
+    prev = np.maximum(starts - 1, 0)
+    after = np.minimum(ends, last_word)
+    capitals = _within(starts, ends, cum["capital"]) / length
+    prev_cap = has_prev & flags["capital"][prev]
+    next_cap = has_next & flags["capital"][after]
+    numbers_in = _within(starts, ends, cum["number"])
+    values = {
+        "length": length,
+        "capitals": capitals,
+        "all_capitals": capitals == 1.0,
+        "whole_name": (capitals == 1.0) & ~prev_cap & ~next_cap,
+        "numbers": numbers_in / length,
+        "times": _within(starts, ends, cum["time"]) / length,
+        "years": _within(starts, ends, cum["year"]) > 0,
+        "after_title": has_prev & flags["title"][prev],
+        "after_locative": has_prev & flags["locative"][prev],
+        "after_copula": has_prev & flags["copula"][prev],
+        "after_number": has_prev & flags["number"][prev],
+        "before_unit": (numbers_in > 0) & (_within(starts, ends, cum["unit"]) > 0),
+        "prev_capital": prev_cap,
+        "next_capital": next_cap,
+        "next_number": has_next & follows[after],
+        "ends_number": flags["number"][ends - 1],
+        "commas": np.concatenate([infos[s_no].commas for s_no in kept]),
+        "brackets": np.concatenate([infos[s_no].brackets for s_no in kept]),
+        "acronym": (ends - starts == 1) & flags["acronym"][starts],
+        "only_year": (ends - starts == 1) & flags["year"][starts],
+        "ends_unit": flags["unit"][ends - 1],
+        "prev_currency": has_prev & flags["currency"][prev],
+        "starts_currency": flags["currency"][starts],
+        "in_brackets": marks["open_before"][starts] & marks["close_after"][ends - 1],
+        "before_bracket": marks["bracket_next"][ends - 1],
+        "comma_after": marks["punct_after"][ends - 1],
+        "starts_sentence": starts == start_of,
+        "position": (starts - start_of) / np.maximum(lengths, 1)[owner],
+    }
+    if set(values) != set(_SHAPE):
+        raise RuntimeError(f"columns without a value: {set(values) ^ set(_SHAPE)}")
+    columns = np.zeros((len(_SHAPE), len(starts)), dtype=np.float64)
+    for at, name in enumerate(_SHAPE):
+        columns[at] = values[name]
+    spans = tuple(
+        (kept[o], a, b)
+        for o, a, b in zip(
+            owner.tolist(), (starts - start_of).tolist(), (ends - start_of).tolist(), strict=True
+        )
+    )
+    return _Window(tuple(kept), spans, owner, starts, ends, start_of, end_of, lengths, columns)
+
+
 def candidates(
     reading: Reading,
     query: Query,
@@ -197,124 +312,90 @@ def candidates(
     core: int,
     idf_of: Callable[[str], float],
 ) -> tuple[list[tuple[int, int, int]], FloatArray]:
-    """Every candidate (sentence number, start, end in that sentence) and its FEATURES row."""
+    """Every candidate (sentence number, start, end in that sentence) and its FEATURES row; the
+    sentences' words one after another, so that every column is one array operation for all."""
+    window = _window(tuple(sentences))
+    if window is None:
+        return [], np.zeros((0, len(FEATURES)))
     wanted = frozenset(qt.term for qt in query.terms)
-    kind = reading.kind
     units = counted_terms(reading)
     idf = {qt.term: idf_of(qt.term) for qt in query.terms}
     total = sum(idf.values()) or 1.0
     focused = focus_terms(reading, query)
-    out: list[tuple[int, int, int]] = []
-    blocks: list[FloatArray] = []
-    for s_no, text in enumerate(sentences):
-        info = _sentence(text)
-        if not len(info.starts):
-            continue
-        tokens = sentence_tokens(text)
-        n = len(tokens)
-        asked = np.asarray(
-            [bool(wanted.intersection(t.terms)) or t.word in query.words for t in tokens],
-            dtype=bool,
-        )
-        starts, ends = info.starts, info.ends
-        length = (ends - starts).astype(np.float64)
-        cum = {k: np.concatenate(([0], np.cumsum(v))) for k, v in info.flags.items()}
-        cum_asked = np.concatenate(([0], np.cumsum(asked)))
-        weights = np.asarray(
-            [max((idf.get(t, 0.0) for t in tk.terms if t in wanted), default=0.0) for tk in tokens]
-        )
-        focus = np.asarray([bool(focused.intersection(t.terms)) for t in tokens], dtype=bool)
-        counted = np.asarray([bool(units.intersection(t.terms)) for t in tokens], dtype=bool)
-        cum_counted = np.concatenate(([0], np.cumsum(counted)))
-        follows = info.flags["number"] | info.flags["unit"]
-        next_number = follows[np.minimum(ends, n - 1)]
-
-        capitals = _within(starts, ends, cum["capital"]) / length
-        prev_cap = np.where(starts > 0, info.flags["capital"][np.maximum(starts - 1, 0)], False)
-        next_cap = np.where(ends < n, info.flags["capital"][np.minimum(ends, n - 1)], False)
-        asked_positions = np.flatnonzero(asked)
-        left, right, around = _distances(asked_positions, starts, ends, n)
-        prev = np.maximum(starts - 1, 0)
-        has_prev = starts > 0
-        rows = np.zeros((len(starts), len(FEATURES)), dtype=np.float64)
-        col = 0
-        for k in KINDS:
-            rows[:, col] = kind == k
-            col += 1
-        rows[:, col] = kind is None
-        col += 1
-        asked_share = _within(starts, ends, cum_asked) / length
-        sentence_asked = (
-            len({t for tk in tokens for t in tk.terms} & wanted) / len(wanted) if wanted else 0.0
-        )
-        columns = (
-            length,
-            capitals,
-            capitals == 1.0,
-            (capitals == 1.0) & ~prev_cap & ~next_cap,
-            _within(starts, ends, cum["number"]) / length,
-            _within(starts, ends, cum["time"]) / length,
-            _within(starts, ends, cum["year"]) > 0,
-            asked_share,
-            asked[starts] | asked[ends - 1],
-            left,
-            right,
-            around,
-            has_prev & info.flags["title"][prev],
-            has_prev & info.flags["locative"][prev],
-            has_prev & info.flags["copula"][prev],
-            has_prev & info.flags["number"][prev],
-            (_within(starts, ends, cum["number"]) > 0) & (_within(starts, ends, cum["unit"]) > 0),
-            _within(starts, ends, cum_counted) > 0,
-            prev_cap,
-            next_cap,
-            np.where(ends < n, next_number, False),
-            info.flags["number"][ends - 1],
-            has_prev & asked[prev],
-            (ends < n) & asked[np.minimum(ends, n - 1)],
-            has_prev & focus[prev],
-            _near(weights, starts, -4) / total,
-            _near(weights, ends, 4) / total,
-            info.commas,
-            info.brackets,
-            (ends - starts == 1) & info.flags["acronym"][starts],
-            (ends - starts == 1) & info.flags["year"][starts],
-            info.flags["unit"][ends - 1],
-            has_prev & info.flags["currency"][prev],
-            info.flags["currency"][starts],
-            info.marks["open_before"][starts] & info.marks["close_after"][ends - 1],
-            info.marks["bracket_next"][ends - 1],
-            info.marks["punct_after"][ends - 1],
-            starts == 0,
-            starts / max(n, 1),
-            np.full(len(starts), s_no == core),
-            np.full(len(starts), sentence_asked),
-        )
-        for values in columns:
-            rows[:, col] = values
-            col += 1
-        out.extend((s_no, int(a), int(b)) for a, b in zip(starts, ends, strict=True))
-        blocks.append(rows)
-    if not blocks:
-        return [], np.zeros((0, len(FEATURES)))
-    return out, np.vstack(blocks)
+    own = query.words
+    # per word of the kept sentences, in turn: is it asked, what it weighs, is it the focus,
+    # is it what the question counts
+    asked_words: list[bool] = []
+    weights: list[list[float]] = []
+    focus_words: list[bool] = []
+    counted_words: list[bool] = []
+    sentence_asked: list[float] = []
+    for s_no in window.kept:
+        held: set[str] = set()
+        row: list[float] = []
+        for t in sentence_tokens(sentences[s_no]):
+            terms = t.terms
+            mine = wanted.intersection(terms)
+            asked_words.append(bool(mine) or t.word in own)
+            row.append(max((idf[x] for x in mine), default=0.0))
+            focus_words.append(bool(focused.intersection(terms)))
+            counted_words.append(bool(units.intersection(terms)))
+            held.update(terms)
+        weights.append(row)
+        sentence_asked.append(len(held & wanted) / len(wanted) if wanted else 0.0)
+    asked = np.asarray(asked_words, dtype=bool)
+    focus = np.asarray(focus_words, dtype=bool)
+    counted = np.asarray(counted_words, dtype=bool)
+    starts, ends, owner = window.starts, window.ends, window.owner
+    start_of, end_of = window.start_of, window.end_of
+    has_prev = starts > start_of
+    has_next = ends < end_of
+    prev = np.maximum(starts - 1, 0)
+    after = np.minimum(ends, len(asked) - 1)
+    length = window.columns[_SHAPE.index("length")]
+    left, right, around = _distances(np.flatnonzero(asked), starts, ends, start_of, end_of)
+    kind = reading.kind
+    values = {
+        **{f"asks_{k}": float(kind == k) for k in KINDS},
+        "asks_none": float(kind is None),
+        "asked": _within(starts, ends, np.concatenate(([0], np.cumsum(asked)))) / length,
+        "first_asked": asked[starts] | asked[ends - 1],
+        "left": left,
+        "right": right,
+        "around": around,
+        "counted": _within(starts, ends, np.concatenate(([0], np.cumsum(counted)))) > 0,
+        "prev_asked": has_prev & asked[prev],
+        "next_asked": has_next & asked[after],
+        "prev_focus": has_prev & focus[prev],
+        "weight_left": _near(weights, owner, starts - start_of, -4) / total,
+        "weight_right": _near(weights, owner, ends - start_of, 4) / total,
+        "core": np.asarray(window.kept)[owner] == core,
+        "sentence_asked": np.asarray(sentence_asked)[owner],
+    }
+    rows = np.empty((len(FEATURES), len(starts)), dtype=np.float64)
+    rows[_SHAPE_ROWS] = window.columns
+    for name in _ASKED:
+        rows[_ROW[name]] = values[name]
+    return list(window.spans), np.ascontiguousarray(rows.T)
 
 
-def _near(weights: FloatArray, edges: npt.NDArray[np.int32], reach: int) -> FloatArray:
-    """The summed weights of the words within `reach` words before (negative) or after an
-    edge."""
-    cum = np.concatenate(([0.0], np.cumsum(weights)))
-    n = len(weights)
+def _near(weights: list[list[float]], owner: IntArray, edges: IntArray, reach: int) -> FloatArray:
+    """The summed weights of the words within `reach` words before (negative) or after an edge
+    (a place in the edge's sentence, `owner`), from each sentence's own running sums."""
+    width = max(map(len, weights)) + 1
+    table = np.zeros((len(weights), width))
+    for row, values in enumerate(weights):
+        table[row, 1 : len(values) + 1] = values
+    cum = np.cumsum(table, axis=1)
+    n = np.asarray([len(w) for w in weights], dtype=np.int64)[owner]
     if reach < 0:
         lo, hi = np.maximum(edges + reach, 0), edges
     else:
         lo, hi = edges, np.minimum(edges + reach, n)
-    return np.asarray(cum[hi] - cum[lo], dtype=np.float64)
+    return np.asarray(cum[owner, hi] - cum[owner, lo], dtype=np.float64)
 
 
-def _within(
-    starts: npt.NDArray[np.int32], ends: npt.NDArray[np.int32], counts: npt.NDArray[np.int64]
-) -> FloatArray:
+def _within(starts: IntArray, ends: IntArray, counts: npt.NDArray[np.int64]) -> FloatArray:
     """How many flagged words each span holds (from cumulative counts)."""
     return np.asarray(counts[ends] - counts[starts], dtype=np.float64)
 
@@ -331,24 +412,28 @@ def _bracket_after(text: str, end: int) -> bool:
 
 
 def _distances(
-    asked: npt.NDArray[np.int64],
-    starts: npt.NDArray[np.int32],
-    ends: npt.NDArray[np.int32],
-    n: int,
+    asked: IntArray,
+    starts: IntArray,
+    ends: IntArray,
+    first: IntArray,
+    end: IntArray,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Words between each span and the nearest question word before / after it (10 when there
-    is none), and how many question words stand within 4 words either side."""
+    """Words between each span and the nearest question word before / after it in its sentence
+    (words first..end-1; 10 when there is none), and how many question words stand within 4
+    words either side."""
     if not len(asked):
         ten = np.full(len(starts), 10.0)
         return ten, ten, np.zeros(len(starts))
     before = np.searchsorted(asked, starts, side="left") - 1
-    left = np.where(before >= 0, starts - asked[np.maximum(before, 0)] - 1, 10)
+    found_before = asked[np.maximum(before, 0)]
+    left = np.where((before >= 0) & (found_before >= first), starts - found_before - 1, 10)
     after = np.searchsorted(asked, ends, side="left")
-    right = np.where(after < len(asked), asked[np.minimum(after, len(asked) - 1)] - ends, 10)
-    lo = np.searchsorted(asked, starts - 4, side="left")
+    found_after = asked[np.minimum(after, len(asked) - 1)]
+    right = np.where((after < len(asked)) & (found_after < end), found_after - ends, 10)
+    lo = np.searchsorted(asked, np.maximum(starts - 4, first), side="left")
     mid_lo = np.searchsorted(asked, starts, side="left")
     mid_hi = np.searchsorted(asked, ends, side="left")
-    hi = np.searchsorted(asked, ends + 4, side="left")
+    hi = np.searchsorted(asked, np.minimum(ends + 4, end), side="left")
     around = (mid_lo - lo) + (hi - mid_hi)
     return (
         np.minimum(left, 10).astype(np.float64),

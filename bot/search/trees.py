@@ -39,13 +39,31 @@ class Forest:
     base: float = 0.0
 
     @cached_property
-    def _walk(self) -> tuple[npt.NDArray[np.intp], FloatArray, npt.NDArray[np.int32]]:
-        """The nodes as the walk reads them: a leaf compares feature 0 with +inf (so it stays
-        where it is), and a node's children stand as [right, left] (the comparison's 0 and 1)."""
-        leaf = self.feature < 0
-        feature = np.where(leaf, 0, self.feature).astype(np.intp)
-        threshold = np.where(leaf, np.inf, self.threshold)
-        return feature, threshold, np.stack([self.right, self.left])
+    def _walk(self) -> tuple[npt.NDArray[np.intp], FloatArray, npt.NDArray[np.intp], FloatArray]:
+        """The nodes as the walk reads them, renumbered so that a node's children stand side by
+        side (left, then right) and each tree's roots come first: per node its feature, its
+        threshold, its first child, its value. A leaf compares feature 0 with +inf (so it goes
+        left) and is its own first child, so it stays where it is. (No feature is ever NaN: every
+        share and ratio the features compute guards its division.)"""
+        order: list[int] = [int(r) for r in self.roots]
+        place = {node: i for i, node in enumerate(order)}
+        at = 0
+        while at < len(order):  # breadth first: children appended in pairs
+            node = order[at]
+            if self.feature[node] >= 0:
+                for child in (int(self.left[node]), int(self.right[node])):
+                    place[child] = len(order)
+                    order.append(child)
+            at += 1
+        nodes = np.asarray(order, dtype=np.intp)
+        leaf = self.feature[nodes] < 0
+        feature = np.where(leaf, 0, self.feature[nodes]).astype(np.intp)
+        threshold = np.where(leaf, np.inf, self.threshold[nodes])
+        first = np.asarray(
+            [place[int(self.left[n])] if self.feature[n] >= 0 else i for i, n in enumerate(order)],
+            dtype=np.intp,
+        )
+        return feature, threshold, first, self.value[nodes]
 
     def margin(self, rows: FloatArray) -> FloatArray:
         """The summed leaf values of every row (one row per line of `rows`)."""
@@ -53,16 +71,18 @@ class Forest:
         if x.ndim == 1:
             x = x[None, :]
         n, width = x.shape
-        if not len(self.roots):
+        trees = len(self.roots)
+        if not trees:
             return np.full(n, self.base)
-        feature, threshold, children = self._walk
+        feature, threshold, first, value = self._walk
         flat = x.ravel()
-        start = (np.arange(n, dtype=np.intp) * width)[:, None]
-        node = np.broadcast_to(self.roots.astype(np.intp), (n, len(self.roots))).copy()
+        # every (row, tree) at once, row by row: its place in `flat` and its node
+        start = np.repeat(np.arange(n, dtype=np.intp) * width, trees)
+        node = np.tile(np.arange(trees, dtype=np.intp), n)
         for _ in range(self.depth):
-            left = flat[start + feature[node]] <= threshold[node]
-            node = children[left.view(np.int8), node]
-        return np.asarray(self.value[node].sum(axis=1) + self.base, dtype=np.float64)
+            right = flat[feature[node] + start] > threshold[node]
+            node = first[node] + right
+        return np.asarray(value[node].reshape(n, trees).sum(axis=1) + self.base, dtype=np.float64)
 
     def probability(self, rows: FloatArray) -> FloatArray:
         """The logistic of the margin (for a model fitted on the logistic loss)."""

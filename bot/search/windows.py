@@ -7,21 +7,29 @@ the pairs they make. Each window is described by features that mean the same on 
 shares of the question's weight it and its surroundings hold, its BM25 score in units of the
 corpus's highest idf, whether it holds the kind of answer asked for, the shape of its sentences.
 The learned ranking (`bot.search.ranking`) weighs them.
+
+The features are computed for all the candidates of a question at once: each is one function of
+a `Batch` (the windows as arrays, and what the features share: which question terms each window
+and its surroundings hold, the words of its sentences as `bot.search.facts` keeps them), that
+returns its column. A new feature is a name in `FEATURES` and one such function.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.reading.kinds import KINDS, grams, holds, leans_back, profile, sentence_tokens, spelt_out
+from bot.reading import kinds
+from bot.reading.kinds import KINDS, NAMED, grams, spelt_out
 from bot.reading.message import Reading, counted_terms
-from bot.search.coverage import by_word, held_all, importance, matched, word_weight
+from bot.search.coverage import by_word, held, importance, word_weight
+from bot.search.facts import COUNTS, MARKS, PARAGRAPH, PARAGRAPHS, POSITION, TOGETHER, Words
+from bot.search.facts import ragged as facts_ragged
 from bot.search.query import Query
 from bot.search.query import focus_terms as query_focus
 from bot.search.snapshot import Snapshot
@@ -29,13 +37,14 @@ from bot.search.tuning import (
     CUE_REACH,
     EXPANSION_DEPTH,
     EXPANSION_SCAN,
-    HEADING_WORDS,
     HITS,
     NEIGHBOURED,
     PARAGRAPH_REACH,
 )
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -48,44 +57,22 @@ class Window:
 
 def gather(reading: Reading, query: Query, kb: Snapshot, scores: FloatArray) -> list[Window]:
     """The candidate windows, best BM25 sentence first."""
-    index, sentences = kb.index, kb.sentences
+    index, facts = kb.index, kb.facts
     weighted = [(qt.term, qt.weight) for qt in query.terms]
     hits = [h.chunk for h in index.top(scores, weighted, HITS)]
     if reading.kind == "expansion":  # where a short form is spelt out, however it scores
         hits += _spelling_out(query, kb)
     hits = list(dict.fromkeys(hits))
     windows: dict[tuple[int, ...], Window] = {(h,): Window((h,), h) for h in hits}
+    count = facts.sentences
     for h in hits[:NEIGHBOURED]:
         for n in (h - 1, h + 1):
-            if 0 <= n < len(sentences) and _read_together(kb, h, n):
+            if 0 <= n < count and facts.together(h, n):
                 windows.setdefault((n,), Window((n,), n))
                 pair = (min(h, n), max(h, n))
                 core = h if scores[h] >= scores[n] else n
                 windows.setdefault(pair, Window(pair, core))
     return list(windows.values())
-
-
-def _read_together(kb: Snapshot, a: int, b: int) -> bool:
-    """Do two neighbouring sentences read as one passage: one paragraph, or a paragraph that
-    ends by announcing what follows (":") or is a heading, and the paragraph it introduces?"""
-    first, second = (a, b) if a < b else (b, a)
-    sa, sb = kb.sentences[first], kb.sentences[second]
-    if sa.doc != sb.doc:
-        return False
-    if sa.paragraph == sb.paragraph:
-        return True
-    return sb.paragraph == sa.paragraph + 1 and sb.position == 0 and _introduces(sa.text)
-
-
-def _introduces(sentence: str) -> bool:
-    """A sentence that ends with a colon, or a heading (a short line without a full stop)."""
-    end = sentence.rstrip()
-    if end.endswith(":"):
-        return True
-    return (
-        not end.endswith((".", "!", "?", "…", '"', "”", "'", ")"))
-        and len(end.split()) <= HEADING_WORDS
-    )
 
 
 def _spelling_out(query: Query, kb: Snapshot) -> list[int]:
@@ -144,6 +131,310 @@ FEATURES = (
 )
 
 
+class Batch:
+    """The candidate windows of one question as arrays, and what their features share (each
+    worked out once, when a feature first asks for it)."""
+
+    def __init__(
+        self,
+        reading: Reading,
+        query: Query,
+        kb: Snapshot,
+        windows: Sequence[Window],
+        scores: FloatArray,
+    ) -> None:
+        self.reading = reading
+        self.query = query
+        self.kb = kb
+        self.facts = kb.facts
+        self.index = kb.index
+        self.scores = scores
+        self.size = len(windows)
+        self.first = np.asarray([w.ids[0] for w in windows], dtype=np.int64)
+        self.last = np.asarray([w.ids[-1] for w in windows], dtype=np.int64)
+        self.core = np.asarray([w.core for w in windows], dtype=np.int64)
+        self.pair = self.last != self.first
+        self.top_idf = self.index.max_idf or 1.0
+        self.total = importance(query, self.index) or 1.0
+        self.groups = by_word(query)
+        self.found_weight = sum(word_weight(g, None, self.index) for g in self.groups) or 1.0
+
+    # --- the windows' sentences as the facts count them
+
+    @cached_property
+    def top(self) -> npt.NDArray[np.int32]:
+        """The facts' `table` row of each window's first sentence."""
+        return self.facts.table[self.first]
+
+    @cached_property
+    def bottom(self) -> npt.NDArray[np.int32]:
+        """... of its last sentence."""
+        return self.facts.table[self.last]
+
+    @cached_property
+    def counted(self) -> IntArray:
+        """`facts.COUNTS` summed over each window's sentences."""
+        counts = len(COUNTS)
+        return np.asarray(self.top[:, :counts] + self.bottom[:, :counts] * self.pair[:, None])
+
+    def count(self, name: str) -> IntArray:
+        return self.counted[:, COUNTS.index(name)]
+
+    @cached_property
+    def words_in(self) -> IntArray:
+        """The window's words (1 for none)."""
+        return np.maximum(self.count("words"), 1)
+
+    # --- the neighbours that read with a window as one passage (-1: none)
+
+    @cached_property
+    def before(self) -> IntArray:
+        together = (self.facts.marks[np.maximum(self.first - 1, 0)] & TOGETHER) > 0
+        return np.where((self.first > 0) & together, self.first - 1, -1)
+
+    @cached_property
+    def after(self) -> IntArray:
+        together = (self.bottom[:, MARKS] & TOGETHER) > 0
+        return np.where(together & (self.last + 1 < self.facts.sentences), self.last + 1, -1)
+
+    # --- the sentences the features read the words of: the windows', their paragraphs' (as
+    # far as PARAGRAPH_REACH) and their neighbours'
+
+    @cached_property
+    def _stretches(self) -> tuple[IntArray, IntArray]:
+        """[lo, hi) of the window, its best sentence, its paragraph, the sentence before and
+        the one after it (an empty stretch for no neighbour), one block of rows each."""
+        facts, core = self.facts, self.core
+        around_lo = np.maximum(facts.paragraph_start[core], core - PARAGRAPH_REACH)
+        around_hi = np.minimum(facts.paragraph_end[core], core + PARAGRAPH_REACH + 1)
+        before, after = self.before, self.after
+        lo = np.concatenate((self.first, core, around_lo, before, after))
+        hi = np.concatenate(
+            (self.last + 1, core + 1, around_hi, before + (before >= 0), after + (after >= 0))
+        )
+        return lo, np.where(lo >= 0, hi, lo)
+
+    @cached_property
+    def sentences(self) -> IntArray:
+        """Every sentence of the stretches, once, in reading order."""
+        lo, hi = self._stretches
+        return np.unique(_spread(lo, hi))
+
+    @cached_property
+    def words(self) -> Words:
+        """The words of `sentences`."""
+        return Words.of(self.facts, self.index, self.sentences)
+
+    def row_of(self, ids: IntArray) -> IntArray:
+        """The place of sentence ids in `sentences`."""
+        return np.searchsorted(self.sentences, ids)
+
+    @cached_property
+    def _held(self) -> BoolArray:
+        """Per stretch (rows as in `_stretches`), per question term (columns in `query.terms`
+        order): does a sentence of the stretch hold the term?"""
+        terms = self.query.terms
+        sentence_terms = np.zeros((len(self.sentences) + 1, len(terms) + 1), dtype=np.int64)
+        column = self.term_column
+        words = self.words
+        sentence_terms[words.term_owner + 1, column] = 1
+        sentence_terms = np.cumsum(sentence_terms, axis=0)
+        lo, hi = self._stretches
+        at_lo, at_hi = self.row_of(lo), self.row_of(hi)
+        return np.asarray((sentence_terms[at_hi, :-1] - sentence_terms[at_lo, :-1]) > 0)
+
+    @cached_property
+    def term_column(self) -> IntArray:
+        """Per term of `words`: its column among the question's terms (the last column, one past
+        them, for the others)."""
+        vocabulary = self.index.vocabulary
+        ids = np.asarray([vocabulary[qt.term] for qt in self.query.terms], dtype=np.int64)
+        order = np.argsort(ids)
+        return _lookup(ids[order], order, self.words.term, len(ids))
+
+    def held(self, stretch: str) -> BoolArray:
+        """Per window: does its `stretch` hold each of the question's terms?"""
+        n = self.size
+        at = _STRETCHES.index(stretch)
+        return self._held[at * n : (at + 1) * n]
+
+    @cached_property
+    def _weights(self) -> FloatArray:
+        return held(self.query, self.index, self._held)
+
+    def weight(self, stretch: str) -> FloatArray:
+        """The question's weight each window's `stretch` holds."""
+        n = self.size
+        at = _STRETCHES.index(stretch)
+        return self._weights[at * n : (at + 1) * n]
+
+    def terms_held(self, stretch: str, terms: frozenset[str] | set[str]) -> BoolArray:
+        """Does the stretch hold any of `terms`?"""
+        columns = [i for i, qt in enumerate(self.query.terms) if qt.term in terms]
+        return np.asarray(self.held(stretch)[:, columns].any(axis=1))
+
+    def in_order(self, values: Sequence[float], mask: BoolArray) -> FloatArray:
+        """Per window, the sum of `values` (one per question term) of the columns `mask` marks,
+        added up in the question's order (as a Python sum adds them)."""
+        if not len(values):
+            return np.zeros(self.size)
+        added = np.where(mask, np.asarray(values, dtype=np.float64), 0.0)
+        return np.asarray(np.cumsum(added, axis=1)[:, -1], dtype=np.float64)
+
+    # --- per sentence of `sentences`, what depends on the question
+
+    def per_window(self, per_sentence: BoolArray) -> BoolArray:
+        """Is a fact of sentences true of any sentence of the window?"""
+        first = per_sentence[self.row_of(self.first)]
+        return np.asarray(first | (self.pair & per_sentence[self.row_of(self.last)]))
+
+    @cached_property
+    def own_words(self) -> BoolArray:
+        """Per word of `words`: is it one of the question's own words?"""
+        ids = self.facts.word_id
+        own = np.unique(np.asarray([ids[w] for w in self.query.words if w in ids], dtype=np.int64))
+        return _member(own, self.words.word)
+
+    def has(self, bit: int) -> BoolArray:
+        """Per word of `words`: is it of this kind (`kinds.word_kinds`)?"""
+        return np.asarray((self.words.kinds & bit) > 0)
+
+    @cached_property
+    def named(self) -> BoolArray:
+        """Per word of `words`: a name (capitalised, past the first word, no function word)."""
+        words = self.words
+        return np.asarray((words.place > 0) & words.capital & ~self.has(kinds.STOP))
+
+    def new_words(self, mask: BoolArray) -> IntArray:
+        """Per window: how many different words its sentences have where `mask` holds (a
+        pair's second sentence adds the words its first lacks)."""
+        words = self.words
+        width = len(self.facts.words) + 1
+        keys = np.unique(words.owner[mask] * width + words.word[mask])
+        count = np.bincount(keys // width, minlength=len(self.sentences))
+        shared = np.bincount(keys[_member(keys, keys + width)] // width + 1, minlength=len(count))
+        first, last = self.row_of(self.first), self.row_of(self.last)
+        # neighbours in reading order are neighbours in `sentences` too
+        return np.asarray(count[first] + self.pair * (count[last] - shared[last]))
+
+    @cached_property
+    def kind_held(self) -> tuple[BoolArray, BoolArray]:
+        """Per sentence: does it hold the kind of answer asked for near a question term, and
+        anywhere (`kinds.holds` with and without the question's terms)?"""
+        count = len(self.sentences)
+        none = np.zeros(count, dtype=bool)
+        kind = self.reading.kind
+        wanted = frozenset(qt.term for qt in self.query.terms)
+        if kind == "expansion":
+            texts = [self.kb.sentences[i].text for i in self.sentences.tolist()]
+            spelt = [any(spelt_out(t, sentence) for t in wanted) for sentence in texts]
+            return np.asarray(spelt, dtype=bool), none
+        if kind == "definition":
+            return self._defines(), none
+        if kind in NAMED:
+            of_kind = self.named
+        elif kind in _KIND_WORDS:
+            of_kind = self.has(_KIND_WORDS[kind])
+        else:  # no question word, or one answered by an explanation
+            return none, none
+        words = self.words
+        candidate = of_kind & ~self.own_words
+        anywhere = np.bincount(words.owner[candidate], minlength=count) > 0
+        holders = np.unique(words.term_word[self.term_column < len(self.query.terms)])
+        near = _within_reach(words, np.flatnonzero(candidate), holders, count)
+        if kind == "time":  # a date counts, near or not
+            dated = self.facts.dates[self.sentences] > 0
+            return near | dated, anywhere | dated
+        return near, anywhere
+
+    def _defines(self) -> BoolArray:
+        """Per sentence: does it open by saying what one of the question's terms is ("X
+        adalah ...")? The first of its first ten words that says what something is must
+        follow a word holding one."""
+        words, count = self.words, len(self.sentences)
+        never = np.iinfo(np.int64).max
+        copula = np.flatnonzero(self.has(kinds.COPULA) & (words.place < 10))
+        first = np.full(count, never)
+        np.minimum.at(first, words.owner[copula], words.place[copula])
+        holder = words.term_word[self.term_column < len(self.query.terms)]
+        earliest = np.full(count, never)
+        np.minimum.at(earliest, words.owner[holder], words.place[holder])
+        return np.asarray((first < never) & (earliest < first))
+
+
+_STRETCHES = ("inside", "core", "around", "before", "after")
+# the words that are answers of a kind (a name is told by `Batch.named`)
+_KIND_WORDS: dict[str | None, int] = {
+    "time": kinds.TIME,
+    "number": kinds.NUMERAL,
+    "reason": kinds.REASON,
+}
+
+
+def _spread(lo: IntArray, hi: IntArray) -> IntArray:
+    """Every integer of the ranges [lo, hi) (an empty range where hi <= lo)."""
+    lengths = np.maximum(hi - lo, 0)
+    starts = np.repeat(lo, lengths)
+    return np.asarray(
+        starts + np.arange(len(starts)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    )
+
+
+def _member(ordered: IntArray, values: npt.NDArray[np.integer]) -> BoolArray:
+    """Is each of `values` in `ordered` (sorted)?"""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return np.asarray(ordered[at] == values)
+
+
+def _lookup(
+    ordered: IntArray, found: IntArray, values: npt.NDArray[np.integer], missing: int
+) -> IntArray:
+    """For each of `values`: `found[i]` where `ordered[i]` is it, else `missing`."""
+    if not len(ordered):
+        return np.full(len(values), missing, dtype=np.int64)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return np.where(ordered[at] == values, found[at], missing)
+
+
+def _within_reach(words: Words, candidates: IntArray, near: IntArray, count: int) -> BoolArray:
+    """Per sentence: does one of its `candidates` (word indexes) stand within CUE_REACH words of
+    one of its `near` words, or has the sentence no `near` word at all?"""
+    owner, place = words.owner, words.place
+    width = int(place.max(initial=0)) + 2 * CUE_REACH + 2
+    near_keys = owner[near] * width + place[near]  # ascending: words are in reading order
+    keys = owner[candidates] * width + place[candidates]
+    close = np.zeros(len(keys), dtype=bool)
+    if len(near_keys):
+        at = np.searchsorted(near_keys, keys)
+        left = near_keys[np.maximum(at - 1, 0)]
+        right = near_keys[np.minimum(at, len(near_keys) - 1)]
+        close = ((at > 0) & (keys - left <= CUE_REACH)) | (
+            (at < len(near_keys)) & (right - keys <= CUE_REACH)
+        )
+    has_near = np.bincount(owner[near], minlength=count) > 0
+    close |= ~has_near[owner[candidates]]
+    return np.asarray(np.bincount(owner[candidates[close]], minlength=count) > 0)
+
+
+Value = npt.NDArray[np.generic] | float
+Column = Callable[[Batch], Value]
+_COLUMNS: dict[str, Column] = {}
+
+
+def feature(*names: str) -> Callable[[Column], Column]:
+    """Register the function that computes a feature's column (one array over the windows, or
+    one value for all of them)."""
+
+    def register(compute: Column) -> Column:
+        for name in names:
+            _COLUMNS[name] = compute
+        return compute
+
+    return register
+
+
 def features(
     reading: Reading,
     query: Query,
@@ -152,126 +443,331 @@ def features(
     scores: FloatArray,
 ) -> FloatArray:
     """One row of FEATURES per window."""
-    index, sentences = kb.index, kb.sentences
-    top_idf = index.max_idf or 1.0
-    total = importance(query, index) or 1.0
-    groups = by_word(query)
-    found_weight = sum(word_weight(g, None, index) for g in groups) or 1.0
-    best = float(scores.max()) if scores.size else 0.0
-    ranks = _ranks(scores, np.asarray([scores[w.core] for w in windows], dtype=np.float64))
-    wanted = frozenset(qt.term for qt in query.terms)
-    focus_terms = query_focus(reading, query)
-    names = {qt.word for qt in query.terms if qt.how == "name"}
-    question_grams = grams(
-        t.word for t in reading.tokens if t.terms and t.start not in reading.frames
-    )
-    kind = reading.kind
-    units = counted_terms(reading)
-    asked_words = query.words
-
-    lo = [w.ids[0] for w in windows]
-    hi = [w.ids[-1] + 1 for w in windows]
-    inside = matched(query, index, lo, hi)
-    cores = matched(query, index, [w.core for w in windows], [w.core + 1 for w in windows])
-    spans = [kb.paragraph_span(w.core, PARAGRAPH_REACH) for w in windows]
-    around = matched(query, index, [s[0] for s in spans], [s[1] for s in spans])
-    # each window's neighbours, when they read with it as one passage (else -1)
-    before_ids = [
-        w.ids[0] - 1 if w.ids[0] > 0 and _read_together(kb, w.ids[0], w.ids[0] - 1) else -1
-        for w in windows
-    ]
-    after_ids = [
-        w.ids[-1] + 1
-        if w.ids[-1] + 1 < len(sentences) and _read_together(kb, w.ids[-1], w.ids[-1] + 1)
-        else -1
-        for w in windows
-    ]
-    before = _neighbour_terms(query, kb, before_ids)
-    after = _neighbour_terms(query, kb, after_ids)
-    missing = 1.0 - found_weight / total if total > found_weight else 0.0
-
-    weights = [held_all(query, index, m) for m in (inside, cores, around, before, after)]
-    rows = np.zeros((len(windows), len(FEATURES)), dtype=np.float64)
-    for r, w in enumerate(windows):
-        texts = [sentences[i].text for i in w.ids]
-        profiles = [profile(t) for t in texts]
-        words = sum(p.words for p in profiles) or 1
-        core_score = float(scores[w.core])
-        window_score = sum(float(scores[i]) for i in w.ids)
-        rank = int(ranks[r])
-        held_weight = float(weights[0][r])
-        exact = sum(
-            qt.weight * index.idf(qt.term)
-            for qt in query.terms
-            if qt.term in inside[r] and qt.how in ("exact", "name")
-        )
-        matched_weight = sum(
-            qt.weight * index.idf(qt.term) for qt in query.terms if qt.term in inside[r]
-        )
-        window_grams = frozenset().union(*(p.grams for p in profiles))
-        first = sentences[w.ids[0]]
-        doc = kb.corpus.document(first.doc)
-        paragraphs = max(len(doc.paragraphs), 1)
-        after_text = sentences[after_ids[r]].text if after_ids[r] >= 0 else ""
-        before_text = sentences[before_ids[r]].text if before_ids[r] >= 0 else ""
-        rows[r] = (
-            min(core_score / top_idf, 6.0),
-            min(window_score / top_idf, 8.0),
-            1.0 / (1.0 + rank),
-            core_score / best if best > 0 else 0.0,
-            held_weight / total,
-            held_weight / found_weight,
-            weights[1][r] / total,
-            weights[2][r] / total,
-            weights[3][r] / total,
-            weights[4][r] / total,
-            exact / matched_weight if matched_weight else 0.0,
-            _proximity(query, w.ids, kb) / top_idf,
-            float(bool(focus_terms & inside[r])),
-            float(bool(focus_terms & around[r])),
-            _names_held(query, names, inside[r]),
-            len(question_grams & window_grams) / len(question_grams) if question_grams else 0.0,
-            *(float(kind == k) for k in KINDS),
-            float(any(holds(kind, t, query.words, wanted, CUE_REACH) for t in texts)),
-            float(any(holds(kind, t, query.words) for t in texts)),
-            float(bool(after_text) and holds(kind, after_text, query.words)),
-            min(len(frozenset().union(*(p.name_words for p in profiles)) - asked_words), 5) / 5,
-            min(len(frozenset().union(*(p.number_words for p in profiles)) - asked_words), 5) / 5,
-            min(sum(p.people for p in profiles), 3) / 3,
-            min(sum(p.places for p in profiles), 3) / 3,
-            float(bool(units & frozenset().union(*(p.units for p in profiles)))),
-            sum(p.numbers for p in profiles) / words,
-            sum(p.times for p in profiles) / words,
-            sum(p.names for p in profiles) / words,
-            sum(p.reasons for p in profiles) / words,
-            float(profiles[-1].lead_in),
-            float(bool(before_text) and profile(before_text).lead_in),
-            float(leans_back(texts[0])),
-            float(any(p.quote for p in profiles)),
-            float(len(w.ids) > 1),
-            float(w.core == w.ids[0]),
-            float(min(first.position, 2)),
-            (first.paragraph - 1) / max(paragraphs - 1, 1),
-            float(first.paragraph == 1),
-            math.log1p(words),
-            math.log1p(len(groups) + len(query.missing) + len(query.unknown)),
-            missing,
-        )
-    return rows
+    columns = np.zeros((len(FEATURES), len(windows)), dtype=np.float64)
+    if windows:
+        batch = Batch(reading, query, kb, windows, scores)
+        for at, name in enumerate(FEATURES):
+            columns[at] = _COLUMNS[name](batch)
+    return np.ascontiguousarray(columns.T)
 
 
-def _names_held(query: Query, names: set[str], inside: set[str]) -> float:
+# --- how well BM25 scores the window
+
+
+@feature("lexical_core")
+def _lexical_core(b: Batch) -> Value:
+    return np.minimum(b.scores[b.core] / b.top_idf, 6.0)
+
+
+@feature("lexical_window")
+def _lexical_window(b: Batch) -> Value:
+    summed = b.scores[b.first] + np.where(b.pair, b.scores[b.last], 0.0)
+    return np.minimum(summed / b.top_idf, 8.0)
+
+
+@feature("lexical_rank")
+def _lexical_rank(b: Batch) -> Value:
+    return np.asarray(1.0 / (1.0 + _ranks(b.scores, b.scores[b.core])))
+
+
+@feature("lexical_share")
+def _lexical_share(b: Batch) -> Value:
+    best = float(b.scores.max()) if b.scores.size else 0.0
+    return b.scores[b.core] / best if best > 0 else 0.0
+
+
+# --- how much of the question it holds
+
+
+@feature("coverage")
+def _coverage(b: Batch) -> Value:
+    return b.weight("inside") / b.total
+
+
+@feature("coverage_found")
+def _coverage_found(b: Batch) -> Value:
+    return b.weight("inside") / b.found_weight
+
+
+@feature("coverage_core")
+def _coverage_core(b: Batch) -> Value:
+    return b.weight("core") / b.total
+
+
+@feature("coverage_paragraph")
+def _coverage_paragraph(b: Batch) -> Value:
+    return b.weight("around") / b.total
+
+
+@feature("coverage_before")
+def _coverage_before(b: Batch) -> Value:
+    return b.weight("before") / b.total
+
+
+@feature("coverage_after")
+def _coverage_after(b: Batch) -> Value:
+    return b.weight("after") / b.total
+
+
+@feature("exact_share")
+def _exact_share(b: Batch) -> Value:
+    values = [qt.weight * b.index.idf(qt.term) for qt in b.query.terms]
+    inside = b.held("inside")
+    as_written = np.asarray([qt.how in ("exact", "name") for qt in b.query.terms], dtype=bool)
+    exact = b.in_order(values, inside & as_written)
+    matched = b.in_order(values, inside)
+    return np.divide(exact, matched, out=np.zeros(b.size), where=matched != 0)
+
+
+@feature("proximity")
+def _proximity_column(b: Batch) -> Value:
+    return _proximity(b) / b.top_idf
+
+
+@feature("focus")
+def _focus(b: Batch) -> Value:
+    return b.terms_held("inside", query_focus(b.reading, b.query))
+
+
+@feature("focus_paragraph")
+def _focus_paragraph(b: Batch) -> Value:
+    return b.terms_held("around", query_focus(b.reading, b.query))
+
+
+@feature("names")
+def _names(b: Batch) -> Value:
+    names = list(dict.fromkeys(qt.word for qt in b.query.terms if qt.how == "name"))
     if not names:
         return 1.0
-    have = {qt.word for qt in query.terms if qt.how == "name" and qt.term in inside}
-    return len(have) / len(names)
+    have = np.zeros(b.size)
+    for name in names:
+        terms = {qt.term for qt in b.query.terms if qt.how == "name" and qt.word == name}
+        have += b.terms_held("inside", terms)
+    return have / len(names)
 
 
-def _neighbour_terms(query: Query, kb: Snapshot, ids: Sequence[int]) -> list[set[str]]:
-    """The query terms each neighbour holds (none for -1: no neighbour in the passage)."""
-    lo = [max(i, 0) for i in ids]
-    hi = [i + 1 if i >= 0 else 0 for i in ids]
-    return matched(query, kb.index, lo, hi)
+@feature("grams")
+def _grams(b: Batch) -> Value:
+    reading = b.reading
+    asked = grams(t.word for t in reading.tokens if t.terms and t.start not in reading.frames)
+    if not asked:
+        return 0.0
+    known = b.facts.gram_id
+    ids = np.unique(np.asarray([known[g] for g in asked if g in known], dtype=np.int64))
+    words, facts = b.words, b.facts
+    termed = np.unique(words.term_word)  # the words with index terms
+    at, which, _ = facts_ragged(facts.word_grams_at, words.word[termed])
+    gram = facts.word_grams[at]
+    hit = np.isin(gram, ids, kind="table") if len(ids) else np.zeros(len(gram), dtype=bool)
+    held_grams = np.zeros((len(b.sentences), len(ids)), dtype=bool)
+    held_grams[words.owner[termed[which[hit]]], np.searchsorted(ids, gram[hit])] = True
+    first = held_grams[b.row_of(b.first)]
+    second = held_grams[b.row_of(b.last)] & b.pair[:, None]
+    return np.asarray((first | second).sum(axis=1) / len(asked))
+
+
+# --- what it holds of the kind of answer asked for
+
+
+def _asks(kind: str) -> Column:
+    return lambda b: float(b.reading.kind == kind)
+
+
+for _kind in KINDS:
+    feature(f"asks_{_kind}")(_asks(_kind))
+
+
+@feature("kind_near")
+def _kind_near(b: Batch) -> Value:
+    return b.per_window(b.kind_held[0])
+
+
+@feature("kind_anywhere")
+def _kind_anywhere(b: Batch) -> Value:
+    return b.per_window(b.kind_held[1])
+
+
+@feature("kind_after")
+def _kind_after(b: Batch) -> Value:
+    anywhere = b.kind_held[1]
+    return (b.after >= 0) & anywhere[b.row_of(np.maximum(b.after, 0))]
+
+
+@feature("new_names")
+def _new_names(b: Batch) -> Value:
+    return np.minimum(b.new_words(b.named & ~b.own_words), 5) / 5
+
+
+@feature("new_numbers")
+def _new_numbers(b: Batch) -> Value:
+    return np.minimum(b.new_words(b.has(kinds.NUMBER) & ~b.own_words), 5) / 5
+
+
+@feature("people")
+def _people(b: Batch) -> Value:
+    return np.minimum(b.count("people"), 3) / 3
+
+
+@feature("places")
+def _places(b: Batch) -> Value:
+    return np.minimum(b.count("places"), 3) / 3
+
+
+@feature("unit")
+def _unit(b: Batch) -> Value:
+    """A term of what the question counts in one of the two words after a number."""
+    words = b.words
+    vocabulary = b.index.vocabulary
+    counted = [vocabulary[t] for t in counted_terms(b.reading) if t in vocabulary]
+    if not counted:
+        return False
+    holder = words.term_word[np.isin(words.term, counted)]
+    number = b.has(kinds.NUMBER)
+    unit = ((words.place[holder] >= 1) & number[np.maximum(holder - 1, 0)]) | (
+        (words.place[holder] >= 2) & number[np.maximum(holder - 2, 0)]
+    )
+    return b.per_window(np.bincount(words.owner[holder[unit]], minlength=len(b.sentences)) > 0)
+
+
+@feature("numbers")
+def _numbers(b: Batch) -> Value:
+    return b.count("numbers") / b.words_in
+
+
+@feature("times")
+def _times(b: Batch) -> Value:
+    return b.count("times") / b.words_in
+
+
+@feature("names_in")
+def _names_in(b: Batch) -> Value:
+    return b.count("names") / b.words_in
+
+
+@feature("reasons")
+def _reasons(b: Batch) -> Value:
+    return b.count("reasons") / b.words_in
+
+
+# --- the shape of its sentences and where they stand
+
+
+@feature("lead_in")
+def _lead_in(b: Batch) -> Value:
+    return (b.bottom[:, MARKS] & kinds.LEAD_IN) > 0
+
+
+@feature("leads_in")
+def _leads_in(b: Batch) -> Value:
+    marks = b.facts.marks[np.maximum(b.before, 0)]
+    return (b.before >= 0) & ((marks & kinds.LEAD_IN) > 0)
+
+
+@feature("opens_anaphora")
+def _opens_anaphora(b: Batch) -> Value:
+    return (b.top[:, MARKS] & kinds.LEANS_BACK) > 0
+
+
+@feature("quote")
+def _quote(b: Batch) -> Value:
+    return ((b.top[:, MARKS] | b.bottom[:, MARKS]) & kinds.QUOTE) > 0
+
+
+@feature("pair")
+def _pair(b: Batch) -> Value:
+    return np.asarray(b.pair)
+
+
+@feature("core_first")
+def _core_first(b: Batch) -> Value:
+    return np.asarray(b.core == b.first)
+
+
+@feature("position")
+def _position(b: Batch) -> Value:
+    return np.minimum(b.top[:, POSITION], 2)
+
+
+@feature("paragraph")
+def _paragraph(b: Batch) -> Value:
+    top = b.top.astype(np.int64)
+    return (top[:, PARAGRAPH] - 1) / np.maximum(top[:, PARAGRAPHS] - 1, 1)
+
+
+@feature("first_paragraph")
+def _first_paragraph(b: Batch) -> Value:
+    return np.asarray(b.top[:, PARAGRAPH] == 1)
+
+
+@feature("words")
+def _words(b: Batch) -> Value:
+    return np.fromiter(map(math.log1p, b.words_in.tolist()), np.float64, b.size)
+
+
+# --- the question
+
+
+@feature("question_words")
+def _question_words(b: Batch) -> Value:
+    query = b.query
+    return math.log1p(len(b.groups) + len(query.missing) + len(query.unknown))
+
+
+@feature("missing_share")
+def _missing_share(b: Batch) -> Value:
+    return 1.0 - b.found_weight / b.total if b.total > b.found_weight else 0.0
+
+
+if set(_COLUMNS) != set(FEATURES):  # every feature has its function, and only they
+    raise RuntimeError(f"features without a column: {set(FEATURES) ^ set(_COLUMNS)}")
+
+
+def _proximity(b: Batch) -> FloatArray:
+    """Question words that stand together in the window too ("satuan tugas AI"): for each two
+    of the question's terms the window holds that follow one another in the question (and come
+    from different words), when they stand at most two terms apart in the window (the second
+    after the first), the smaller idf times the smaller weight; added in the question's order."""
+    terms = b.query.terms
+    count = len(terms)
+    if count < 2:
+        return np.zeros(b.size)
+    words = b.words
+    mine = np.flatnonzero(b.term_column < count)
+    # the question's terms in the windows' sentences, a pair's second sentence after its
+    # first's terms
+    first, last = b.row_of(b.first), b.row_of(b.last)
+    window = np.concatenate((np.arange(b.size), np.flatnonzero(b.pair)))
+    part_rows = np.concatenate((first, last[b.pair]))
+    shift = np.concatenate((np.zeros(b.size, dtype=np.int64), words.term_counts[first[b.pair]]))
+    order = np.argsort(window, kind="stable")
+    window, part_rows, shift = window[order], part_rows[order], shift[order]
+    per_row = np.bincount(words.term_owner[mine], minlength=len(b.sentences))
+    row_at = np.concatenate(([0], np.cumsum(per_row)))
+    at, which, _ = facts_ragged(row_at, part_rows)
+    items = mine[at]
+    window = window[which]
+    position = words.term_place[items] + shift[which]
+    term = b.term_column[items]
+    close = np.zeros((b.size, count, count), dtype=bool)
+    for step in (1, 2):
+        near = (window[step:] == window[:-step]) & (position[step:] - position[:-step] <= 2)
+        close[window[:-step][near], term[:-step][near], term[step:][near]] = True
+    held_terms = b.held("inside")
+    # the next term of the question that the window holds, after each (count: none)
+    marked = np.where(held_terms, np.arange(count), count)
+    after = np.minimum.accumulate(marked[:, ::-1], axis=1)[:, ::-1]
+    following = np.concatenate((after[:, 1:], np.full((b.size, 1), count)), axis=1)
+    idf = np.asarray([b.index.idf(qt.term) for qt in terms] + [0.0])
+    weight = np.asarray([qt.weight for qt in terms] + [0.0])
+    word = [qt.word for qt in terms] + [None]
+    differ = np.asarray([[a != c for c in word] for a in word], dtype=bool)
+    value = np.minimum.outer(idf, idf) * np.minimum.outer(weight, weight) * differ
+    close = np.concatenate((close, np.zeros((b.size, count, 1), dtype=bool)), axis=2)
+    rows = np.arange(b.size)[:, None]
+    cols = np.arange(count)[None, :]
+    counted = held_terms & close[rows, cols, following]
+    bonus = np.where(counted, value[cols, following], 0.0)
+    return np.asarray(np.cumsum(bonus, axis=1)[:, -1], dtype=np.float64)
 
 
 RANK_DEPTH = 128  # how many of the best scores are sorted to rank a window's sentence
@@ -290,26 +786,15 @@ def _ranks(scores: FloatArray, cores: FloatArray) -> npt.NDArray[np.int64]:
         best = np.sort(positive)
     ranks = best.size - np.searchsorted(best, cores, side="right")
     floor = float(best[0]) if truncated else 0.0
-    for i in np.flatnonzero(cores < floor):
+    low = np.flatnonzero((cores < floor) & (cores >= 0))
+    if len(low):  # below the best: counted in one pass over the positive scores
+        values = np.unique(cores[low])
+        above = np.bincount(
+            np.searchsorted(values, positive, side="left"), minlength=len(values) + 1
+        )
+        # scores above values[k]: those that passed k + 1 of the values or more
+        greater = np.cumsum(above[::-1])[::-1][1:]
+        ranks[low] = greater[np.searchsorted(values, cores[low])]
+    for i in np.flatnonzero(cores < 0):  # (BM25 scores are never negative)
         ranks[i] = int(np.count_nonzero(scores > cores[i]))
     return np.asarray(ranks, dtype=np.int64)
-
-
-def _proximity(query: Query, ids: Sequence[int], kb: Snapshot) -> float:
-    """Question words that stand together in the window too ("satuan tugas AI")."""
-    sequence = [
-        t for i in ids for token in sentence_tokens(kb.sentences[i].text) for t in token.terms
-    ]
-    positions: dict[str, list[int]] = {}
-    for pos, term in enumerate(sequence):
-        positions.setdefault(term, []).append(pos)
-    bonus = 0.0
-    terms = [qt for qt in query.terms if qt.term in positions]
-    index = kb.index
-    for a, b in itertools.pairwise(terms):
-        if a.word == b.word:
-            continue
-        close = any(0 < pb - pa <= 2 for pa in positions[a.term] for pb in positions[b.term])
-        if close:
-            bonus += min(index.idf(a.term), index.idf(b.term)) * min(a.weight, b.weight)
-    return bonus
