@@ -9,6 +9,7 @@ article of twenty sentences and on a corpus of a hundred thousand.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -89,3 +90,19 @@ def held(query: Query, index: Index, hits: np.ndarray) -> np.ndarray:
     for k in range(max(map(len, other_terms))):
         np.maximum(best, weighed[:, [t[k] if k < len(t) else pad for t in other_terms]], out=best)
     return np.asarray(np.cumsum(np.maximum(own, best), axis=1)[:, -1], dtype=np.float64)
+
+
+def word_rarity(group: Sequence[QueryTerm]) -> float:
+    """How rare a question word is in general text: the rarest of its own terms (a synonym
+    looked for beside it does not make it rarer)."""
+    own = [qt for qt in group if qt.how != "related"] or list(group)
+    return max(general_rarity(qt.term) for qt in own)
+
+
+def general_weights(query: Query) -> tuple[list[float], float]:
+    """Each question word's weight by how rare it is in general text (`by_word` order), and the
+    question's whole weight, words the corpus lacks included: a measure that does not move with
+    the corpus's size."""
+    weights = [word_rarity(g) for g in by_word(query)]
+    lacking = sum(general_rarity(t) for t in query.missing) + float(len(query.unknown))
+    return weights, sum(weights) + lacking

@@ -24,7 +24,7 @@ import numpy as np
 from bot.reading.kinds import EXPLAINED, NAMED, Kind, holds
 from bot.reading.lexicon import WORD_CLASSES
 from bot.reading.message import Reading
-from bot.search.coverage import by_word, general_rarity, word_weight
+from bot.search.coverage import by_word, general_rarity, general_weights, word_weight
 from bot.search.index import Index
 from bot.search.query import Query, QueryTerm, focus_terms
 from bot.search.ranking import Candidate
@@ -103,9 +103,9 @@ def evidence(
     document = _holding(terms, index, start, end)
     focus = focus_terms(reading, query)
 
-    weights = [_rarity(g) for g in groups]
+    weights, total = general_weights(query)
+    total = total or 1.0
     lacking = [general_rarity(t) for t in query.missing] + [1.0] * len(query.unknown)
-    total = sum(weights) + sum(lacking) or 1.0
     in_window = [any(qt.term in window for qt in g) for g in groups]
     as_written = [
         any(qt.term in window and qt.how in ("exact", "name") for qt in g) for g in groups
@@ -155,13 +155,6 @@ def _holding(terms: set[str], index: Index, lo: int, hi: int) -> set[str]:
     """The terms some sentence of [lo, hi) holds."""
     bounds_lo, bounds_hi = np.asarray([lo]), np.asarray([hi])
     return {t for t in terms if index.holds(t, bounds_lo, bounds_hi)[0]}
-
-
-def _rarity(group: Sequence[QueryTerm]) -> float:
-    """How rare a question word is in general text: the rarest of its own terms (a synonym
-    looked for beside it does not make it rarer)."""
-    own = [qt for qt in group if qt.how != "related"] or list(group)
-    return max(general_rarity(qt.term) for qt in own)
 
 
 def _share(weights: Sequence[float], held: Sequence[bool], total: float) -> float:

@@ -121,7 +121,7 @@ class Snapshot:
         return self.corpus.sentences
 
     @cached_property
-    def _document_bounds(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    def document_bounds(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Each sentence's document as [start, end) sentence ids (a document's sentences stand
         together, in reading order)."""
         doc = self.facts.doc
@@ -132,7 +132,7 @@ class Snapshot:
 
     def document_span(self, chunk_id: int) -> tuple[int, int]:
         """[lo, hi) sentence ids of the chunk's document."""
-        starts, ends = self._document_bounds
+        starts, ends = self.document_bounds
         return int(starts[chunk_id]), int(ends[chunk_id])
 
     def paragraph_span(self, chunk_id: int, reach: int) -> tuple[int, int]:

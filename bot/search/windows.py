@@ -27,7 +27,7 @@ import numpy.typing as npt
 from bot.reading import kinds
 from bot.reading.kinds import KINDS, NAMED, grams, spelt_out
 from bot.reading.message import Reading, counted_terms
-from bot.search.coverage import by_word, held, importance, word_weight
+from bot.search.coverage import by_word, general_weights, held, importance, word_weight
 from bot.search.facts import COUNTS, MARKS, PARAGRAPH, PARAGRAPHS, POSITION, TOGETHER, Words
 from bot.search.facts import ragged as facts_ragged
 from bot.search.query import Query
@@ -128,6 +128,14 @@ FEATURES = (
     "words",  # log of the window's words
     "question_words",  # log of the question's words looked for
     "missing_share",  # share of the question's weight in words the corpus lacks
+    # the window's document: an article about the asked thing, not one that shares a word
+    "document",  # share of the question's weight the window's document holds
+    "document_general",  # ... of its weight by general rarity (the same on any corpus size)
+    "document_lead",  # `document` over the best of the candidates' documents
+    "document_lead_general",  # ... by general rarity
+    "held_general",  # share of the question's weight by general rarity the window holds
+    "focus_document",  # the word the question asks about is in the window's document (-1: none)
+    "document_sentences",  # log of its sentences
 )
 
 
@@ -280,6 +288,59 @@ class Batch:
             return np.zeros(self.size)
         added = np.where(mask, np.asarray(values, dtype=np.float64), 0.0)
         return np.asarray(np.cumsum(added, axis=1)[:, -1], dtype=np.float64)
+
+    # --- the windows' documents
+
+    @cached_property
+    def _documents(self) -> tuple[IntArray, IntArray, IntArray]:
+        """The candidates' documents as [lo, hi) sentence ids (each once), and each window's
+        place among them."""
+        starts, ends = self.kb.document_bounds
+        lo, which = np.unique(starts[self.core], return_inverse=True)
+        return lo, ends[self.core][np.unique(which, return_index=True)[1]], which.reshape(-1)
+
+    @property
+    def documents(self) -> tuple[IntArray, IntArray]:
+        lo, hi, _ = self._documents
+        return lo, hi
+
+    @property
+    def document_of(self) -> IntArray:
+        """Per window: its document's place in `documents`."""
+        return self._documents[2]
+
+    @cached_property
+    def document_held(self) -> BoolArray:
+        """Per document (rows as in `documents`), per question term: does it hold the term?"""
+        lo, hi = self.documents
+        terms = self.query.terms
+        out = np.zeros((len(lo), len(terms)), dtype=bool)
+        for column, qt in enumerate(terms):
+            out[:, column] = self.index.holds(qt.term, lo, hi)
+        return out
+
+    @cached_property
+    def document_weight(self) -> FloatArray:
+        """The question's weight each document holds (as `weight` counts a window's)."""
+        return held(self.query, self.index, self.document_held)
+
+    @cached_property
+    def _general(self) -> tuple[list[list[int]], FloatArray, float]:
+        """Per question word: its columns among the terms, its weight by general rarity; and
+        the question's whole weight so counted."""
+        column = {qt.term: i for i, qt in enumerate(self.query.terms)}
+        weights, total = general_weights(self.query)
+        columns = [[column[qt.term] for qt in g] for g in self.groups]
+        return columns, np.asarray(weights, dtype=np.float64), total or 1.0
+
+    def general(self, hits: BoolArray) -> FloatArray:
+        """Per row of `hits` (a stretch, per question term): the share of the question's
+        general-rarity weight it holds (a word counts when any of its terms is held)."""
+        columns, weights, total = self._general
+        if not columns:
+            return np.zeros(len(hits))
+        words = np.stack([hits[:, c].any(axis=1) for c in columns], axis=1)
+        return np.asarray(words @ weights / total, dtype=np.float64)
 
     # --- per sentence of `sentences`, what depends on the question
 
@@ -716,6 +777,55 @@ def _question_words(b: Batch) -> Value:
 @feature("missing_share")
 def _missing_share(b: Batch) -> Value:
     return 1.0 - b.found_weight / b.total if b.total > b.found_weight else 0.0
+
+
+# --- its document
+
+
+@feature("document")
+def _document(b: Batch) -> Value:
+    return b.document_weight[b.document_of] / b.total
+
+
+@feature("document_general")
+def _document_general(b: Batch) -> Value:
+    return b.general(b.document_held)[b.document_of]
+
+
+@feature("document_lead")
+def _document_lead(b: Batch) -> Value:
+    weight = b.document_weight
+    best = float(weight.max())
+    return weight[b.document_of] / best if best > 0 else 0.0
+
+
+@feature("document_lead_general")
+def _document_lead_general(b: Batch) -> Value:
+    share = b.general(b.document_held)
+    best = float(share.max())
+    return share[b.document_of] / best if best > 0 else 0.0
+
+
+@feature("held_general")
+def _held_general(b: Batch) -> Value:
+    return b.general(b.held("inside"))
+
+
+@feature("focus_document")
+def _focus_document(b: Batch) -> Value:
+    focus = query_focus(b.reading, b.query)
+    if not focus:
+        return -1.0
+    columns = [i for i, qt in enumerate(b.query.terms) if qt.term in focus]
+    held_by: BoolArray = np.asarray(b.document_held[:, columns].any(axis=1))
+    return np.asarray(held_by[b.document_of], dtype=np.float64)
+
+
+@feature("document_sentences")
+def _document_sentences(b: Batch) -> Value:
+    lo, hi = b.documents
+    sizes: FloatArray = np.log1p(hi - lo)
+    return np.asarray(sizes[b.document_of])
 
 
 if set(_COLUMNS) != set(FEATURES):  # every feature has its function, and only they
