@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.reading.message import read as read_message
+from bot.search import span
 from bot.search.answer import Answerer
 from bot.search.corpus import build_corpus, parse_document
+from bot.search.query import resolve
 from bot.search.snapshot import Snapshot
 from tests.fakeapi import parse_html
 from tests.telegram_harness import RunningBot
@@ -153,3 +155,18 @@ def test_a_close_second_window_comes_first_when_its_answer_span_is_surer(
         else:
             assert read.ranked[0] == first and read.span == plain.span
     assert swapped > 0
+
+
+def test_a_date_is_read_in_the_clause_of_the_asked_verb(article_kb: Snapshot) -> None:
+    sentence = (
+        "Menurut penelitian terbaru, majelis rendah parlemen Rusia, Duma Negara, telah bekerja "
+        "pada regulasi AI sejak 2023, dan dilaporkan ada kelompok kerja yang diperintahkan untuk "
+        "menghasilkan undang-undang AI pada tahun 2026."
+    )
+    reading = read_message("Kapan Duma Negara mulai bekerja pada regulasi AI?")
+    found, rows = span.candidates(
+        reading, resolve(reading, article_kb), [sentence], 0, article_kb.index.idf
+    )
+    column = span.FEATURES.index("clause_weight")
+    weight = {span.words_text(sentence, i, j): row[column] for (_, i, j), row in zip(found, rows)}
+    assert weight["2023"] > weight["2026"] > 0  # "dan" opens the clause of 2026

@@ -11,7 +11,7 @@ import numpy as np
 
 from bot.reading.kinds import KINDS, grams, holds, leans_back, profile, sentence_tokens
 from bot.reading.message import Reading, counted_terms
-from bot.search.coverage import by_word, importance, word_weight
+from bot.search.coverage import by_word, general_weights, importance, word_weight
 from bot.search.facts import introduces
 from bot.search.index import Index
 from bot.search.query import Query
@@ -81,6 +81,7 @@ def features(
 
     weights = [held_all(query, index, m) for m in (inside, cores, around, before, after)]
     rows = np.zeros((len(windows), len(FEATURES)), dtype=np.float64)
+    documents = _documents(query, kb, windows)
     for r, w in enumerate(windows):
         texts = [sentences[i].text for i in w.ids]
         profiles = [profile(t) for t in texts]
@@ -145,8 +146,56 @@ def features(
             math.log1p(words),
             math.log1p(len(groups) + len(query.missing) + len(query.unknown)),
             missing,
+            *_document_row(query, kb, w, documents, reading),
         )
     return rows
+
+
+def _documents(query: Query, kb: Snapshot, windows: Sequence[Window]) -> dict[str, object]:
+    """What the document features compare a window's document with: the weight the best of
+    the candidates' documents holds, by idf and by general rarity."""
+    spans = {kb.sentences[w.core].doc: _document_span(kb, w.core) for w in windows}
+    total = importance(query, kb.index) or 1.0
+    held = [matched(query, kb.index, [lo], [hi])[0] for lo, hi in spans.values()]
+    weights = [held_all(query, kb.index, [h])[0] for h in held]
+    general = [_general(query, h) for h in held]
+    return {"best": max(weights) / total, "best_general": max(general), "total": total}
+
+
+def _document_span(kb: Snapshot, chunk: int) -> tuple[int, int]:
+    doc = kb.sentences[chunk].doc
+    ids = [s.id for s in kb.sentences if s.doc == doc]
+    return ids[0], ids[-1] + 1
+
+
+def _general(query: Query, held: set[str]) -> float:
+    weights, total = general_weights(query)
+    groups = by_word(query)
+    got = sum(w for g, w in zip(groups, weights, strict=True) if any(qt.term in held for qt in g))
+    return got / (total or 1.0)
+
+
+def _document_row(
+    query: Query, kb: Snapshot, w: Window, documents: dict[str, object], reading: Reading
+) -> tuple[float, ...]:
+    lo, hi = _document_span(kb, w.core)
+    held = matched(query, kb.index, [lo], [hi])[0]
+    total = float(documents["total"])  # type: ignore[arg-type]
+    share = float(held_all(query, kb.index, [held])[0]) / total
+    general = _general(query, held)
+    best = float(documents["best"])  # type: ignore[arg-type]
+    best_general = float(documents["best_general"])  # type: ignore[arg-type]
+    inside = matched(query, kb.index, [w.ids[0]], [w.ids[-1] + 1])[0]
+    focus = query_focus(reading, query)
+    return (
+        share,
+        general,
+        share / best if best > 0 else 0.0,
+        general / best_general if best_general > 0 else 0.0,
+        _general(query, inside),
+        float(bool(focus & held)) if focus else -1.0,
+        math.log1p(hi - lo),
+    )
 
 
 def _names_held(query: Query, names: set[str], inside: set[str]) -> float:

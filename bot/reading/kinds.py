@@ -323,6 +323,7 @@ def grams(words: Iterable[str], n: int = 4) -> frozenset[str]:
 _COPULAS = WORD_CLASSES["copula"] | _NAME_CUES["span-lead"]
 _CURRENCIES = _ANSWER_WORDS["currency"]
 _MONTHS = _ANSWER_WORDS["month"]
+_CLAUSE_WORDS = _ANSWER_WORDS["clause-word"]
 # A sentence that leans on the one before it ("*Mereka* akan ...", "*Selain itu*, ...")
 _OPENERS = re.compile(
     r"^[\"“]?(?:" + "|".join(re.escape(w) for w in lines("sentence-openers.txt")) + r")\b",
@@ -342,7 +343,8 @@ def leans_back(sentence: str) -> bool:
 def word_class(sentence: str, i: int, tokens: Sequence[text.Token]) -> frozenset[str]:
     """What the i-th word of a sentence is, for answer spans: capital, number, time, year,
     stop (a function word), title, locative, copula, unit (a word right after a number),
-    acronym (a word in capitals), currency ("Rp", "US$")."""
+    acronym (a word in capitals), currency ("Rp", "US$"), clause (it opens a clause of its own:
+    a conjunction, or a comma, semicolon or colon stands before it)."""
     token = tokens[i]
     word = token.word
     out: set[str] = set()
@@ -368,6 +370,10 @@ def word_class(sentence: str, i: int, tokens: Sequence[text.Token]) -> frozenset
         out.add("acronym")
     if word in _CURRENCIES:
         out.add("currency")
+    if word in _CLAUSE_WORDS or (
+        i > 0 and any(c in sentence[tokens[i - 1].end : token.start] for c in ",;:")
+    ):
+        out.add("clause")
     if i > 0 and not number and "stop" not in out:
         before = tokens[i - 1].word
         if _is_number(before):

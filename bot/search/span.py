@@ -44,6 +44,7 @@ _FLAGS = (
     "unit",
     "acronym",
     "currency",
+    "clause",
 )
 
 FEATURES = (
@@ -90,6 +91,11 @@ FEATURES = (
     "position",  # where it starts in its sentence (0..1)
     "core",  # it is in the sentence the ranking preferred
     "sentence_asked",  # share of the question's words its sentence holds
+    # the clause it stands in (from a conjunction or a comma to the next): the date of "mulai",
+    # not the one after "dan"
+    "clause_weight",  # share of the question's weight in its clause, outside it
+    "focus_clause",  # the word the question asks about is in its clause
+    "focus_apart",  # words between it and the nearest word the question asks about (up to 10)
 )
 
 
@@ -205,6 +211,8 @@ class _Window:
     end_of: IntArray
     words: IntArray  # words per kept sentence
     columns: FloatArray  # (_SHAPE, candidates)
+    clause_lo: IntArray  # per candidate: the first word of the clause it starts in
+    clause_hi: IntArray  # ... the end of the clause it ends in
 
 
 _ASKED = (
@@ -223,6 +231,9 @@ _ASKED = (
     "weight_right",
     "core",
     "sentence_asked",
+    "clause_weight",
+    "focus_clause",
+    "focus_apart",
 )
 _ROW = {name: i for i, name in enumerate(FEATURES)}
 # the columns of a candidate's shape and surroundings, the same whatever the question
@@ -302,7 +313,36 @@ def _window(sentences: tuple[str, ...]) -> _Window | None:
             owner.tolist(), (starts - start_of).tolist(), (ends - start_of).tolist(), strict=True
         )
     )
-    return _Window(tuple(kept), spans, owner, starts, ends, start_of, end_of, lengths, columns)
+    clause_lo, clause_hi = _clauses(flags["clause"], offsets, starts, ends, end_of)
+    return _Window(
+        tuple(kept),
+        spans,
+        owner,
+        starts,
+        ends,
+        start_of,
+        end_of,
+        lengths,
+        columns,
+        clause_lo,
+        clause_hi,
+    )
+
+
+def _clauses(
+    opens: BoolArray, offsets: IntArray, starts: IntArray, ends: IntArray, end_of: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Per candidate: [lo, hi) of the clauses it stands in, from the last word that opens one at
+    or before its start (or its sentence's first word) to the next after its end (or its
+    sentence's end)."""
+    count = len(opens)
+    opening = opens.copy()
+    opening[offsets[:-1]] = True  # every sentence opens with a clause
+    at = np.arange(count)
+    last_open = np.maximum.accumulate(np.where(opening, at, 0))
+    next_open = np.minimum.accumulate(np.where(opening, at, count)[::-1])[::-1]
+    following = np.append(next_open, count)[np.minimum(ends, count)]
+    return last_open[starts], np.minimum(following, end_of)
 
 
 def candidates(
@@ -354,6 +394,12 @@ def candidates(
     after = np.minimum(ends, len(asked) - 1)
     length = window.columns[_SHAPE.index("length")]
     left, right, around = _distances(np.flatnonzero(asked), starts, ends, start_of, end_of)
+    focus_left, focus_right, _ = _distances(np.flatnonzero(focus), starts, ends, start_of, end_of)
+    weighed = np.concatenate(([0.0], np.cumsum([w for row in weights for w in row])))
+    in_focus = np.concatenate(([0], np.cumsum(focus)))
+    lo, hi = window.clause_lo, window.clause_hi
+    clause_weight = (weighed[hi] - weighed[lo]) - (weighed[ends] - weighed[starts])
+    clause_focus = (in_focus[hi] - in_focus[lo]) - (in_focus[ends] - in_focus[starts])
     kind = reading.kind
     values = {
         **{f"asks_{k}": float(kind == k) for k in KINDS},
@@ -371,6 +417,9 @@ def candidates(
         "weight_right": _near(weights, owner, ends - start_of, 4) / total,
         "core": np.asarray(window.kept)[owner] == core,
         "sentence_asked": np.asarray(sentence_asked)[owner],
+        "clause_weight": clause_weight / total,
+        "focus_clause": clause_focus > 0,
+        "focus_apart": np.minimum(focus_left, focus_right),
     }
     rows = np.empty((len(FEATURES), len(starts)), dtype=np.float64)
     rows[_SHAPE_ROWS] = window.columns
