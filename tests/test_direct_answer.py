@@ -168,5 +168,8 @@ def test_a_date_is_read_in_the_clause_of_the_asked_verb(article_kb: Snapshot) ->
         reading, resolve(reading, article_kb), [sentence], 0, article_kb.index.idf
     )
     column = span.FEATURES.index("clause_weight")
-    weight = {span.words_text(sentence, i, j): row[column] for (_, i, j), row in zip(found, rows)}
+    weight = {
+        span.words_text(sentence, i, j): row[column]
+        for (_, i, j), row in zip(found, rows, strict=True)
+    }
     assert weight["2023"] > weight["2026"] > 0  # "dan" opens the clause of 2026
