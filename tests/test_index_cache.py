@@ -255,7 +255,7 @@ def test_a_second_process_learning_the_words_builds_the_same_index(
 
 # --------------------------------------------------------------------------- the stems kept
 
-KNOWN = "Kapan satgas AI diumumkan?"
+KNOWN = "Kapan satuan tugas AI diumumkan?"
 
 
 def stems_env(tmp_path: Path) -> dict[str, str]:
@@ -287,7 +287,7 @@ def test_a_question_of_known_words_leaves_the_stems_file_untouched(tmp_path: Pat
     path = stems_kept(env)
     before = path.stat()
     content = path.read_bytes()
-    asked(KNOWN, "Satgas AI diumumkan kapan?", env=env)
+    asked(KNOWN, "Satuan tugas AI diumumkan kapan?", env=env)
     after = path.stat()
     assert (after.st_ino, after.st_mtime_ns, after.st_size) == (
         before.st_ino,

@@ -16,7 +16,7 @@ A message is read with the earlier topic only when all of these hold (chosen on
 - it is not small talk, and names nothing the article lacks ("berapa harganya?" after a
   question about Gigachat asks about a price the article never mentions; "Berapa gaji Putin?"
   is a new, off-topic question);
-- alone it is weak: not found or found only just (tentative), or its first quote misses one of
+- alone it is weak: not found or found with a confidence under `ALONE_SURE`, or its first quote misses one of
   its own words (a word the article has only through a synonym counts for nothing), or (when it
   points back with a pronoun or demonstrative) that quote holds less than `ON_TOPIC` of the
   earlier topic's terms;
@@ -49,7 +49,7 @@ from bot.reading.message import Reading, read
 from bot.search.answer import Answer, Answerer
 from bot.search.query import Query, QueryTerm, resolve
 from bot.search.snapshot import Snapshot
-from bot.search.tuning import ON_TOPIC, SHORT_WORDS, TOPIC_CHARS
+from bot.search.tuning import ALONE_SURE, ON_TOPIC, SHORT_WORDS, TOPIC_CHARS
 
 _SHORT_ANSWERS = NAMED | {"time", "number"}  # kinds a quote visibly holds or lacks
 
@@ -261,7 +261,7 @@ def _strong(alone: Answer, reading: Reading, message: Naming, earlier: Topic, kb
     holds is read as naming its thing ("tujuan satgasnya")."""
     if (
         not alone.found
-        or alone.tentative
+        or alone.confidence < ALONE_SURE
         or not message.own
         or _holds(alone, message.own, kb) < 1.0
     ):

@@ -59,6 +59,10 @@ RARE_WORD = 0.5  # a word this rare in general text (0..1) or more names somethi
 
 # --- follow-ups (bot.search.conversation)
 SHORT_WORDS = 2  # a follow-up names at most this many things of its own
+# a message answered alone with less confidence than this is weak alone (read with the topic
+# when it can be): about where answers were called tentative before confidence meant the
+# probability that the quote answers
+ALONE_SURE = 0.3
 # an answer read alone stays in the conversation when its quote holds at least this share of
 # the earlier topic's terms
 ON_TOPIC = 0.5
