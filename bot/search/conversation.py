@@ -16,10 +16,10 @@ A message is read with the earlier topic only when all of these hold (chosen on
 - it is not small talk, and names nothing the article lacks ("berapa harganya?" after a
   question about Gigachat asks about a price the article never mentions; "Berapa gaji Putin?"
   is a new, off-topic question);
-- alone it is weak: not found or found with a confidence under `ALONE_SURE`, or its first quote misses one of
-  its own words (a word the article has only through a synonym counts for nothing), or (when it
-  points back with a pronoun or demonstrative) that quote holds less than `ON_TOPIC` of the
-  earlier topic's terms;
+- alone it is weak: not found or found with a confidence under `ALONE_SURE`, or its first
+  quote misses one of its own words (a word the article has only through a synonym counts for
+  nothing), or (when it points back with a pronoun or demonstrative) that quote holds less than
+  `ON_TOPIC` of the earlier topic's terms;
 - read with the topic it is found, and the quote still holds the facet it asks for
   ("tujuannya" wants the sentence that says "tujuan" when the article has one) and the words
   the article has only through a synonym ("berapa harganya?" is not answered by a quote
