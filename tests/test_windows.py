@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bot.reading.kinds import leans_back, profile, sentence_tokens
-from bot.reading.message import read
+from bot.reading.message import Reading, read
 from bot.search import span, windows
 from bot.search.answer import Answerer
 from bot.search.facts import COUNTS, Words
+from bot.search.query import Query
 from bot.search.snapshot import Snapshot, load_snapshot
 from tests import span_reference, window_reference
 from tests.paths import CORPUS_DIR
@@ -45,17 +47,22 @@ def corpus(request: pytest.FixtureRequest) -> tuple[Snapshot, list[str]]:
     return load_snapshot(folder), questions(asked)
 
 
+def looked_up(answerer: Answerer, asked: list[str]) -> Iterator[tuple[str, Reading, Query]]:
+    """Each question with words to look for, read and looked up in the answerer's corpus."""
+    for question in asked:
+        reading = read(question)
+        query = answerer.query(reading)
+        if query is not None and query.terms:
+            yield question, reading, query
+
+
 def test_batched_features_equal_the_features_of_one_window_at_a_time(
     corpus: tuple[Snapshot, list[str]],
 ) -> None:
     kb, asked = corpus
     answerer = Answerer(kb)
     compared = 0
-    for question in asked:
-        reading = read(question)
-        query = answerer.query(reading)
-        if query is None or not query.terms:
-            continue
+    for question, reading, query in looked_up(answerer, asked):
         scores = answerer.ranker.scores(query)
         found = windows.gather(reading, query, kb, scores)
         batched = windows.features(reading, query, kb, found, scores)
@@ -74,11 +81,7 @@ def test_span_candidates_of_a_window_equal_those_of_one_sentence_at_a_time(
     kb, asked = corpus
     answerer = Answerer(kb)
     compared = 0
-    for question in asked:
-        reading = read(question)
-        query = answerer.query(reading)
-        if query is None or not query.terms:
-            continue
+    for question, reading, query in looked_up(answerer, asked):
         for candidate in answerer.ranker.rank(reading, query)[:2]:
             texts = [kb.sentences[i].text for i in candidate.window]
             core = candidate.window.index(candidate.chunk)

@@ -92,17 +92,6 @@ def naive_ranking(corpus: Corpus, k: int = 3) -> Ranking:
     return rank
 
 
-def careful_system(corpus: Corpus, k: int = 3) -> System:
-    """Careful rank-bm25 (`careful_ranking`) as a system that never refuses."""
-    rank = careful_ranking(corpus, k)
-    return lambda question: (True, [t for t, _ in rank(question)])
-
-
-def naive_system(corpus: Corpus, k: int = 3) -> System:
-    rank = naive_ranking(corpus, k)
-    return lambda question: (True, [t for t, _ in rank(question)])
-
-
 class Figures(Protocol):
     """A system's name and its figures by row label."""
 

@@ -66,20 +66,27 @@ class Labelled(NamedTuple):
     scale: str = ""
 
 
+def _archive_article(corpus: Path) -> tuple[Path, str] | None:
+    """(archive file, article name) of a corpus written `ARCHIVE.jsonl.gz#NAME`, else None."""
+    archive, _, name = str(corpus).partition(".jsonl.gz#")
+    return (Path(archive + ".jsonl.gz"), name) if name else None
+
+
 def corpus_exists(corpus: Path) -> bool:
     """Is the corpus a question file names here (for an archive article: its archive)?"""
-    archive, _, name = str(corpus).partition(".jsonl.gz#")
-    return Path(archive + ".jsonl.gz").is_file() if name else corpus.exists()
+    article = _archive_article(corpus)
+    return article[0].is_file() if article else corpus.exists()
 
 
 def question_documents(corpus: Path) -> list[Document]:
     """The documents a question file is about: one article file, a corpus folder, or one
     article of an archive file (`ARCHIVE.jsonl.gz#NAME`)."""
-    archive, _, name = str(corpus).partition(".jsonl.gz#")
-    if name:
-        docs = [d for d in archive_documents(Path(archive + ".jsonl.gz")) if d.name == name]
+    article = _archive_article(corpus)
+    if article:
+        archive, name = article
+        docs = [d for d in archive_documents(archive) if d.name == name]
         if not docs:
-            raise FileNotFoundError(f"no article {name!r} in {archive}.jsonl.gz")
+            raise FileNotFoundError(f"no article {name!r} in {archive}")
         return docs
     if corpus.is_file():
         return [parse_document(corpus.name, corpus.read_text(encoding="utf-8"), markdown=False)]
@@ -150,18 +157,18 @@ def at_scales(
     """One question file over its corpus alone and among other articles of the archive (a
     sample of ten, the same for the same file, or all of them): the same question should get
     the same decision whatever else is loaded."""
+    base = name or path.stem
     out = []
     for scale in scales:
         count = SCALES[scale]
-        if count == 0 or not archive:
-            others: Sequence[Document] = ()
-        elif count < 0:
-            others = archive
-        else:
-            others = random.Random(str(path)).sample(list(archive), min(count, len(archive)))
-        if count and not others:
-            continue
-        base = name or path.stem
-        label = base if count == 0 else f"{base} ({scale})"
-        out.append(question_file(path, corpus, label, others, scale))
+        if count == 0:
+            out.append(question_file(path, corpus, base, (), scale))
+        elif archive:
+            others = archive if count < 0 else _sample(archive, count, str(path))
+            out.append(question_file(path, corpus, f"{base} ({scale})", others, scale))
     return out
+
+
+def _sample(archive: Sequence[Document], count: int, seed: str) -> list[Document]:
+    """`count` articles of the archive, the same ones for the same seed."""
+    return random.Random(seed).sample(list(archive), min(count, len(archive)))

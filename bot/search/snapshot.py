@@ -124,10 +124,9 @@ class Snapshot:
     def document_bounds(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Each sentence's document as [start, end) sentence ids (a document's sentences stand
         together, in reading order)."""
-        doc = self.facts.doc
-        first = np.flatnonzero(np.diff(doc, prepend=-1))
-        bounds = np.append(first, len(doc))
-        which = np.cumsum(np.diff(doc, prepend=-1) != 0) - 1
+        opens = np.diff(self.facts.doc, prepend=-1) != 0  # a new document starts here
+        bounds = np.append(np.flatnonzero(opens), len(opens))
+        which = np.cumsum(opens) - 1
         return bounds[which], bounds[which + 1]
 
     def document_span(self, chunk_id: int) -> tuple[int, int]:

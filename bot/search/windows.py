@@ -297,7 +297,7 @@ class Batch:
         place among them."""
         starts, ends = self.kb.document_bounds
         lo, which = np.unique(starts[self.core], return_inverse=True)
-        return lo, ends[self.core][np.unique(which, return_index=True)[1]], which.reshape(-1)
+        return lo, ends[lo], which.reshape(-1)  # a document's first sentence knows its end
 
     @property
     def documents(self) -> tuple[IntArray, IntArray]:
